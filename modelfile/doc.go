@@ -1,0 +1,29 @@
+// Package modelfile reads and writes recur's model files.
+//
+// Every recur model (char LM, word LM, Markov baseline, translator,
+// captioner, classifier) is stored as one self-describing file holding its
+// configuration, vocabulary and weights. The layout is safetensors:
+//
+//	[8 bytes]  N, the header length, unsigned 64-bit little-endian
+//	[N bytes]  UTF-8 JSON object:
+//	           {"__metadata__": {"recur.format": "recur", "recur.version": "1",
+//	                             "recur.task": "textgen", ...},
+//	            "rnn.weight_ih_l0": {"dtype": "F32", "shape": [512, 65],
+//	                                 "data_offsets": [0, 133120]},
+//	            ...}
+//	[rest]     the data buffer: every tensor's raw little-endian, row-major
+//	           bytes, back to back, in the order of their data_offsets
+//
+// so a recur model can be opened by any safetensors reader, and tensor names
+// follow PyTorch's conventions (rnn.weight_ih_l0, embedding.weight, ...).
+//
+// Float tensors are always float32 in memory; F16 is only a storage choice
+// that halves the file size (values are rounded to nearest, ties to even, on
+// write and widened exactly on read). Integer tensors (e.g. vocabulary index
+// tables) are I32.
+//
+// The reader treats its input as hostile: it checks every number in the
+// header (lengths, shapes, offsets, overflow) before it allocates any tensor
+// memory, and it never panics. Write is atomic: a crash or an error never
+// leaves a partial file under the destination name.
+package modelfile
