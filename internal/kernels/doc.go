@@ -1,0 +1,11 @@
+// Package kernels holds recur's dense float32 linear-algebra kernels: a
+// cache-blocked, packed SGEMM with hand-written AVX-512 and AVX2+FMA
+// micro-kernels (chosen at run time), SGEMV, Dot, Axpy and the vectorised
+// sigmoid/tanh used by fused RNN gate arithmetic. Everything is pure Go plus
+// Go assembly, so the default build needs no cgo; on other architectures, or
+// with the purego build tag, portable Go code computes the same results.
+//
+// All matrices are row-major with an explicit leading dimension, following
+// BLAS semantics (see Sgemm). BLAS adapts the kernels to gonum's blas.Float32
+// interface so gorgonia can be pointed at them with gorgonia.Use(BLAS{}).
+package kernels

@@ -1,0 +1,101 @@
+package kernels
+
+// Packing copies the operands of one cache block into the order the
+// micro-kernel streams them, zero-padding ragged panels so the kernel can
+// always run full tiles. It is also where the four transpose combinations
+// become one: after packing, op(A) and op(B) look the same whatever their
+// storage order.
+
+// packA packs the mc×kc block of op(A) at (ic, pc) into consecutive mr-row
+// panels: panel q holds, for each of the kc steps p, the mr values
+// op(A)[ic+q*mr+i][pc+p], i = 0..mr-1 (zero beyond mc).
+func packA(mr int, transA bool, mc, kc int, a []float32, lda, ic, pc int, dst []float32) {
+	for ir := 0; ir < mc; ir += mr {
+		mrr := min(mr, mc-ir)
+		d := dst[ir*kc : (ir+mr)*kc]
+		if transA {
+			// A is stored k×m: each k step is a contiguous run of mrr values.
+			for p := 0; p < kc; p++ {
+				row := d[p*mr : p*mr+mr]
+				copy(row, a[(pc+p)*lda+ic+ir:][:mrr])
+				clear(row[mrr:])
+			}
+			continue
+		}
+		if mrr == 8 && mr == 8 {
+			packA8(kc, a, lda, (ic+ir)*lda+pc, d)
+			continue
+		}
+		// A is stored m×k: row i of the panel is contiguous, scatter it.
+		for i := 0; i < mrr; i++ {
+			for p, v := range a[(ic+ir+i)*lda+pc:][:kc] {
+				d[p*mr+i] = v
+			}
+		}
+		for i := mrr; i < mr; i++ {
+			for p := 0; p < kc; p++ {
+				d[p*mr+i] = 0
+			}
+		}
+	}
+}
+
+// packA8 interleaves 8 rows of a row-major A (starting at a[off], rows lda
+// apart) into d, eight values per k step. Reading the eight rows side by side
+// lets the compiler drop the bounds checks from the loop.
+func packA8(kc int, a []float32, lda, off int, d []float32) {
+	r0 := a[off:][:kc]
+	r1 := a[off+lda:][:kc]
+	r2 := a[off+2*lda:][:kc]
+	r3 := a[off+3*lda:][:kc]
+	r4 := a[off+4*lda:][:kc]
+	r5 := a[off+5*lda:][:kc]
+	r6 := a[off+6*lda:][:kc]
+	r7 := a[off+7*lda:][:kc]
+	d = d[:8*kc]
+	for p := range r0 {
+		o := d[p*8 : p*8+8 : p*8+8]
+		o[0], o[1], o[2], o[3] = r0[p], r1[p], r2[p], r3[p]
+		o[4], o[5], o[6], o[7] = r4[p], r5[p], r6[p], r7[p]
+	}
+}
+
+// packB packs the kc×nc block of op(B) at (pc, jc) into consecutive nr-wide
+// panels: panel q holds kc rows of the nr values op(B)[pc+p][jc+q*nr+j]
+// (zero beyond nc). With edgeOnly, full panels are skipped because the
+// kernel reads them in place.
+func packB(ar *arch, transB, edgeOnly bool, kc, nc int, b []float32, ldb, pc, jc int, dst []float32) {
+	nr := ar.nr
+	for jr := 0; jr < nc; jr += nr {
+		nrr := min(nr, nc-jr)
+		if edgeOnly && nrr == nr {
+			continue
+		}
+		d := dst[jr*kc : (jr+nr)*kc]
+		switch {
+		case !transB:
+			// B is stored k×n: each packed row is a contiguous run.
+			for p := 0; p < kc; p++ {
+				row := d[p*nr : p*nr+nr]
+				copy(row, b[(pc+p)*ldb+jc+jr:][:nrr])
+				clear(row[nrr:])
+			}
+		case nrr == nr && ar.packBT != nil && nr*ldb < 1<<31:
+			// B is stored n×k: gather in assembly (index vectors are int32).
+			src := b[(jc+jr)*ldb+pc:]
+			_ = src[(nr-1)*ldb+kc-1]
+			ar.packBT(kc, &src[0], ldb, &d[0])
+		default:
+			for j := 0; j < nrr; j++ {
+				for p, v := range b[(jc+jr+j)*ldb+pc:][:kc] {
+					d[p*nr+j] = v
+				}
+			}
+			for j := nrr; j < nr; j++ {
+				for p := 0; p < kc; p++ {
+					d[p*nr+j] = 0
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,336 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// Level-1/2 helpers in AVX2+FMA (ymm). They are memory- or L1-bound, so the
+// wider zmm registers would not buy much and ymm keeps them usable on every
+// AVX2 machine. Each function handles any n: 32- or 16-wide unrolled bodies,
+// then 8-wide steps, then a scalar tail.
+
+// func dotAVX2(n int, x, y *float32) float32
+TEXT ·dotAVX2(SB), NOSPLIT, $0-28
+	MOVQ n+0(FP), CX
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	CMPQ CX, $32
+	JLT dot_tail8
+dot_loop32:
+	VMOVUPS (SI), Y4
+	VMOVUPS 32(SI), Y5
+	VMOVUPS 64(SI), Y6
+	VMOVUPS 96(SI), Y7
+	VFMADD231PS (DI), Y4, Y0
+	VFMADD231PS 32(DI), Y5, Y1
+	VFMADD231PS 64(DI), Y6, Y2
+	VFMADD231PS 96(DI), Y7, Y3
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	CMPQ CX, $32
+	JGE dot_loop32
+dot_tail8:
+	CMPQ CX, $8
+	JLT dot_reduce
+	VMOVUPS (SI), Y4
+	VFMADD231PS (DI), Y4, Y0
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP dot_tail8
+dot_reduce:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	TESTQ CX, CX
+	JZ dot_done
+dot_loop1:
+	VMOVSS (SI), X1
+	VFMADD231SS (DI), X1, X0
+	ADDQ $4, SI
+	ADDQ $4, DI
+	DECQ CX
+	JNZ dot_loop1
+dot_done:
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func axpyAVX2(n int, alpha float32, x, y *float32)
+TEXT ·axpyAVX2(SB), NOSPLIT, $0-32
+	MOVQ n+0(FP), CX
+	VBROADCASTSS alpha+8(FP), Y0
+	MOVQ x+16(FP), SI
+	MOVQ y+24(FP), DI
+	CMPQ CX, $32
+	JLT axpy_tail8
+axpy_loop32:
+	VMOVUPS (DI), Y1
+	VMOVUPS 32(DI), Y2
+	VMOVUPS 64(DI), Y3
+	VMOVUPS 96(DI), Y4
+	VFMADD231PS (SI), Y0, Y1
+	VFMADD231PS 32(SI), Y0, Y2
+	VFMADD231PS 64(SI), Y0, Y3
+	VFMADD231PS 96(SI), Y0, Y4
+	VMOVUPS Y1, (DI)
+	VMOVUPS Y2, 32(DI)
+	VMOVUPS Y3, 64(DI)
+	VMOVUPS Y4, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	SUBQ $32, CX
+	CMPQ CX, $32
+	JGE axpy_loop32
+axpy_tail8:
+	CMPQ CX, $8
+	JLT axpy_tail1
+	VMOVUPS (DI), Y1
+	VFMADD231PS (SI), Y0, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP axpy_tail8
+axpy_tail1:
+	TESTQ CX, CX
+	JZ axpy_done
+axpy_loop1:
+	VMOVSS (DI), X1
+	VFMADD231SS (SI), X0, X1
+	VMOVSS X1, (DI)
+	ADDQ $4, SI
+	ADDQ $4, DI
+	DECQ CX
+	JNZ axpy_loop1
+axpy_done:
+	VZEROUPPER
+	RET
+
+// func dot4AVX2(n int, a *float32, lda int, x *float32, out *float32)
+// out[r] = sum_j a[r*lda+j]*x[j] for r = 0..3: four rows share each load of x.
+TEXT ·dot4AVX2(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), AX
+	SHLQ $2, AX
+	MOVQ x+24(FP), DI
+	LEAQ (SI)(AX*1), R8
+	LEAQ (R8)(AX*1), R9
+	LEAQ (R9)(AX*1), R10
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	CMPQ CX, $16
+	JLT dot4_tail8
+dot4_loop16:
+	VMOVUPS (DI), Y8
+	VMOVUPS 32(DI), Y9
+	VFMADD231PS (SI), Y8, Y0
+	VFMADD231PS 32(SI), Y9, Y4
+	VFMADD231PS (R8), Y8, Y1
+	VFMADD231PS 32(R8), Y9, Y5
+	VFMADD231PS (R9), Y8, Y2
+	VFMADD231PS 32(R9), Y9, Y6
+	VFMADD231PS (R10), Y8, Y3
+	VFMADD231PS 32(R10), Y9, Y7
+	ADDQ $64, SI
+	ADDQ $64, R8
+	ADDQ $64, R9
+	ADDQ $64, R10
+	ADDQ $64, DI
+	SUBQ $16, CX
+	CMPQ CX, $16
+	JGE dot4_loop16
+dot4_tail8:
+	CMPQ CX, $8
+	JLT dot4_reduce
+	VMOVUPS (DI), Y8
+	VFMADD231PS (SI), Y8, Y0
+	VFMADD231PS (R8), Y8, Y1
+	VFMADD231PS (R9), Y8, Y2
+	VFMADD231PS (R10), Y8, Y3
+	ADDQ $32, SI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	ADDQ $32, R10
+	ADDQ $32, DI
+	SUBQ $8, CX
+dot4_reduce:
+	VADDPS Y4, Y0, Y0
+	VADDPS Y5, Y1, Y1
+	VADDPS Y6, Y2, Y2
+	VADDPS Y7, Y3, Y3
+	// Horizontal sums: after two VHADDPS rounds lane 0 (and 4) of Y0 holds
+	// the four partial sums of each 128-bit half.
+	VHADDPS Y1, Y0, Y0
+	VHADDPS Y3, Y2, Y2
+	VHADDPS Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	// X0 = [s0, s1, s2, s3]; finish the scalar tail per row.
+	TESTQ CX, CX
+	JZ dot4_done
+	VXORPS X4, X4, X4
+	VXORPS X5, X5, X5
+	VXORPS X6, X6, X6
+	VXORPS X7, X7, X7
+dot4_loop1:
+	VMOVSS (DI), X8
+	VFMADD231SS (SI), X8, X4
+	VFMADD231SS (R8), X8, X5
+	VFMADD231SS (R9), X8, X6
+	VFMADD231SS (R10), X8, X7
+	ADDQ $4, SI
+	ADDQ $4, R8
+	ADDQ $4, R9
+	ADDQ $4, R10
+	ADDQ $4, DI
+	DECQ CX
+	JNZ dot4_loop1
+	VINSERTPS $0x10, X5, X4, X4
+	VINSERTPS $0x20, X6, X4, X4
+	VINSERTPS $0x30, X7, X4, X4
+	VADDPS X4, X0, X0
+dot4_done:
+	MOVQ out+32(FP), DX
+	VMOVUPS X0, (DX)
+	VZEROUPPER
+	RET
+
+// func axpy4AVX2(n int, s *float32, a *float32, lda int, y *float32)
+// y[j] += s[0]*a[j] + s[1]*a[lda+j] + s[2]*a[2*lda+j] + s[3]*a[3*lda+j]:
+// four rows of Aᵀx per pass over y.
+TEXT ·axpy4AVX2(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	MOVQ s+8(FP), DX
+	VBROADCASTSS 0(DX), Y0
+	VBROADCASTSS 4(DX), Y1
+	VBROADCASTSS 8(DX), Y2
+	VBROADCASTSS 12(DX), Y3
+	MOVQ a+16(FP), SI
+	MOVQ lda+24(FP), AX
+	SHLQ $2, AX
+	MOVQ y+32(FP), DI
+	LEAQ (SI)(AX*1), R8
+	LEAQ (R8)(AX*1), R9
+	LEAQ (R9)(AX*1), R10
+	CMPQ CX, $16
+	JLT axpy4_tail8
+axpy4_loop16:
+	VMOVUPS (DI), Y4
+	VMOVUPS 32(DI), Y5
+	VFMADD231PS (SI), Y0, Y4
+	VFMADD231PS 32(SI), Y0, Y5
+	VFMADD231PS (R8), Y1, Y4
+	VFMADD231PS 32(R8), Y1, Y5
+	VFMADD231PS (R9), Y2, Y4
+	VFMADD231PS 32(R9), Y2, Y5
+	VFMADD231PS (R10), Y3, Y4
+	VFMADD231PS 32(R10), Y3, Y5
+	VMOVUPS Y4, (DI)
+	VMOVUPS Y5, 32(DI)
+	ADDQ $64, SI
+	ADDQ $64, R8
+	ADDQ $64, R9
+	ADDQ $64, R10
+	ADDQ $64, DI
+	SUBQ $16, CX
+	CMPQ CX, $16
+	JGE axpy4_loop16
+axpy4_tail8:
+	CMPQ CX, $8
+	JLT axpy4_tail1
+	VMOVUPS (DI), Y4
+	VFMADD231PS (SI), Y0, Y4
+	VFMADD231PS (R8), Y1, Y4
+	VFMADD231PS (R9), Y2, Y4
+	VFMADD231PS (R10), Y3, Y4
+	VMOVUPS Y4, (DI)
+	ADDQ $32, SI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	ADDQ $32, R10
+	ADDQ $32, DI
+	SUBQ $8, CX
+axpy4_tail1:
+	TESTQ CX, CX
+	JZ axpy4_done
+axpy4_loop1:
+	VMOVSS (DI), X4
+	VFMADD231SS (SI), X0, X4
+	VFMADD231SS (R8), X1, X4
+	VFMADD231SS (R9), X2, X4
+	VFMADD231SS (R10), X3, X4
+	VMOVSS X4, (DI)
+	ADDQ $4, SI
+	ADDQ $4, R8
+	ADDQ $4, R9
+	ADDQ $4, R10
+	ADDQ $4, DI
+	DECQ CX
+	JNZ axpy4_loop1
+axpy4_done:
+	VZEROUPPER
+	RET
+
+// func packBTransAVX512(kc int, src *float32, ldb int, dst *float32)
+// dst[p*32+j] = src[j*ldb+p] for p < kc, j < 32: one 32-wide packed panel of
+// op(B) = Bᵀ, gathered 16 rows at a time so each step writes one packed row.
+TEXT ·packBTransAVX512(SB), NOSPLIT, $0-32
+	MOVQ kc+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ ldb+16(FP), AX
+	MOVQ dst+24(FP), DI
+	VPBROADCASTD AX, Z2
+	VMOVDQU32 iota16<>(SB), Z0
+	VPMULLD Z2, Z0, Z0
+	SHLQ $4, AX
+	VPBROADCASTD AX, Z3
+	VPADDD Z3, Z0, Z1
+	TESTQ CX, CX
+	JZ packbt_done
+packbt_loop:
+	KXNORW K1, K1, K1
+	VGATHERDPS (SI)(Z0*4), K1, Z4
+	KXNORW K2, K2, K2
+	VGATHERDPS (SI)(Z1*4), K2, Z5
+	VMOVUPS Z4, (DI)
+	VMOVUPS Z5, 64(DI)
+	ADDQ $4, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ packbt_loop
+packbt_done:
+	VZEROUPPER
+	RET
+
+DATA iota16<>+0(SB)/4, $0
+DATA iota16<>+4(SB)/4, $1
+DATA iota16<>+8(SB)/4, $2
+DATA iota16<>+12(SB)/4, $3
+DATA iota16<>+16(SB)/4, $4
+DATA iota16<>+20(SB)/4, $5
+DATA iota16<>+24(SB)/4, $6
+DATA iota16<>+28(SB)/4, $7
+DATA iota16<>+32(SB)/4, $8
+DATA iota16<>+36(SB)/4, $9
+DATA iota16<>+40(SB)/4, $10
+DATA iota16<>+44(SB)/4, $11
+DATA iota16<>+48(SB)/4, $12
+DATA iota16<>+52(SB)/4, $13
+DATA iota16<>+56(SB)/4, $14
+DATA iota16<>+60(SB)/4, $15
+GLOBL iota16<>(SB), RODATA|NOPTR, $64
