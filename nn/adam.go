@@ -1,0 +1,115 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+)
+
+// AdamConfig configures Adam with global-norm clipping and step decay of the
+// learning rate.
+type AdamConfig struct {
+	LR         float64 // base learning rate
+	Beta1      float64
+	Beta2      float64
+	Eps        float64
+	Clip       float64 // rescale all gradients together when their global L2 norm exceeds Clip; 0 = off
+	DecayRate  float64 // learning rate × DecayRate every DecayEvery steps (1 = constant)
+	DecayEvery int
+}
+
+// DefaultAdamConfig is PyTorch's Adam defaults with lr 2e-3, clipping at 5
+// and ×0.97 every 250 steps (the char-rnn recipe).
+func DefaultAdamConfig() AdamConfig {
+	return AdamConfig{LR: 2e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, Clip: 5, DecayRate: 0.97, DecayEvery: 250}
+}
+
+// Validate names the first bad field.
+func (c AdamConfig) Validate() error {
+	switch {
+	case !(c.LR > 0 && c.LR < 10):
+		return fmt.Errorf("learning rate must be in (0, 10) (got %g)", c.LR)
+	case !(c.Beta1 >= 0 && c.Beta1 < 1), !(c.Beta2 >= 0 && c.Beta2 < 1):
+		return fmt.Errorf("adam betas must be in [0, 1) (got %g, %g)", c.Beta1, c.Beta2)
+	case !(c.Eps > 0):
+		return fmt.Errorf("adam eps must be > 0 (got %g)", c.Eps)
+	case !(c.Clip >= 0):
+		return fmt.Errorf("gradient clip must be >= 0 (got %g)", c.Clip)
+	case !(c.DecayRate > 0 && c.DecayRate <= 1):
+		return fmt.Errorf("lr decay must be in (0, 1] (got %g)", c.DecayRate)
+	case c.DecayEvery < 1:
+		return fmt.Errorf("lr decay interval must be >= 1 step (got %d)", c.DecayEvery)
+	}
+	return nil
+}
+
+// Adam updates parameters in place. Its whole state (step count and both
+// moment estimates) is exported so a checkpoint can hold it and a resumed
+// run continues exactly.
+type Adam struct {
+	Config AdamConfig
+	Step   int         // updates done so far
+	M, V   [][]float32 // first and second moments, one per parameter
+}
+
+// NewAdam allocates zero moments for params.
+func NewAdam(params Params, cfg AdamConfig) (*Adam, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	a := &Adam{Config: cfg}
+	for _, p := range params {
+		a.M = append(a.M, make([]float32, p.Size()))
+		a.V = append(a.V, make([]float32, p.Size()))
+	}
+	return a, nil
+}
+
+// LR is the learning rate of the next update: LR · DecayRate^⌊Step/DecayEvery⌋.
+func (a *Adam) LR() float64 {
+	return a.Config.LR * math.Pow(a.Config.DecayRate, float64(a.Step/a.Config.DecayEvery))
+}
+
+// Update clips the gradients to global norm Clip, then applies one Adam step
+// (PyTorch's form, with bias correction):
+//
+//	m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²
+//	θ ← θ − lr · (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε)
+//
+// It returns the gradient norm before clipping. A non-finite norm skips the
+// update (the weights stay finite) and is reported as an error.
+func (a *Adam) Update(params Params) (float64, error) {
+	if len(params) != len(a.M) {
+		return 0, fmt.Errorf("adam: %d parameters but state for %d", len(params), len(a.M))
+	}
+	norm := params.GradNorm()
+	if math.IsNaN(norm) || math.IsInf(norm, 0) {
+		return norm, fmt.Errorf("gradient norm is %g at step %d: lower the learning rate or enable clipping", norm, a.Step)
+	}
+	scale := float32(1)
+	if a.Config.Clip > 0 && norm > a.Config.Clip {
+		scale = float32(a.Config.Clip / (norm + 1e-6))
+	}
+	lr := a.LR()
+	a.Step++
+	b1, b2 := float32(a.Config.Beta1), float32(a.Config.Beta2)
+	c1 := 1 - math.Pow(a.Config.Beta1, float64(a.Step))
+	c2 := 1 - math.Pow(a.Config.Beta2, float64(a.Step))
+	stepSize := float32(lr / c1)
+	sqrtC2 := float32(math.Sqrt(c2))
+	eps := float32(a.Config.Eps)
+	for i, p := range params {
+		m, v := a.M[i], a.V[i]
+		if len(m) != p.Size() {
+			return norm, fmt.Errorf("adam: parameter %s has %d values but state for %d", p.Name, p.Size(), len(m))
+		}
+		for j, g := range p.Grad {
+			g *= scale
+			m[j] = b1*m[j] + (1-b1)*g
+			v[j] = b2*v[j] + (1-b2)*g*g
+			p.Data[j] -= stepSize * m[j] / (sqrt32(v[j])/sqrtC2 + eps)
+		}
+	}
+	return norm, nil
+}
+
+func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
