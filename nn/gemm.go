@@ -25,6 +25,11 @@ func gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	impl.Sgemm(tr(transA), tr(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
+// gemv computes y = alpha·op(A)·x + beta·y for row-major A [m, n].
+func gemv(transA bool, m, n int, alpha float32, a []float32, lda int, x []float32, beta float32, y []float32) {
+	impl.Sgemv(tr(transA), m, n, alpha, a, lda, x, 1, beta, y, 1)
+}
+
 // addRowVec adds v to every row of the rows×len(v) matrix m.
 func addRowVec(m []float32, rows int, v []float32) {
 	n := len(v)

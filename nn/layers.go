@@ -53,13 +53,5 @@ func NewLinear(name string, in, out int, rng *rand.Rand) *Linear {
 	return l
 }
 
-// Forward computes y [n, Out] from x [n, In].
-func (l *Linear) Forward(x []float32, n int, y []float32) {
-	for r := 0; r < n; r++ {
-		copy(y[r*l.Out:(r+1)*l.Out], l.B.Data)
-	}
-	gemm(false, true, n, l.Out, l.In, 1, x, l.In, l.W.Data, l.In, 1, y, l.Out)
-}
-
 // Params lists W then b.
 func (l *Linear) Params() Params { return Params{l.W, l.B} }

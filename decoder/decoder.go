@@ -1,0 +1,231 @@
+package decoder
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	G "gorgonia.org/gorgonia"
+
+	"github.com/recur-dev/recur/nn"
+)
+
+// Stepper advances a decoding state one token at a time. Implementations
+// must be safe for concurrent use with distinct States (weights are read-only
+// at inference).
+type Stepper interface {
+	// VocabSize is the number of logits per row.
+	VocabSize() int
+	// NewState returns a zero state for batch rows.
+	NewState(batch int) *State
+	// Step feeds tokens[r] to row r of s and writes the next-token logits of
+	// row r into logits[r*V:(r+1)*V]. It allocates nothing once s is warm.
+	Step(s *State, tokens []int, logits []float32) error
+}
+
+// State is a decoder state for Batch rows: the hidden state of every layer
+// (H[l] is [Batch, Hidden]), the LSTM cell state (C, nil for GRU) and
+// scratch space, so each goroutine decoding with its own State shares
+// nothing mutable.
+type State struct {
+	Batch int
+	H, C  [][]float32
+	work  nn.StepWork
+	x, y  []float32
+}
+
+// Reorder makes row i of s a copy of old row src[i] (beam search keeps the
+// surviving hypotheses this way).
+func (s *State) Reorder(src []int) {
+	reorder := func(m []float32) {
+		n := len(m) / s.Batch
+		tmp := make([]float32, len(src)*n)
+		for i, r := range src {
+			copy(tmp[i*n:(i+1)*n], m[r*n:(r+1)*n])
+		}
+		copy(m, tmp)
+	}
+	for l := range s.H {
+		reorder(s.H[l])
+		if s.C != nil {
+			reorder(s.C[l])
+		}
+	}
+}
+
+// Clone deep-copies the recurrent state (not the scratch).
+func (s *State) Clone() *State {
+	c := &State{Batch: s.Batch}
+	for l := range s.H {
+		c.H = append(c.H, append([]float32(nil), s.H[l]...))
+		if s.C != nil {
+			c.C = append(c.C, append([]float32(nil), s.C[l]...))
+		}
+	}
+	return c
+}
+
+// Config is the decoder's shape.
+type Config struct {
+	Cell    nn.Cell
+	Vocab   int     // output (and input) vocabulary size
+	Embed   int     // token embedding width
+	Hidden  int     // recurrent state width of every layer
+	Layers  int     // stacked recurrent layers
+	Dropout float64 // between layers and before the output projection, training only
+}
+
+// DefaultConfig is a 2 × 256 LSTM with 64-wide embeddings and dropout 0.1
+// (Vocab is set from the data).
+func DefaultConfig() Config {
+	return Config{Cell: nn.LSTM, Embed: 64, Hidden: 256, Layers: 2, Dropout: 0.1}
+}
+
+// Validate names the first bad field.
+func (c Config) Validate() error {
+	if c.Vocab < 2 {
+		return fmt.Errorf("vocabulary size must be >= 2 (got %d)", c.Vocab)
+	}
+	if c.Embed < 1 {
+		return fmt.Errorf("embedding size must be >= 1 (got %d)", c.Embed)
+	}
+	return c.rnn().Validate()
+}
+
+func (c Config) rnn() nn.RNNConfig {
+	return nn.RNNConfig{Cell: c.Cell, Input: c.Embed, Hidden: c.Hidden, Layers: c.Layers, Dropout: c.Dropout}
+}
+
+// Decoder holds the weights, named like PyTorch's state dict:
+// embed.weight, rnn.weight_ih_l0 …, out.weight, out.bias.
+type Decoder struct {
+	Config Config
+	Embed  *nn.Embedding
+	RNN    *nn.RNN
+	Out    *nn.Linear
+}
+
+var _ Stepper = (*Decoder)(nil)
+
+// New initialises a decoder with PyTorch's default initialisation, seeded.
+func New(cfg Config, seed uint64) (*Decoder, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	r, err := nn.NewRNN("rnn", cfg.rnn(), rng)
+	if err != nil {
+		return nil, err
+	}
+	return &Decoder{
+		Config: cfg,
+		Embed:  nn.NewEmbedding("embed", cfg.Vocab, cfg.Embed, rng),
+		RNN:    r,
+		Out:    nn.NewLinear("out", cfg.Hidden, cfg.Vocab, rng),
+	}, nil
+}
+
+// Params lists every weight in model-file order.
+func (d *Decoder) Params() nn.Params {
+	ps := nn.Params{d.Embed.W}
+	ps = append(ps, d.RNN.Params()...)
+	return append(ps, d.Out.Params()...)
+}
+
+// Graph adds the decoder's training forward pass to g: ids [T·B]
+// (time-major) → logits [T·B, Vocab]. The returned run exposes the initial
+// and final recurrent states.
+func (d *Decoder) Graph(g *nn.Graph, ids *G.Node, B int) (*G.Node, *nn.RNNRun) {
+	x := g.Embed(d.Embed, ids)
+	y, run := g.RNN(d.RNN, x, B, "dec")
+	y = g.Dropout(y, d.Config.Dropout)
+	return g.Linear(d.Out, y), run
+}
+
+// VocabSize implements Stepper.
+func (d *Decoder) VocabSize() int { return d.Config.Vocab }
+
+// NewState implements Stepper.
+func (d *Decoder) NewState(batch int) *State {
+	s := &State{Batch: batch}
+	H := d.Config.Hidden
+	for range d.RNN.Layers {
+		s.H = append(s.H, make([]float32, batch*H))
+		if d.Config.Cell == nn.LSTM {
+			s.C = append(s.C, make([]float32, batch*H))
+		}
+	}
+	return s
+}
+
+func (d *Decoder) checkTokens(tokens []int) error {
+	for i, t := range tokens {
+		if t < 0 || t >= d.Config.Vocab {
+			return fmt.Errorf("token id %d (row %d) out of range [0, %d)", t, i, d.Config.Vocab)
+		}
+	}
+	return nil
+}
+
+// Step implements Stepper: embed → each layer's cell step → output projection.
+func (d *Decoder) Step(s *State, tokens []int, logits []float32) error {
+	B := s.Batch
+	if len(tokens) != B || len(logits) < B*d.Config.Vocab {
+		return fmt.Errorf("step: %d tokens and %d logits for a batch of %d (vocabulary %d)", len(tokens), len(logits), B, d.Config.Vocab)
+	}
+	if err := d.checkTokens(tokens); err != nil {
+		return err
+	}
+	E := d.Config.Embed
+	s.x = grow(s.x, B*max(E, d.Config.Hidden))
+	x := s.x[:B*E]
+	for r, t := range tokens {
+		copy(x[r*E:(r+1)*E], d.Embed.Row(t))
+	}
+	for l, layer := range d.RNN.Layers {
+		var c []float32
+		if s.C != nil {
+			c = s.C[l]
+		}
+		layer.Step(&s.work, B, x, s.H[l], c)
+		x = s.H[l]
+	}
+	d.Out.MatMulT(B, x, logits[:B*d.Config.Vocab])
+	return nil
+}
+
+// Prime feeds a whole prompt to row 0..B-1 of s at once (tokens is
+// time-major [T·B]) with the whole-sequence kernels, leaving s after the
+// last token and writing that token's next-token logits for each row. It is
+// Step applied T times, only faster: one input product for all steps.
+func (d *Decoder) Prime(s *State, tokens []int, logits []float32) error {
+	B := s.Batch
+	if len(tokens) == 0 || len(tokens)%B != 0 {
+		return fmt.Errorf("prime: %d tokens do not fill a batch of %d", len(tokens), B)
+	}
+	if err := d.checkTokens(tokens); err != nil {
+		return err
+	}
+	T := len(tokens) / B
+	E := d.Config.Embed
+	x := make([]float32, T*B*E)
+	if err := d.Embed.Lookup(tokens, x); err != nil {
+		return err
+	}
+	var cache nn.SeqCache
+	for l, layer := range d.RNN.Layers {
+		var c []float32
+		if s.C != nil {
+			c = s.C[l]
+		}
+		x = append([]float32(nil), layer.ForwardState(&cache, T, B, x, s.H[l], c)...)
+	}
+	d.Out.MatMulT(B, s.H[len(s.H)-1], logits[:B*d.Config.Vocab])
+	return nil
+}
+
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
+}

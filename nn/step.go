@@ -1,0 +1,103 @@
+package nn
+
+// StepWork is scratch space for RNNLayer.Step, sized by the caller once
+// (so a decoding loop allocates nothing per token). Each goroutine needs its
+// own.
+type StepWork struct{ gates, hg []float32 }
+
+// Step advances the layer by one time step for B rows at once: x [B, In],
+// h [B, H] (and c [B, H] for an LSTM) are updated in place. The arithmetic
+// is Forward's, one step at a time, without a graph.
+func (l *RNNLayer) Step(w *StepWork, B int, x, h, c []float32) {
+	H, G := l.Hidden, l.Cell.Gates()*l.Hidden
+	w.gates = grow(w.gates, B*G)
+	gates := w.gates
+	for b := 0; b < B; b++ {
+		row := gates[b*G : (b+1)*G]
+		copy(row, l.Bih.Data)
+	}
+	matmulT(B, G, l.In, x, l.Wih.Data, gates)
+	if l.Cell == LSTM {
+		for b := 0; b < B; b++ {
+			row := gates[b*G : (b+1)*G]
+			for j, v := range l.Bhh.Data {
+				row[j] += v
+			}
+		}
+		matmulT(B, G, H, h, l.Whh.Data, gates)
+		for b := 0; b < B; b++ {
+			row := gates[b*G : (b+1)*G]
+			sigmoid(row[:2*H], row[:2*H])
+			tanh(row[2*H:3*H], row[2*H:3*H])
+			sigmoid(row[3*H:], row[3*H:])
+			i, f, g, o := row[:H], row[H:2*H], row[2*H:3*H], row[3*H:]
+			cb, hb := c[b*H:(b+1)*H], h[b*H:(b+1)*H]
+			for j := range cb {
+				cb[j] = f[j]*cb[j] + i[j]*g[j]
+			}
+			tanh(hb, cb)
+			for j := range hb {
+				hb[j] *= o[j]
+			}
+		}
+		return
+	}
+	w.hg = grow(w.hg, B*G)
+	for b := 0; b < B; b++ {
+		copy(w.hg[b*G:(b+1)*G], l.Bhh.Data)
+	}
+	matmulT(B, G, H, h, l.Whh.Data, w.hg)
+	for b := 0; b < B; b++ {
+		row := gates[b*G : (b+1)*G]
+		hg := w.hg[b*G : (b+1)*G]
+		for j := 0; j < 2*H; j++ {
+			row[j] += hg[j]
+		}
+		sigmoid(row[:2*H], row[:2*H])
+		r, z, n := row[:H], row[H:2*H], row[2*H:]
+		for j := range n {
+			n[j] += r[j] * hg[2*H+j]
+		}
+		tanh(n, n)
+		hb := h[b*H : (b+1)*H]
+		for j := range hb {
+			hb[j] = n[j] + z[j]*(hb[j]-n[j])
+		}
+	}
+}
+
+// matmulT adds x·Wᵀ into out: x [rows, in], W [cols, in], out [rows, cols].
+// One row is a matrix-vector product, which the kernels do faster than a
+// one-row GEMM.
+func matmulT(rows, cols, in int, x, w, out []float32) {
+	if rows == 1 {
+		gemv(false, cols, in, 1, w, in, x, 1, out)
+		return
+	}
+	gemm(false, true, rows, cols, in, 1, x, in, w, in, 1, out, cols)
+}
+
+// ForwardState runs a whole sequence for one stream, x [T, In], starting from and
+// leaving the final state in h, c: the fast way to read a prompt (one input
+// product for all steps). The cache is reused across calls.
+func (l *RNNLayer) ForwardState(cache *SeqCache, T, B int, x, h, c []float32) []float32 {
+	l.Forward(&cache.c, T, B, x, h, c)
+	fh, fc := cache.c.Final()
+	copy(h, fh)
+	if c != nil {
+		copy(c, fc)
+	}
+	H := l.Hidden
+	return cache.c.hs[B*H : (T+1)*B*H]
+}
+
+// SeqCache is an opaque reusable workspace for ForwardState.
+type SeqCache struct{ c seqCache }
+
+// MatMulT computes out = x·Wᵀ + b for x [rows, In] with a Linear's weights.
+func (l *Linear) MatMulT(rows int, x, out []float32) {
+	for r := 0; r < rows; r++ {
+		copy(out[r*l.Out:(r+1)*l.Out], l.B.Data)
+	}
+	matmulT(rows, l.Out, l.In, x, l.W.Data, out)
+}
