@@ -222,7 +222,11 @@ func parseHeader(hdr []byte) (*rawHeader, error) {
 			return nil, err
 		}
 		if seen[key] {
-			return nil, fmt.Errorf("duplicate key %q at header byte %d", key, pos)
+			what := "tensor name"
+			if key == "__metadata__" {
+				what = "key"
+			}
+			return nil, fmt.Errorf("duplicate %s %q at header byte %d", what, key, pos)
 		}
 		seen[key] = true
 		if key == "__metadata__" {
@@ -373,12 +377,12 @@ func (p *parser) entry(name string) (rawEntry, error) {
 			e.dtype = s
 		case "shape":
 			dup, haveShape = haveShape, true
-			if e.shape, err = p.numbers(name, k); err != nil {
+			if e.shape, err = p.numbers(name, k, MaxRank); err != nil {
 				return e, err
 			}
 		case "data_offsets":
 			dup, haveOffsets = haveOffsets, true
-			if e.offsets, err = p.numbers(name, k); err != nil {
+			if e.offsets, err = p.numbers(name, k, 2); err != nil {
 				return e, err
 			}
 		default:
@@ -402,9 +406,14 @@ func (p *parser) entry(name string) (rawEntry, error) {
 	return e, nil
 }
 
-// numbers reads a flat JSON array of numbers, kept as text for exact
-// integer parsing later.
-func (p *parser) numbers(name, field string) ([]string, error) {
+// MaxRank bounds the number of dimensions of a tensor. safetensors sets no
+// limit, but without one a 100 MB header of [1,1,1,...] would make the
+// parser hold tens of millions of numbers; real tensors have a handful.
+const MaxRank = 32
+
+// numbers reads a flat JSON array of at most max numbers, kept as text for
+// exact integer parsing later.
+func (p *parser) numbers(name, field string, max int) ([]string, error) {
 	if err := p.delim('[', fmt.Sprintf("%s of tensor %q", field, name)); err != nil {
 		return nil, err
 	}
@@ -417,6 +426,12 @@ func (p *parser) numbers(name, field string) ([]string, error) {
 		n, ok := t.(json.Number)
 		if !ok {
 			return nil, fmt.Errorf("tensor %q: %s must hold only integers, found %s", name, field, describe(t))
+		}
+		if len(out) == max {
+			if field == "data_offsets" {
+				return nil, fmt.Errorf("tensor %q: data_offsets must be [begin, end], found more than 2 numbers", name)
+			}
+			return nil, fmt.Errorf("tensor %q: %s has more than %d dimensions", name, field, max)
 		}
 		out = append(out, string(n))
 	}
@@ -571,7 +586,7 @@ func checkEntries(raws []rawEntry, hdrLen, dataLen uint64) ([]entry, error) {
 		next, prev = e.end, e.name
 	}
 	if next != dataLen {
-		return nil, fmt.Errorf("%d trailing bytes after the last tensor's data (expected file size %d, actual %d)", dataLen-next, 8+hdrLen+next, fileSize)
+		return nil, fmt.Errorf("%d trailing bytes after the end of the tensor data (expected file size %d, actual %d)", dataLen-next, 8+hdrLen+next, fileSize)
 	}
 	return entries, nil
 }

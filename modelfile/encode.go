@@ -60,6 +60,9 @@ func checkTensor(t *Tensor) (int, error) {
 	if size == 0 {
 		return 0, fmt.Errorf("tensor %q: unknown dtype %q (valid: %s)", t.Name, t.DType, validDTypes)
 	}
+	if len(t.Shape) > MaxRank {
+		return 0, fmt.Errorf("tensor %q: shape has %d dimensions, more than %d", t.Name, len(t.Shape), MaxRank)
+	}
 	n, err := NumElements(t.Shape)
 	if err != nil {
 		return 0, fmt.Errorf("tensor %q: %w", t.Name, err)
@@ -227,6 +230,9 @@ func Write(path string, f *File) (err error) {
 			err = fmt.Errorf("%s: %w", path, err)
 		}
 	}()
+	if path == "" {
+		return errors.New("empty model file path")
+	}
 	// Validate before touching the disk, so bad input creates no file.
 	if _, err := encodeHeader(f); err != nil {
 		return err
