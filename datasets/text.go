@@ -19,7 +19,7 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // byte for byte (CRLF line ends stay CRLF, NUL bytes are kept). Every error
 // starts with the path and says what is wrong:
 //
-//	corpus.txt: no such file
+//	corpus.txt: file does not exist
 //	corpus.txt: is a directory, not a text file
 //	corpus.txt: file is empty
 //	corpus.txt: invalid UTF-8 at byte offset 1234 (line 17): byte 0xe9 near "caf\xe9 au lait"; ...
@@ -61,7 +61,7 @@ func ReadText(path string) (string, error) {
 // fileError rewords an os error so that the path comes first and only once.
 func fileError(path string, err error) error {
 	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%s: no such file: %w", path, fs.ErrNotExist)
+		return fmt.Errorf("%s: %w", path, fs.ErrNotExist)
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {

@@ -38,7 +38,7 @@ func TestReadText(t *testing.T) {
 		{name: "crlf kept", path: write("crlf.txt", []byte("a\r\nb\r\n")), want: "a\r\nb\r\n"},
 		{name: "nul ok", path: write("nul.txt", []byte("a\x00b")), want: "a\x00b"},
 		{name: "multibyte", path: write("utf8.txt", []byte("café ½ 日本")), want: "café ½ 日本"},
-		{name: "missing", path: filepath.Join(dir, "nope.txt"), wantErr: []string{"nope.txt: no such file"}, notExit: true},
+		{name: "missing", path: filepath.Join(dir, "nope.txt"), wantErr: []string{"nope.txt: file does not exist"}, notExit: true},
 		{name: "directory", path: dir, wantErr: []string{dir + ": is a directory"}},
 		{name: "empty", path: write("corpus.txt", nil), wantErr: []string{"corpus.txt: file is empty"}},
 		{name: "only bom", path: write("onlybom.txt", utf8BOM), wantErr: []string{"onlybom.txt: file is empty", "byte-order mark"}},
