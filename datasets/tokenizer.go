@@ -1,6 +1,9 @@
 package datasets
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Tokenizer levels, as stored in model files.
 const (
@@ -54,7 +57,7 @@ func (u *unknownSet) add(tok string) {
 	if u.seen == nil {
 		u.seen = make(map[string]struct{})
 	}
-	tok = string([]byte(tok)) // own copy: tok may be a slice of a large text or a reused buffer
+	tok = strings.Clone(tok) // own copy: tok may be a slice of a large text or a reused buffer
 	u.seen[tok] = struct{}{}
 	u.list = append(u.list, tok)
 }
