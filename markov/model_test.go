@@ -417,3 +417,22 @@ func BenchmarkLogProbs(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
 }
+
+func ExampleTrain() {
+	// "a b a b c" as ids a=1, b=2, c=3 with <unk>=0: see the goldens above.
+	m, err := Train([]int{1, 2, 1, 2, 3}, 4, Config{Order: 2, Smoothing: KneserNey, Discount: 0.5})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	lp := make([]float32, m.VocabSize())
+	m.LogProbs([]int{2}, lp) // p(· | b)
+	for id, x := range lp {
+		fmt.Printf("p(%d|b) = %.4f\n", id, math.Exp(float64(x)))
+	}
+	// Output:
+	// p(0|b) = 0.0625
+	// p(1|b) = 0.3958
+	// p(2|b) = 0.1458
+	// p(3|b) = 0.3958
+}
