@@ -1,0 +1,254 @@
+package tasks
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/recur-dev/recur/datasets"
+	"github.com/recur-dev/recur/decoder"
+	"github.com/recur-dev/recur/encoder"
+	"github.com/recur-dev/recur/markov"
+	"github.com/recur-dev/recur/modelfile"
+	"github.com/recur-dev/recur/nn"
+)
+
+// LanguageModel is a loaded text-generation model, RNN or Markov baseline.
+type LanguageModel struct {
+	Arch      string
+	Tokenizer datasets.Tokenizer
+	Decoder   *decoder.Decoder // Arch "rnn"
+	Markov    *markov.Model    // Arch "markov"
+	Meta      map[string]string
+	Lowercase bool
+}
+
+// LoadLanguageModel reads a textgen model file.
+func LoadLanguageModel(path string) (*LanguageModel, error) {
+	f, err := modelfile.ReadTask(path, TaskTextGen)
+	if err != nil {
+		return nil, err
+	}
+	m, err := languageModelFromFile(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// DecodeLanguageModel reads a textgen model from memory (embedded models);
+// name appears in errors.
+func DecodeLanguageModel(data []byte, name string) (*LanguageModel, error) {
+	f, err := modelfile.Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if f.Task != TaskTextGen {
+		return nil, fmt.Errorf("%s: is a %q model, want %q", name, f.Task, TaskTextGen)
+	}
+	m, err := languageModelFromFile(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return m, nil
+}
+
+func languageModelFromFile(f *modelfile.File) (*LanguageModel, error) {
+	var h textGenHeader
+	if err := json.Unmarshal([]byte(f.Metadata["config"]), &h); err != nil {
+		return nil, fmt.Errorf("corrupt model config: %v", err)
+	}
+	var tokens []string
+	if err := json.Unmarshal([]byte(f.Metadata["vocab"]), &tokens); err != nil {
+		return nil, fmt.Errorf("corrupt vocabulary: %v", err)
+	}
+	v, err := datasets.NewVocab(tokens)
+	if err != nil {
+		return nil, fmt.Errorf("corrupt vocabulary: %v", err)
+	}
+	tok, err := datasets.NewTokenizer(h.Level, v, h.Lowercase)
+	if err != nil {
+		return nil, err
+	}
+	m := &LanguageModel{Arch: h.Arch, Tokenizer: tok, Meta: f.Metadata, Lowercase: h.Lowercase}
+	switch h.Arch {
+	case "rnn":
+		if h.Decoder == nil {
+			return nil, errors.New("corrupt model config: no decoder section")
+		}
+		if h.Decoder.Vocab != v.Size() {
+			return nil, fmt.Errorf("corrupt model: decoder vocabulary %d but %d tokens stored", h.Decoder.Vocab, v.Size())
+		}
+		dec, err := decoder.New(*h.Decoder, 0)
+		if err != nil {
+			return nil, fmt.Errorf("corrupt model config: %v", err)
+		}
+		if err := loadParams(f, dec.Params()); err != nil {
+			return nil, err
+		}
+		m.Decoder = dec
+	case "markov":
+		var cfg markov.Config
+		if err := json.Unmarshal(h.Markov, &cfg); err != nil {
+			return nil, fmt.Errorf("corrupt markov config: %v", err)
+		}
+		mk, err := markov.FromTensors(f.Get, cfg, v.Size())
+		if err != nil {
+			return nil, err
+		}
+		m.Markov = mk
+	default:
+		return nil, fmt.Errorf("unknown arch %q in model (valid: rnn, markov)", h.Arch)
+	}
+	return m, nil
+}
+
+// loadParams copies each parameter's tensor from f, checking shapes.
+func loadParams(f *modelfile.File, ps nn.Params) error {
+	for _, p := range ps {
+		t, err := f.Get(p.Name)
+		if err != nil {
+			return err
+		}
+		if len(t.F32) != p.Size() || fmt.Sprint(t.Shape) != fmt.Sprint(p.Shape) {
+			return fmt.Errorf("tensor %s has shape %v, the config says %v", p.Name, t.Shape, p.Shape)
+		}
+		for i, x := range t.F32 {
+			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+				return fmt.Errorf("tensor %s holds a non-finite value at %d", p.Name, i)
+			}
+		}
+		copy(p.Data, t.F32)
+	}
+	return nil
+}
+
+// Generation is the result of Generate.
+type Generation struct {
+	Text    string   // the prompt followed by the continuation
+	Tokens  []int    // generated token ids
+	Unknown []string // prompt tokens outside the vocabulary (read as <unk>)
+}
+
+// Generate continues prompt with n tokens. emit, if set, receives each new
+// piece of text as soon as it is sampled (return false to stop).
+func (m *LanguageModel) Generate(ctx context.Context, prompt string, n int, cfg decoder.SampleConfig, seed uint64, emit func(piece string) bool) (*Generation, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("length must be >= 1 (got %d)", n)
+	}
+	smp, err := decoder.NewSampler(cfg, seed)
+	if err != nil {
+		return nil, err
+	}
+	var out []int
+	var prev []int
+	var unknown []string
+	var text []byte
+	text = append(text, prompt...)
+	piece := func(tok int) string {
+		if len(prev) == 0 {
+			return m.Tokenizer.Decode([]int{tok})
+		}
+		last := prev[len(prev)-1]
+		both := m.Tokenizer.Decode([]int{last, tok})
+		one := m.Tokenizer.Decode([]int{last})
+		return both[len(one):]
+	}
+	onToken := func(tok int) bool {
+		out = append(out, tok)
+		p := piece(tok)
+		prev = append(prev[:0], tok)
+		text = append(text, p...)
+		if emit != nil {
+			return emit(p)
+		}
+		return true
+	}
+	switch {
+	case m.Decoder != nil:
+		primed, err := encoder.Prompt{Tokenizer: m.Tokenizer, Decoder: m.Decoder}.Encode(prompt)
+		if err != nil {
+			return nil, err
+		}
+		unknown = primed.Unknown
+		prev = []int{primed.Tokens[len(primed.Tokens)-1]}
+		if _, err := decoder.Generate(ctx, m.Decoder, primed.State, primed.Logits, n, smp, onToken); err != nil {
+			return nil, err
+		}
+	case m.Markov != nil:
+		ids, unk := m.Tokenizer.Encode(prompt)
+		unknown = unk
+		if len(ids) > 0 {
+			prev = []int{ids[len(ids)-1]}
+		} else {
+			nl, _ := m.Tokenizer.Vocab().ID("\n")
+			ids = []int{nl}
+		}
+		for _, tok := range m.Markov.Generate(ids, n, smp) {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if !onToken(tok) {
+				break
+			}
+		}
+	default:
+		return nil, errors.New("language model has no weights")
+	}
+	return &Generation{Text: string(text), Tokens: out, Unknown: unknown}, nil
+}
+
+// EvalText scores the last valFrac of text the way training validates:
+// mean NLL in nats per token (the first validation token has no target).
+func (m *LanguageModel) EvalText(ctx context.Context, text string, valFrac float64) (loss float64, tokens int, unknown int, err error) {
+	_, valText, err := datasets.SplitTextTrainVal(text, m.Tokenizer.Level(), m.Lowercase, valFrac)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	ids, _ := m.Tokenizer.Encode(valText)
+	for _, id := range ids {
+		if id == 0 {
+			unknown++
+		}
+	}
+	if len(ids) < 2 {
+		return 0, 0, 0, fmt.Errorf("the evaluated part has %d tokens, need at least 2", len(ids))
+	}
+	if m.Markov != nil {
+		return m.Markov.Eval(ids), len(ids) - 1, unknown, nil
+	}
+	eg, err := newEvalGraph(m.Decoder, ids, 32, 100)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	loss, err = eg.run(ctx)
+	return loss, len(ids) - 1, unknown, err
+}
+
+// TrainMarkov counts the n-grams of the corpus's training part, scores the
+// validation part and writes the model file. It returns the validation loss.
+func TrainMarkov(corpus *Corpus, cfg TextGenConfig, mcfg markov.Config, out string, meta map[string]string) (float64, error) {
+	mk, err := markov.Train(corpus.Train, corpus.Tokenizer.Vocab().Size(), mcfg)
+	if err != nil {
+		return 0, err
+	}
+	loss := mk.Eval(corpus.Val)
+	mb, _ := json.Marshal(mcfg)
+	h := textGenHeader{Arch: "markov", Level: corpus.Tokenizer.Level(), Lowercase: cfg.Lowercase, Markov: mb}
+	all := map[string]string{"data.sha256": corpus.SHA256}
+	for k, v := range meta {
+		all[k] = v
+	}
+	vb, _ := json.Marshal(Metrics{"loss": loss, "perplexity": math.Exp(loss)})
+	all["train.validation"] = string(vb)
+	f, err := newTextGenFile(h, corpus.Tokenizer, all)
+	if err != nil {
+		return 0, err
+	}
+	for _, t := range mk.Tensors() {
+		f.Add(t)
+	}
+	return loss, modelfile.Write(out, f)
+}

@@ -1,0 +1,283 @@
+package tasks
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/recur-dev/recur/datasets"
+	"github.com/recur-dev/recur/decoder"
+	"github.com/recur-dev/recur/modelfile"
+	"github.com/recur-dev/recur/nn"
+)
+
+// TaskTextGen is the model-file task of language models (RNN and Markov).
+const TaskTextGen = "textgen"
+
+// TextGenConfig describes a text-generation model and how to cut its data.
+type TextGenConfig struct {
+	Arch      string  // "rnn" or "markov"
+	Level     string  // "char" or "word"
+	Lowercase bool    // word level only
+	MinCount  int     // vocabulary threshold (0 = level default: char 1, word 2)
+	ValFrac   float64 // last fraction of the corpus held out for validation
+	Batch     int     // contiguous streams per batch
+	Seq       int     // time steps per window (truncated backpropagation length)
+	EvalBatch int     // validation chunks run in parallel
+	Decoder   decoder.Config
+}
+
+// DefaultTextGenConfig is the char-rnn recipe of the acceptance figures:
+// char level, 2 × 256 LSTM, embedding 64, dropout 0.1, 32 streams × 100 steps,
+// the last 10% for validation.
+func DefaultTextGenConfig() TextGenConfig {
+	return TextGenConfig{Arch: "rnn", Level: datasets.LevelChar, Lowercase: true, ValFrac: 0.1,
+		Batch: 32, Seq: 100, EvalBatch: 32, Decoder: decoder.DefaultConfig()}
+}
+
+// Validate names the bad setting and the valid choices.
+func (c TextGenConfig) Validate() error {
+	switch {
+	case c.Arch != "rnn" && c.Arch != "markov":
+		return fmt.Errorf("unknown --arch %q (valid: rnn, markov)", c.Arch)
+	case c.Level != datasets.LevelChar && c.Level != datasets.LevelWord:
+		return fmt.Errorf("unknown --level %q (valid: char, word)", c.Level)
+	case c.MinCount < 0:
+		return fmt.Errorf("--min-count must be >= 0 (got %d)", c.MinCount)
+	case !(c.ValFrac > 0 && c.ValFrac < 1):
+		return fmt.Errorf("--val-frac must be in (0, 1) (got %g)", c.ValFrac)
+	case c.Batch < 1 || c.Batch > 4096:
+		return fmt.Errorf("--batch must be in [1, 4096] (got %d)", c.Batch)
+	case c.Seq < 1 || c.Seq > 10000:
+		return fmt.Errorf("--seq must be in [1, 10000] (got %d)", c.Seq)
+	case c.EvalBatch < 1:
+		return fmt.Errorf("eval batch must be >= 1 (got %d)", c.EvalBatch)
+	}
+	return nil
+}
+
+// Corpus is a text split into training and validation ids with the
+// tokenizer built from the training part.
+type Corpus struct {
+	Tokenizer  datasets.Tokenizer
+	Train, Val []int
+	SHA256     string
+}
+
+// LoadCorpus reads and tokenizes path as cfg says: the split is by token
+// position (first 1−ValFrac train), the vocabulary is built from the
+// training part only, and validation tokens outside it become <unk>.
+func LoadCorpus(path string, cfg TextGenConfig) (*Corpus, error) {
+	text, err := datasets.ReadText(path)
+	if err != nil {
+		return nil, err
+	}
+	trainText, valText, err := datasets.SplitTextTrainVal(text, cfg.Level, cfg.Lowercase, cfg.ValFrac)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var tok datasets.Tokenizer
+	if cfg.Level == datasets.LevelChar {
+		cc := datasets.DefaultCharConfig()
+		if cfg.MinCount > 0 {
+			cc.MinCount = cfg.MinCount
+		}
+		tok, err = datasets.BuildChar(trainText, cc)
+	} else {
+		wc := datasets.DefaultWordConfig()
+		wc.Lowercase = cfg.Lowercase
+		if cfg.MinCount > 0 {
+			wc.MinCount = cfg.MinCount
+		}
+		tok, err = datasets.BuildWord(trainText, wc)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	train, _ := tok.Encode(trainText)
+	val, _ := tok.Encode(valText)
+	if len(val) < 2 {
+		return nil, fmt.Errorf("%s: the validation part has %d tokens; use a longer corpus or a larger --val-frac", path, len(val))
+	}
+	return &Corpus{Tokenizer: tok, Train: train, Val: val, SHA256: sha256File(text)}, nil
+}
+
+// TextGen trains an RNN language model with the shared loop.
+type TextGen struct {
+	Config  TextGenConfig
+	Corpus  *Corpus
+	Decoder *decoder.Decoder
+	seed    uint64
+
+	streams   *datasets.Streams
+	x, y      []int
+	graph     *nn.Graph
+	machine   *nn.Machine
+	run       *nn.RNNRun
+	carry     bool
+	evalGraph *evalGraph
+}
+
+// NewTextGen builds the model for corpus; the decoder's vocabulary is the
+// corpus tokenizer's.
+func NewTextGen(cfg TextGenConfig, corpus *Corpus, seed uint64) (*TextGen, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg.Decoder.Vocab = corpus.Tokenizer.Vocab().Size()
+	dec, err := decoder.New(cfg.Decoder, seed)
+	if err != nil {
+		return nil, err
+	}
+	streams, err := datasets.NewStreams(corpus.Train, cfg.Batch, cfg.Seq)
+	if err != nil {
+		return nil, fmt.Errorf("training data: %w", err)
+	}
+	t := &TextGen{Config: cfg, Corpus: corpus, Decoder: dec, seed: seed, streams: streams,
+		x: make([]int, cfg.Batch*cfg.Seq), y: make([]int, cfg.Batch*cfg.Seq)}
+	g := nn.NewGraph(true, seed)
+	logits, run := dec.Graph(g, g.Ints("ids", t.x), cfg.Batch)
+	loss := g.CrossEntropy(logits, g.Ints("targets", t.y), 0)
+	if t.machine, err = g.Compile(loss); err != nil {
+		return nil, err
+	}
+	t.graph, t.run = g, run
+	return t, nil
+}
+
+// Params implements Trainable.
+func (t *TextGen) Params() nn.Params { return t.Decoder.Params() }
+
+// Unit implements Trainable.
+func (t *TextGen) Unit() string { return t.Config.Level + "s" }
+
+// TrainStep implements Trainable: the next window of every stream, with the
+// recurrent state carried over from the previous window (detached) and reset
+// when the streams wrap around, as char-rnn does.
+func (t *TextGen) TrainStep(step int) (float64, int, error) {
+	wrapped := t.streams.Next(t.x, t.y)
+	if wrapped || !t.carry {
+		t.run.ResetState()
+	}
+	t.graph.Step = uint64(step)
+	loss, err := t.machine.Run()
+	if err != nil {
+		return 0, 0, err
+	}
+	t.run.CarryState()
+	t.carry = true
+	return float64(loss), len(t.x), nil
+}
+
+// Evaluate implements Trainable: mean NLL in nats per token over every
+// validation target, the text cut into EvalBatch chunks each read from a
+// zero state (the reference protocol), and perplexity = exp(loss).
+func (t *TextGen) Evaluate(ctx context.Context) (Metrics, error) {
+	if t.evalGraph == nil {
+		eg, err := newEvalGraph(t.Decoder, t.Corpus.Val, t.Config.EvalBatch, t.Config.Seq)
+		if err != nil {
+			return nil, err
+		}
+		t.evalGraph = eg
+	}
+	loss, err := t.evalGraph.run(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return Metrics{"loss": loss, "perplexity": math.Exp(loss)}, nil
+}
+
+// SaveState implements Trainable: stream position and carried state.
+func (t *TextGen) SaveState() (map[string]string, []modelfile.Tensor) {
+	meta := map[string]string{"streams.pos": strconv.Itoa(t.streams.Pos()), "carry": strconv.FormatBool(t.carry)}
+	var ts []modelfile.Tensor
+	B, H := t.Config.Batch, t.Config.Decoder.Hidden
+	for l := range t.run.H0 {
+		ts = append(ts, modelfile.Tensor{Name: fmt.Sprintf("h_l%d", l), DType: modelfile.F32, Shape: []int{B, H}, F32: t.run.H0[l]})
+		if t.run.C0 != nil {
+			ts = append(ts, modelfile.Tensor{Name: fmt.Sprintf("c_l%d", l), DType: modelfile.F32, Shape: []int{B, H}, F32: t.run.C0[l]})
+		}
+	}
+	return meta, ts
+}
+
+// LoadState implements Trainable.
+func (t *TextGen) LoadState(f *modelfile.File) error {
+	pos, err := strconv.Atoi(f.Metadata["streams.pos"])
+	if err != nil {
+		return fmt.Errorf("checkpoint has no stream position: %v", err)
+	}
+	if err := t.streams.SetPos(pos); err != nil {
+		return err
+	}
+	t.carry = f.Metadata["carry"] == "true"
+	load := func(name string, dst []float32) error {
+		tt, err := f.Get(name)
+		if err != nil {
+			return err
+		}
+		if len(tt.F32) != len(dst) {
+			return fmt.Errorf("checkpoint state %s has %d values, want %d (different --batch or --hidden?)", name, len(tt.F32), len(dst))
+		}
+		copy(dst, tt.F32)
+		return nil
+	}
+	for l := range t.run.H0 {
+		if err := load(fmt.Sprintf("h_l%d", l), t.run.H0[l]); err != nil {
+			return err
+		}
+		if t.run.C0 != nil {
+			if err := load(fmt.Sprintf("c_l%d", l), t.run.C0[l]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Model implements Trainable.
+func (t *TextGen) Model() (*modelfile.File, error) {
+	return TextGenModelFile(t.Config, t.Corpus.Tokenizer, t.Decoder.Params(), map[string]string{"data.sha256": t.Corpus.SHA256}, modelfile.F32)
+}
+
+// textGenHeader is the config stored in a textgen model file.
+type textGenHeader struct {
+	Arch      string          `json:"arch"`
+	Level     string          `json:"level"`
+	Lowercase bool            `json:"lowercase"`
+	Decoder   *decoder.Config `json:"decoder,omitempty"`
+	Markov    json.RawMessage `json:"markov,omitempty"`
+}
+
+// TextGenModelFile assembles a textgen model file.
+func TextGenModelFile(cfg TextGenConfig, tok datasets.Tokenizer, params nn.Params, meta map[string]string, dtype modelfile.DType) (*modelfile.File, error) {
+	dc := cfg.Decoder
+	dc.Vocab = tok.Vocab().Size()
+	h := textGenHeader{Arch: "rnn", Level: tok.Level(), Lowercase: cfg.Lowercase, Decoder: &dc}
+	f, err := newTextGenFile(h, tok, meta)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range params {
+		f.Add(modelfile.Tensor{Name: p.Name, DType: dtype, Shape: p.Shape, F32: p.Data})
+	}
+	return f, nil
+}
+
+func newTextGenFile(h textGenHeader, tok datasets.Tokenizer, meta map[string]string) (*modelfile.File, error) {
+	hb, err := json.Marshal(h)
+	if err != nil {
+		return nil, err
+	}
+	vb, err := json.Marshal(tok.Vocab().Tokens())
+	if err != nil {
+		return nil, err
+	}
+	f := &modelfile.File{Task: TaskTextGen, Metadata: map[string]string{"config": string(hb), "vocab": string(vb)}}
+	for k, v := range meta {
+		f.Metadata[k] = v
+	}
+	return f, nil
+}
