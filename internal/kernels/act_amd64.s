@@ -4,7 +4,9 @@
 
 // Vectorised exp for the gate nonlinearities (AVX2+FMA, 8 floats a step).
 //
-// exp(t) for t clamped to [-88, 88] (so the result stays finite):
+// exp(t) for t clamped to [-88, 89]: at the top, n = 128 gives the exponent
+// field 255, i.e. +Inf, so sigmoid and tanh saturate to exactly 0 / ±1 from
+// 1/(1+Inf) = 0; NaN never arises because the clamp maps even NaN to 89.
 //   n = round(t*log2(e)), r = t - n*ln2 with ln2 split in a hi part exact in
 //   float32 and a lo correction (Cody–Waite), so r is accurate and |r| <= ln2/2;
 //   e^r by its Taylor polynomial to degree 6 (truncation error r^7/7! < 1.2e-7
@@ -84,15 +86,15 @@ tanh_done:
 
 // Constant table: each entry is one value repeated in 8 lanes (32 bytes),
 // because VEX instructions cannot broadcast a memory operand.
-// 0: 88
-DATA expc<>+0(SB)/4, $0x42b00000
-DATA expc<>+4(SB)/4, $0x42b00000
-DATA expc<>+8(SB)/4, $0x42b00000
-DATA expc<>+12(SB)/4, $0x42b00000
-DATA expc<>+16(SB)/4, $0x42b00000
-DATA expc<>+20(SB)/4, $0x42b00000
-DATA expc<>+24(SB)/4, $0x42b00000
-DATA expc<>+28(SB)/4, $0x42b00000
+// 0: 89 (upper clamp: exp(89) rounds to +Inf, so 1/(1+exp) is exactly 0)
+DATA expc<>+0(SB)/4, $0x42b20000
+DATA expc<>+4(SB)/4, $0x42b20000
+DATA expc<>+8(SB)/4, $0x42b20000
+DATA expc<>+12(SB)/4, $0x42b20000
+DATA expc<>+16(SB)/4, $0x42b20000
+DATA expc<>+20(SB)/4, $0x42b20000
+DATA expc<>+24(SB)/4, $0x42b20000
+DATA expc<>+28(SB)/4, $0x42b20000
 // 32: -88
 DATA expc<>+32(SB)/4, $0xc2b00000
 DATA expc<>+36(SB)/4, $0xc2b00000

@@ -38,17 +38,17 @@ const header = `	MOVQ k+0(FP), CX
 // zmm registers holding the current row of B, and the A element broadcast
 // straight from memory inside the FMA (EVEX embedded broadcast), so one k step
 // is 2 vector loads + 16 FMAs. The k loop is unrolled four times.
-func avx512() {
+func avx512(name string, embedded bool) {
 	const mr, unroll = 8, 4
-	fmt.Fprintf(&out, "\n// func sgemmKernelAVX512(k int, a, b *float32, bstride int, c *float32, ldc int, alpha, beta float32)\n")
-	fmt.Fprintf(&out, "TEXT ·sgemmKernelAVX512(SB), NOSPLIT, $0-56\n")
+	fmt.Fprintf(&out, "\n// func %s(k int, a, b *float32, bstride int, c *float32, ldc int, alpha, beta float32)\n", name)
+	fmt.Fprintf(&out, "TEXT ·%s(SB), NOSPLIT, $0-56\n", name)
 	out.WriteString(header)
 	for r := 0; r < 2*mr; r++ {
 		p("VPXORD Z%d, Z%d, Z%d", r, r, r)
 	}
 	p("CMPQ CX, $%d", unroll)
-	p("JLT avx512_tail")
-	label("avx512_loop4")
+	p("JLT " + name + "_tail")
+	label("" + name + "_loop4")
 	for u := 0; u < unroll; u++ {
 		b0, b1 := 16+2*(u%2), 17+2*(u%2)
 		p("VMOVUPS (DI), Z%d", b0)
@@ -56,18 +56,25 @@ func avx512() {
 		p("ADDQ R8, DI")
 		for r := 0; r < mr; r++ {
 			off := (u*mr + r) * 4
-			p("VFMADD231PS.BCST %d(SI), Z%d, Z%d", off, b0, 2*r)
-			p("VFMADD231PS.BCST %d(SI), Z%d, Z%d", off, b1, 2*r+1)
+			if embedded {
+				p("VFMADD231PS.BCST %d(SI), Z%d, Z%d", off, b0, 2*r)
+				p("VFMADD231PS.BCST %d(SI), Z%d, Z%d", off, b1, 2*r+1)
+			} else {
+				ar := 20 + r%4
+				p("VBROADCASTSS %d(SI), Z%d", off, ar)
+				p("VFMADD231PS Z%d, Z%d, Z%d", b0, ar, 2*r)
+				p("VFMADD231PS Z%d, Z%d, Z%d", b1, ar, 2*r+1)
+			}
 		}
 	}
 	p("ADDQ $%d, SI", unroll*mr*4)
 	p("SUBQ $%d, CX", unroll)
 	p("CMPQ CX, $%d", unroll)
-	p("JGE avx512_loop4")
-	label("avx512_tail")
+	p("JGE " + name + "_loop4")
+	label("" + name + "_tail")
 	p("TESTQ CX, CX")
-	p("JZ avx512_update")
-	label("avx512_loop1")
+	p("JZ " + name + "_update")
+	label("" + name + "_loop1")
 	p("VMOVUPS (DI), Z16")
 	p("VMOVUPS 64(DI), Z17")
 	p("ADDQ R8, DI")
@@ -77,15 +84,15 @@ func avx512() {
 	}
 	p("ADDQ $%d, SI", mr*4)
 	p("DECQ CX")
-	p("JNZ avx512_loop1")
-	label("avx512_update")
+	p("JNZ " + name + "_loop1")
+	label("" + name + "_update")
 	p("VBROADCASTSS alpha+48(FP), Z16")
 	for r := 0; r < 2*mr; r++ {
 		p("VMULPS Z16, Z%d, Z%d", r, r)
 	}
 	p("MOVL beta+52(FP), AX")
 	p("ANDL $0x7fffffff, AX")
-	p("JZ avx512_store")
+	p("JZ " + name + "_store")
 	p("VBROADCASTSS beta+52(FP), Z17")
 	p("MOVQ DX, BX")
 	for r := 0; r < mr; r++ {
@@ -95,7 +102,7 @@ func avx512() {
 			p("ADDQ R9, BX")
 		}
 	}
-	label("avx512_store")
+	label("" + name + "_store")
 	for r := 0; r < mr; r++ {
 		p("VMOVUPS Z%d, (DX)", 2*r)
 		p("VMOVUPS Z%d, 64(DX)", 2*r+1)
@@ -179,10 +186,89 @@ func avx2() {
 	p("RET")
 }
 
+// packBT emits packBTransAVX512(kc int, src *float32, ldb int, dst *float32):
+// dst[p*32+j] = src[j*ldb+p] for j < 32 and p < kc rounded down to a multiple
+// of 16 (the caller packs the rest). That is one 32-wide panel of op(B) = Bᵀ.
+// Each 16×16 block is transposed in registers: unpack floats, unpack pairs,
+// then two rounds of 128-bit lane shuffles (64 shuffles per 256 floats,
+// an order of magnitude cheaper than VGATHERDPS).
+func packBT() {
+	fmt.Fprintf(&out, "\n// func packBTransAVX512(kc int, src *float32, ldb int, dst *float32)\n")
+	fmt.Fprintf(&out, "TEXT ·packBTransAVX512(SB), NOSPLIT, $0-32\n")
+	p("MOVQ kc+0(FP), CX")
+	p("SHRQ $4, CX")
+	p("JZ packbt_done")
+	p("MOVQ src+8(FP), SI")
+	p("MOVQ ldb+16(FP), R9")
+	p("SHLQ $2, R9")          // row stride in bytes
+	p("LEAQ (R9)(R9*2), R10") // 3*stride
+	p("MOVQ dst+24(FP), DI")
+	label("packbt_loop")
+	for half := 0; half < 2; half++ {
+		// Row pointers: BX walks 4 rows at a time from SI + 16*half rows.
+		if half == 0 {
+			p("MOVQ SI, BX")
+		} else {
+			p("LEAQ (BX)(R9*4), BX")
+		}
+		for g := 0; g < 4; g++ {
+			if g > 0 {
+				p("LEAQ (BX)(R9*4), BX")
+			}
+			p("VMOVUPS (BX), Z%d", 4*g)
+			p("VMOVUPS (BX)(R9*1), Z%d", 4*g+1)
+			p("VMOVUPS (BX)(R9*2), Z%d", 4*g+2)
+			p("VMOVUPS (BX)(R10*1), Z%d", 4*g+3)
+		}
+		// Stage 1: interleave floats of row pairs (2q, 2q+1).
+		for q := 0; q < 8; q++ {
+			p("VUNPCKLPS Z%d, Z%d, Z%d", 2*q+1, 2*q, 16+2*q)
+			p("VUNPCKHPS Z%d, Z%d, Z%d", 2*q+1, 2*q, 17+2*q)
+		}
+		// Stage 2: interleave float pairs; Z(4g+c) lane L now holds column
+		// 4L+c of rows 4g..4g+3.
+		for g := 0; g < 4; g++ {
+			lo0, hi0, lo1, hi1 := 16+4*g, 17+4*g, 18+4*g, 19+4*g
+			p("VUNPCKLPD Z%d, Z%d, Z%d", lo1, lo0, 4*g+0)
+			p("VUNPCKHPD Z%d, Z%d, Z%d", lo1, lo0, 4*g+1)
+			p("VUNPCKLPD Z%d, Z%d, Z%d", hi1, hi0, 4*g+2)
+			p("VUNPCKHPD Z%d, Z%d, Z%d", hi1, hi0, 4*g+3)
+		}
+		// Stages 3-4: transpose the 4×4 grid of 128-bit lanes for each c.
+		for c := 0; c < 4; c++ {
+			s0, s1, s2, s3 := c, 4+c, 8+c, 12+c
+			u := 16 + 4*c
+			p("VSHUFF32X4 $0x44, Z%d, Z%d, Z%d", s1, s0, u)
+			p("VSHUFF32X4 $0xEE, Z%d, Z%d, Z%d", s1, s0, u+1)
+			p("VSHUFF32X4 $0x44, Z%d, Z%d, Z%d", s3, s2, u+2)
+			p("VSHUFF32X4 $0xEE, Z%d, Z%d, Z%d", s3, s2, u+3)
+		}
+		for c := 0; c < 4; c++ {
+			u := 16 + 4*c
+			// out column j = 4L+c
+			p("VSHUFF32X4 $0x88, Z%d, Z%d, Z%d", u+2, u, c)
+			p("VSHUFF32X4 $0xDD, Z%d, Z%d, Z%d", u+2, u, 4+c)
+			p("VSHUFF32X4 $0x88, Z%d, Z%d, Z%d", u+3, u+1, 8+c)
+			p("VSHUFF32X4 $0xDD, Z%d, Z%d, Z%d", u+3, u+1, 12+c)
+		}
+		for j := 0; j < 16; j++ {
+			p("VMOVUPS Z%d, %d(DI)", j, j*128+half*64)
+		}
+	}
+	p("ADDQ $64, SI")
+	p("ADDQ $2048, DI")
+	p("DECQ CX")
+	p("JNZ packbt_loop")
+	label("packbt_done")
+	p("VZEROUPPER")
+	p("RET")
+}
+
 func main() {
 	out.WriteString("// Code generated by asmgen.go; DO NOT EDIT.\n\n//go:build amd64 && !purego\n\n#include \"textflag.h\"\n")
-	avx512()
+	avx512("sgemmKernelAVX512", true)
 	avx2()
+	packBT()
 	if err := os.WriteFile("gemm_amd64.s", out.Bytes(), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "asmgen:", err)
 		os.Exit(1)

@@ -61,41 +61,43 @@ func packA8(kc int, a []float32, lda, off int, d []float32) {
 }
 
 // packB packs the kc×nc block of op(B) at (pc, jc) into consecutive nr-wide
-// panels: panel q holds kc rows of the nr values op(B)[pc+p][jc+q*nr+j]
-// (zero beyond nc). With edgeOnly, full panels are skipped because the
-// kernel reads them in place.
-func packB(ar *arch, transB, edgeOnly bool, kc, nc int, b []float32, ldb, pc, jc int, dst []float32) {
+// panels (see packBPanel).
+func packB(ar *arch, transB bool, kc, nc int, b []float32, ldb, pc, jc int, dst []float32) {
+	for jr := 0; jr < nc; jr += ar.nr {
+		packBPanel(ar, transB, kc, min(ar.nr, nc-jr), b, ldb, pc, jc+jr, dst[jr*kc:(jr+ar.nr)*kc])
+	}
+}
+
+// packBPanel packs one panel: kc rows of the nr values op(B)[pc+p][j0+j],
+// zero for j >= nrr.
+func packBPanel(ar *arch, transB bool, kc, nrr int, b []float32, ldb, pc, j0 int, d []float32) {
 	nr := ar.nr
-	for jr := 0; jr < nc; jr += nr {
-		nrr := min(nr, nc-jr)
-		if edgeOnly && nrr == nr {
-			continue
+	if !transB {
+		// B is stored k×n: each packed row is a contiguous run.
+		for p := 0; p < kc; p++ {
+			row := d[p*nr : p*nr+nr]
+			copy(row, b[(pc+p)*ldb+j0:][:nrr])
+			clear(row[nrr:])
 		}
-		d := dst[jr*kc : (jr+nr)*kc]
-		switch {
-		case !transB:
-			// B is stored k×n: each packed row is a contiguous run.
-			for p := 0; p < kc; p++ {
-				row := d[p*nr : p*nr+nr]
-				copy(row, b[(pc+p)*ldb+jc+jr:][:nrr])
-				clear(row[nrr:])
-			}
-		case nrr == nr && ar.packBT != nil && nr*ldb < 1<<31:
-			// B is stored n×k: gather in assembly (index vectors are int32).
-			src := b[(jc+jr)*ldb+pc:]
-			_ = src[(nr-1)*ldb+kc-1]
-			ar.packBT(kc, &src[0], ldb, &d[0])
-		default:
-			for j := 0; j < nrr; j++ {
-				for p, v := range b[(jc+jr+j)*ldb+pc:][:kc] {
-					d[p*nr+j] = v
-				}
-			}
-			for j := nrr; j < nr; j++ {
-				for p := 0; p < kc; p++ {
-					d[p*nr+j] = 0
-				}
-			}
+		return
+	}
+	// B is stored n×k: packing is a transpose.
+	p0 := 0
+	if nrr == nr && ar.packBT != nil && kc >= 16 {
+		src := b[j0*ldb+pc:]
+		_ = src[(nr-1)*ldb+kc-1]
+		_ = d[kc*nr-1]
+		ar.packBT(kc, &src[0], ldb, &d[0])
+		p0 = kc &^ 15 // the assembly does whole 16-column blocks
+	}
+	for j := 0; j < nrr; j++ {
+		for p, v := range b[(j0+j)*ldb+pc+p0 : (j0+j)*ldb+pc+kc] {
+			d[(p0+p)*nr+j] = v
+		}
+	}
+	for j := nrr; j < nr; j++ {
+		for p := p0; p < kc; p++ {
+			d[p*nr+j] = 0
 		}
 	}
 }

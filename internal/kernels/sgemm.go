@@ -133,10 +133,12 @@ func gemmSerial(ar *arch, buf *gemmBuf, transA, transB bool, m, n, k int, alpha 
 	buf.a = aligned(buf.a, roundUp(min(m, mcBlock), mr)*kcMax)
 	buf.b = aligned(buf.b, roundUp(min(n, ncBlock), nr)*kcMax)
 	buf.t = aligned(buf.t, mr*nr)
-	// With a single row block every packed B panel would be read by just a
-	// few micro-kernel calls, so for a row-major B the kernel reads B in
-	// place (bstride = ldb) and only the ragged last panel is packed.
-	direct := !transB && m <= mcBlock
+	// With a single row block (small m) each B panel is used by only
+	// mc/mr micro-kernel calls, so it is packed just before use, while it
+	// is hot in L1, and a row-major B is not packed at all: the kernel reads
+	// it in place (bstride = ldb) and only a ragged last panel is packed.
+	single := m <= mcBlock
+	direct := !transB && single
 	for jc := 0; jc < n; jc += ncBlock {
 		nc := min(ncBlock, n-jc)
 		for pc := 0; pc < k; pc += blockK {
@@ -145,15 +147,20 @@ func gemmSerial(ar *arch, buf *gemmBuf, transA, transB bool, m, n, k int, alpha 
 			if pc > 0 {
 				bet = 1 // later k slices accumulate onto the first one's result
 			}
-			packB(ar, transB, direct, kc, nc, b, ldb, pc, jc, buf.b)
+			if !single {
+				packB(ar, transB, kc, nc, b, ldb, pc, jc, buf.b)
+			}
 			for ic := 0; ic < m; ic += mcBlock {
 				mc := min(mcBlock, m-ic)
 				packA(mr, transA, mc, kc, a, lda, ic, pc, buf.a)
 				for jr := 0; jr < nc; jr += nr {
 					nrr := min(nr, nc-jr)
 					bp, bstride := &buf.b[jr*kc], nr*4
-					if direct && nrr == nr {
+					switch {
+					case direct && nrr == nr:
 						bp, bstride = &b[pc*ldb+jc+jr], ldb*4
+					case single:
+						packBPanel(ar, transB, kc, nrr, b, ldb, pc, jc+jr, buf.b[jr*kc:(jr+nr)*kc])
 					}
 					for ir := 0; ir < mc; ir += mr {
 						mrr := min(mr, mc-ir)

@@ -1,0 +1,137 @@
+package kernels
+
+import (
+	"fmt"
+	"sync"
+)
+
+// parallelGemv is the smallest matrix (in elements) worth splitting over
+// goroutines: 1 MiB of A, enough to stream that a second core's share of the
+// memory bandwidth outweighs starting a goroutine.
+const parallelGemv = 1 << 18
+
+// Sgemv computes y = alpha*op(A)*x + beta*y where A is m×n row-major with
+// leading dimension lda; op(A) = A (x has n entries, y has m) or Aᵀ when
+// transA (x has m entries, y has n). beta == 0 overwrites y without reading
+// it. Invalid sizes panic with a message naming the argument.
+func Sgemv(transA bool, m, n int, alpha float32, a []float32, lda int, x []float32, beta float32, y []float32) {
+	if m < 0 || n < 0 {
+		panic(fmt.Sprintf("kernels: Sgemv: negative dimension m=%d n=%d", m, n))
+	}
+	checkMatrix("Sgemv", "a", "lda", m, n, a, lda)
+	lx, ly := n, m
+	if transA {
+		lx, ly = m, n
+	}
+	if len(x) < lx {
+		panic(fmt.Sprintf("kernels: Sgemv: len(x)=%d, want >= %d", len(x), lx))
+	}
+	if len(y) < ly {
+		panic(fmt.Sprintf("kernels: Sgemv: len(y)=%d, want >= %d", len(y), ly))
+	}
+	x, y = x[:lx], y[:ly]
+	if ly == 0 {
+		return
+	}
+	if lx == 0 || alpha == 0 {
+		scaleVector(beta, y)
+		return
+	}
+	vec := current().vec
+	t := Threads()
+	if t > 1 && m*n >= parallelGemv {
+		if !transA {
+			// Split rows (in blocks of 4, the row-kernel's width).
+			parallelRange(t, (m+3)/4, func(lo, hi int) {
+				r0, r1 := lo*4, min(m, hi*4)
+				gemvN(vec, r1-r0, n, alpha, a[r0*lda:], lda, x, beta, y[r0:r1])
+			})
+			return
+		}
+		// Split columns (in blocks of 8, one ymm register).
+		parallelRange(t, (n+7)/8, func(lo, hi int) {
+			c0, c1 := lo*8, min(n, hi*8)
+			gemvT(vec, m, c1-c0, alpha, a[c0:], lda, x, beta, y[c0:c1])
+		})
+		return
+	}
+	if transA {
+		gemvT(vec, m, n, alpha, a, lda, x, beta, y)
+	} else {
+		gemvN(vec, m, n, alpha, a, lda, x, beta, y)
+	}
+}
+
+// parallelRange splits [0, units) into t contiguous parts and runs f on each,
+// one in the calling goroutine.
+func parallelRange(t, units int, f func(lo, hi int)) {
+	t = min(t, units)
+	var wg sync.WaitGroup
+	wg.Add(t - 1)
+	for i := 1; i < t; i++ {
+		go func() {
+			defer wg.Done()
+			f(units*i/t, units*(i+1)/t)
+		}()
+	}
+	f(0, units/t)
+	wg.Wait()
+}
+
+// gemvN: y[i] = alpha*dot(A[i,:], x) + beta*y[i]. Rows go four at a time so
+// each load of x feeds four FMAs.
+func gemvN(vec bool, m, n int, alpha float32, a []float32, lda int, x []float32, beta float32, y []float32) {
+	var d [4]float32
+	i := 0
+	if vec {
+		for ; i+4 <= m; i += 4 {
+			_ = a[(i+3)*lda+n-1]
+			dot4AVX2(n, &a[i*lda], lda, &x[0], &d[0])
+			for r, v := range d {
+				y[i+r] = combine(alpha*v, beta, y[i+r])
+			}
+		}
+	}
+	for ; i < m; i++ {
+		y[i] = combine(alpha*dot(vec, a[i*lda:i*lda+n], x), beta, y[i])
+	}
+}
+
+// gemvT: y = alpha*Aᵀx + beta*y, as a sum of scaled rows of A added into y,
+// four rows per pass over y.
+func gemvT(vec bool, m, n int, alpha float32, a []float32, lda int, x []float32, beta float32, y []float32) {
+	scaleVector(beta, y)
+	i := 0
+	if vec {
+		var s [4]float32
+		for ; i+4 <= m; i += 4 {
+			s = [4]float32{alpha * x[i], alpha * x[i+1], alpha * x[i+2], alpha * x[i+3]}
+			_ = a[(i+3)*lda+n-1]
+			axpy4AVX2(n, &s[0], &a[i*lda], lda, &y[0])
+		}
+	}
+	for ; i < m; i++ {
+		axpy(vec, alpha*x[i], a[i*lda:i*lda+n], y)
+	}
+}
+
+// combine returns v + beta*old, not reading old when beta == 0.
+func combine(v, beta, old float32) float32 {
+	if beta == 0 {
+		return v
+	}
+	return v + beta*old
+}
+
+// scaleVector sets y = beta*y (y = 0 when beta == 0, without reading y).
+func scaleVector(beta float32, y []float32) {
+	switch beta {
+	case 0:
+		clear(y)
+	case 1:
+	default:
+		for i := range y {
+			y[i] *= beta
+		}
+	}
+}
