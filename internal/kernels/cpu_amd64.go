@@ -9,7 +9,7 @@ import "golang.org/x/sys/cpu"
 func detectArch() *arch {
 	switch {
 	case cpu.X86.HasAVX512F && cpu.X86.HasAVX2 && cpu.X86.HasFMA:
-		return &arch{name: "avx512", mr: 8, nr: 32, kernel: sgemmKernelAVX512, packBT: packBTransAVX512, vec: true}
+		return &arch{name: "avx512", mr: 8, nr: 32, kernel: sgemmKernelAVX512, packBT: packBTransAVX512, kernelNT: sgemmKernelNT32x8, vec: true}
 	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
 		return &arch{name: "avx2+fma", mr: 6, nr: 16, kernel: sgemmKernelAVX2, vec: true}
 	}
@@ -42,3 +42,6 @@ func sigmoidAVX2(n int, dst, src *float32)
 
 //go:noescape
 func tanhAVX2(n int, dst, src *float32)
+
+//go:noescape
+func sgemmKernelNT32x8(k int, at, b *float32, ldb int, out *float32)

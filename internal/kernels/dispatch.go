@@ -20,7 +20,10 @@ type arch struct {
 	// packBT packs one nr-wide panel of op(B) = Bᵀ (kc rows), or is nil when
 	// the Go packing loop is used.
 	packBT func(kc int, src *float32, ldb int, dst *float32)
-	vec    bool // AVX2 level-1/2 and activation kernels are available
+	// kernelNT, when non-nil, is the 32×8 column-vector kernel for
+	// A·Bᵀ with few rows in A (see gemmNT).
+	kernelNT func(k int, at, b *float32, ldb int, out *float32)
+	vec      bool // AVX2 level-1/2 and activation kernels are available
 }
 
 var (

@@ -22,8 +22,10 @@ func packA(mr int, transA bool, mc, kc int, a []float32, lda, ic, pc int, dst []
 			}
 			continue
 		}
-		if mrr == 8 && mr == 8 {
-			packA8(kc, a, lda, (ic+ir)*lda+pc, d)
+		if mrr == mr && mr%8 == 0 {
+			for g := 0; g < mr; g += 8 {
+				packA8(kc, a, lda, (ic+ir+g)*lda+pc, d[g:], mr)
+			}
 			continue
 		}
 		// A is stored m×k: row i of the panel is contiguous, scatter it.
@@ -41,9 +43,9 @@ func packA(mr int, transA bool, mc, kc int, a []float32, lda, ic, pc int, dst []
 }
 
 // packA8 interleaves 8 rows of a row-major A (starting at a[off], rows lda
-// apart) into d, eight values per k step. Reading the eight rows side by side
+// apart) into d, eight values per k step, consecutive steps stride apart. Reading the eight rows side by side
 // lets the compiler drop the bounds checks from the loop.
-func packA8(kc int, a []float32, lda, off int, d []float32) {
+func packA8(kc int, a []float32, lda, off int, d []float32, stride int) {
 	r0 := a[off:][:kc]
 	r1 := a[off+lda:][:kc]
 	r2 := a[off+2*lda:][:kc]
@@ -52,9 +54,9 @@ func packA8(kc int, a []float32, lda, off int, d []float32) {
 	r5 := a[off+5*lda:][:kc]
 	r6 := a[off+6*lda:][:kc]
 	r7 := a[off+7*lda:][:kc]
-	d = d[:8*kc]
+	d = d[:(kc-1)*stride+8]
 	for p := range r0 {
-		o := d[p*8 : p*8+8 : p*8+8]
+		o := d[p*stride : p*stride+8 : p*stride+8]
 		o[0], o[1], o[2], o[3] = r0[p], r1[p], r2[p], r3[p]
 		o[4], o[5], o[6], o[7] = r4[p], r5[p], r6[p], r7[p]
 	}

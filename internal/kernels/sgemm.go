@@ -126,6 +126,10 @@ func aligned(s []float32, n int) []float32 {
 
 // gemmSerial is the single-goroutine blocked algorithm described at blockK.
 func gemmSerial(ar *arch, buf *gemmBuf, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if transB && ar.kernelNT != nil && m >= ntMinM && m <= ntMaxM && k <= ntMaxK {
+		gemmNT(ar, buf, transA, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	mr, nr := ar.mr, ar.nr
 	mcBlock := max(mr, blockM/mr*mr)
 	ncBlock := max(nr, blockN/nr*nr)
@@ -178,6 +182,72 @@ func gemmSerial(ar *arch, buf *gemmBuf, transA, transB bool, m, n, k int, alpha 
 				}
 			}
 		}
+	}
+}
+
+// Limits of the gemmNT path. Below ntMinM rows most of the 32-row vector
+// would be zero padding; above ntMaxM packing B pays for itself; ntMaxK keeps
+// the packed Aᵀ (32·k floats) inside L2.
+const (
+	ntMinM = 17
+	ntMaxM = 64
+	ntMaxK = 4096
+)
+
+// gemmNT computes C = alpha*op(A)·Bᵀ + beta*C for small m (an RNN step
+// x·Wᵀ with batch-sized m) without packing B: the packing of the large
+// operand could not be amortised over so few rows, and transposing it would
+// cost about as much as the product itself. Instead 32 rows of op(A) are
+// packed transposed (cheap: A is small) and sgemmKernelNT32x8 runs down
+// columns of C, broadcasting B's elements from its rows in place. Each call
+// yields a 32×8 block of C column-major, merged here with alpha and beta.
+func gemmNT(ar *arch, buf *gemmBuf, transA bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	const rows, cols = 32, 8
+	buf.a = aligned(buf.a, rows*k)
+	buf.t = aligned(buf.t, rows*cols)
+	out := buf.t
+	for i0 := 0; i0 < m; i0 += rows {
+		mc := min(rows, m-i0)
+		packA(rows, transA, mc, k, a, lda, i0, 0, buf.a)
+		j := 0
+		for ; j+cols <= n; j += cols {
+			_ = b[(j+cols-1)*ldb+k-1]
+			ar.kernelNT(k, &buf.a[0], &b[j*ldb], ldb*4, &out[0])
+			mergeNT(out, mc, alpha, beta, c[i0*ldc+j:], ldc)
+		}
+		// Fewer than 8 columns left: plain dot products.
+		for ; j < n; j++ {
+			brow := b[j*ldb:][:k]
+			for i := 0; i < mc; i++ {
+				var s float32
+				if transA {
+					for p, v := range brow {
+						s += a[p*lda+i0+i] * v
+					}
+				} else {
+					s = dot(ar.vec, a[(i0+i)*lda:][:k], brow)
+				}
+				ci := (i0+i)*ldc + j
+				c[ci] = combine(alpha*s, beta, c[ci])
+			}
+		}
+	}
+}
+
+// mergeNT writes the column-major 32×8 block out (out[q*32+i]) into the
+// first mc rows of C: C[i][q] = alpha*out + beta*C, not reading C when
+// beta == 0. Unrolled over the 8 columns so it compiles without bounds checks.
+func mergeNT(out []float32, mc int, alpha, beta float32, c []float32, ldc int) {
+	for i := 0; i < mc; i++ {
+		o := out[i : i+7*32+1]
+		cr := c[i*ldc : i*ldc+8 : i*ldc+8]
+		if beta == 0 {
+			cr[0], cr[1], cr[2], cr[3] = alpha*o[0], alpha*o[32], alpha*o[64], alpha*o[96]
+			cr[4], cr[5], cr[6], cr[7] = alpha*o[128], alpha*o[160], alpha*o[192], alpha*o[224]
+			continue
+		}
+		cr[0], cr[1], cr[2], cr[3] = alpha*o[0]+beta*cr[0], alpha*o[32]+beta*cr[1], alpha*o[64]+beta*cr[2], alpha*o[96]+beta*cr[3]
+		cr[4], cr[5], cr[6], cr[7] = alpha*o[128]+beta*cr[4], alpha*o[160]+beta*cr[5], alpha*o[192]+beta*cr[6], alpha*o[224]+beta*cr[7]
 	}
 }
 
