@@ -60,10 +60,13 @@ func (p *progress) step(step int, loss float64, units int, lr float64) {
 	if p.w == nil {
 		return
 	}
+	// The rate and ETA are measured from the end of the first step on, so
+	// start-up (graph compilation, first allocations) does not skew them.
 	if p.startStep < 0 {
-		p.startStep = step - 1
+		p.startStep = step
 		p.start = time.Now()
 		p.lossEMA = loss
+		return
 	}
 	p.lossEMA = 0.95*p.lossEMA + 0.05*loss
 	p.units += units
