@@ -1,5 +1,7 @@
 package kernels
 
+//go:generate go run asmgen.go
+
 import (
 	"runtime"
 	"sync/atomic"

@@ -10,6 +10,10 @@ package kernels
 // panels: panel q holds, for each of the kc steps p, the mr values
 // op(A)[ic+q*mr+i][pc+p], i = 0..mr-1 (zero beyond mc).
 func packA(mr int, transA bool, mc, kc int, a []float32, lda, ic, pc int, dst []float32) {
+	if transA && mr == 8 {
+		packAT8(mc, kc, a, lda, ic, pc, dst)
+		return
+	}
 	for ir := 0; ir < mc; ir += mr {
 		mrr := min(mr, mc-ir)
 		d := dst[ir*kc : (ir+mr)*kc]
@@ -38,6 +42,26 @@ func packA(mr int, transA bool, mc, kc int, a []float32, lda, ic, pc int, dst []
 			for p := 0; p < kc; p++ {
 				d[p*mr+i] = 0
 			}
+		}
+	}
+}
+
+// packAT8 is packA for a transposed A and 8-row panels: it walks each stored
+// row of A once (mc contiguous values of one k step) and deals it out to the
+// panels in 8-float moves, instead of calling copy for every 8 floats.
+func packAT8(mc, kc int, a []float32, lda, ic, pc int, dst []float32) {
+	full := mc &^ 7
+	for p := 0; p < kc; p++ {
+		src := a[(pc+p)*lda+ic:][:mc]
+		for ir := 0; ir < full; ir += 8 {
+			o := ir*kc + p*8
+			*(*[8]float32)(dst[o : o+8]) = *(*[8]float32)(src[ir : ir+8])
+		}
+		if full < mc {
+			o := full*kc + p*8
+			row := dst[o : o+8]
+			copy(row, src[full:])
+			clear(row[mc-full:])
 		}
 	}
 }

@@ -157,32 +157,47 @@ func gemmSerial(ar *arch, buf *gemmBuf, transA, transB bool, m, n, k int, alpha 
 			for ic := 0; ic < m; ic += mcBlock {
 				mc := min(mcBlock, m-ic)
 				packA(mr, transA, mc, kc, a, lda, ic, pc, buf.a)
-				for jr := 0; jr < nc; jr += nr {
-					nrr := min(nr, nc-jr)
-					bp, bstride := &buf.b[jr*kc], nr*4
-					switch {
-					case direct && nrr == nr:
-						bp, bstride = &b[pc*ldb+jc+jr], ldb*4
-					case single:
-						packBPanel(ar, transB, kc, nrr, b, ldb, pc, jc+jr, buf.b[jr*kc:(jr+nr)*kc])
-					}
-					for ir := 0; ir < mc; ir += mr {
-						mrr := min(mr, mc-ir)
-						ap := &buf.a[ir*kc]
-						ci := (ic+ir)*ldc + jc + jr
-						if mrr == mr && nrr == nr {
-							ar.kernel(kc, ap, bp, bstride, &c[ci], ldc*4, alpha, bet)
-							continue
+				if single {
+					for jr := 0; jr < nc; jr += nr {
+						nrr := min(nr, nc-jr)
+						bp, bstride := &buf.b[jr*kc], nr*4
+						if direct && nrr == nr {
+							bp, bstride = &b[pc*ldb+jc+jr], ldb*4
+						} else {
+							packBPanel(ar, transB, kc, nrr, b, ldb, pc, jc+jr, buf.b[jr*kc:(jr+nr)*kc])
 						}
-						// Ragged tile: compute the full tile into a scratch
-						// buffer, then merge only the valid part into C.
-						ar.kernel(kc, ap, bp, bstride, &buf.t[0], nr*4, 1, 0)
-						mergeTile(buf.t, nr, mrr, nrr, alpha, bet, c[ci:], ldc)
+						for ir := 0; ir < mc; ir += mr {
+							tile(ar, buf, kc, ir, jr, min(mr, mc-ir), nrr, bp, bstride, alpha, bet, c[(ic+ir)*ldc+jc+jr:], ldc)
+						}
+					}
+					continue
+				}
+				// Several row blocks: B is packed once per (jc, pc) block and
+				// stays in L2 while each A micro-panel (8·kc floats) sits in L1.
+				for ir := 0; ir < mc; ir += mr {
+					mrr := min(mr, mc-ir)
+					for jr := 0; jr < nc; jr += nr {
+						tile(ar, buf, kc, ir, jr, mrr, min(nr, nc-jr), &buf.b[jr*kc], nr*4, alpha, bet, c[(ic+ir)*ldc+jc+jr:], ldc)
 					}
 				}
 			}
 		}
 	}
+}
+
+// tile runs the micro-kernel on one mr×nr tile of C (c starts at its top-left
+// element): A panel at row ir of the packed block, B panel at bp.
+func tile(ar *arch, buf *gemmBuf, kc, ir, jr, mrr, nrr int, bp *float32, bstride int, alpha, beta float32, c []float32, ldc int) {
+	ap := &buf.a[ir*kc]
+	if mrr == ar.mr && nrr == ar.nr {
+		_ = c[(mrr-1)*ldc+nrr-1]
+		ar.kernel(kc, ap, bp, bstride, &c[0], ldc*4, alpha, beta)
+		return
+	}
+	// Ragged tile: compute the full tile into a scratch buffer, then merge
+	// only the valid part into C.
+	ar.kernel(kc, ap, bp, bstride, &buf.t[0], ar.nr*4, 1, 0)
+	mergeTile(buf.t, ar.nr, mrr, nrr, alpha, beta, c, ldc)
 }
 
 // Limits of the gemmNT path. Below ntMinM rows most of the 32-row vector
