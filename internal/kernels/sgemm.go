@@ -8,16 +8,17 @@ import (
 
 // Cache blocking, in the usual Goto/BLIS arrangement:
 //
-//	for each nc-wide column block of C        (B block kc×nc packed, lives in L3/L2)
+//	for each nc-wide column block of C        (B block kc×nc packed, L2/L3)
 //	  for each kc-deep slice of k
-//	    for each mc-tall row block of C       (A block mc×kc packed, lives in L2)
-//	      for each nr-wide panel of B         (kc×nr micro-panel, reused from L1/L2)
-//	        for each mr-tall panel of A       → micro-kernel on one mr×nr tile
+//	    for each mc-tall row block of C       (A block mc×kc packed, L2)
+//	      for each mr-tall panel of A         (mr×kc micro-panel, 8 KiB, L1)
+//	        for each nr-wide panel of B       → micro-kernel on one mr×nr tile
 //
-// Tuned on the AMD EPYC (Zen 4) this was written on: 32 KiB L1d and 1 MiB
-// L2 per core. blockK*nr*4 = 32 KiB keeps one B micro-panel about L1-sized,
-// blockM*blockK*4 = 128 KiB keeps the packed A block well inside L2.
-// They are variables only so the benchmarks can explore them.
+// When all of m fits one row block the two inner loops swap and each B panel
+// is packed right before use (or not at all for a row-major B); see
+// gemmSerial. Tuned by benchmark on the AMD EPYC (Zen 4) this was written
+// on: 32 KiB L1d and 1 MiB L2 per core. They are variables only so the
+// tests can shrink them to exercise every blocking loop on small inputs.
 var (
 	blockK = 256
 	blockM = 128
