@@ -146,9 +146,9 @@ func Train(ctx context.Context, task Trainable, cfg TrainConfig) (*Result, error
 	if err != nil {
 		return nil, err
 	}
-	st := loopState{Seed: cfg.Seed, Best: math.Inf(1), ParamHash: paramSignature(params)}
+	st := loopState{Seed: cfg.Seed, Best: math.MaxFloat64, ParamHash: paramSignature(params)}
 	if cfg.Maximize {
-		st.Best = math.Inf(-1)
+		st.Best = -math.MaxFloat64 // finite: the state is stored as JSON
 	}
 	if cfg.Resume {
 		if err := resume(cfg, task, adam, &st); err != nil {
