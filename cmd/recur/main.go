@@ -1,0 +1,72 @@
+// Command recur trains and runs recurrent sequence models: text generation
+// (character and word level), with translation and captioning built on the
+// same decoder. Run `recur --help`, or `recur COMMAND --help` for each
+// command's flags and defaults.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime/pprof"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := newApp().RunContext(ctx, os.Args); err != nil {
+		fmt.Fprintln(os.Stderr, "recur:", err)
+		os.Exit(1)
+	}
+}
+
+var profileFile *os.File
+
+func newApp() *cli.App {
+	return &cli.App{
+		Name:  "recur",
+		Usage: "train and run recurrent sequence models (LSTM/GRU) from the command line",
+		Description: `recur trains character- and word-level language models and generates text
+from a prompt with temperature, top-k and top-p sampling. Every command that
+takes --model falls back to the built-in model for its task, so
+
+    recur generate --prompt "ROMEO:"
+
+works with no training and no data. Train your own with
+
+    recur train textgen --data corpus.txt --out my.model
+    recur generate --model my.model --prompt "Once upon" --length 300
+    recur eval --model my.model --data corpus.txt
+
+Seeds make every run repeatable; --threads sets how many cores the matrix
+kernels use (default: all).`,
+		EnableBashCompletion: true,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the whole command to this file (inspect with go tool pprof)"},
+		},
+		Before: func(c *cli.Context) error {
+			path := c.String("cpuprofile")
+			if path == "" {
+				return nil
+			}
+			f, err := os.Create(path)
+			if err != nil {
+				return fmt.Errorf("--cpuprofile: %w", err)
+			}
+			profileFile = f
+			return pprof.StartCPUProfile(f)
+		},
+		After: func(c *cli.Context) error {
+			if profileFile != nil {
+				pprof.StopCPUProfile()
+				return profileFile.Close()
+			}
+			return nil
+		},
+		Commands:             []*cli.Command{trainCommand(), generateCommand(), evalCommand(), convertCommand()},
+	}
+}
