@@ -72,6 +72,9 @@ type Config struct {
 	Hidden  int     // recurrent state width of every layer
 	Layers  int     // stacked recurrent layers
 	Dropout float64 // between layers and before the output projection, training only
+	// EmbedDropout drops embedding units in training (word-level models
+	// regularise there too); 0 = off.
+	EmbedDropout float64 `json:",omitempty"`
 }
 
 // DefaultConfig is a 2 × 256 LSTM with 64-wide embeddings and dropout 0.1
@@ -87,6 +90,9 @@ func (c Config) Validate() error {
 	}
 	if c.Embed < 1 {
 		return fmt.Errorf("embedding size must be >= 1 (got %d)", c.Embed)
+	}
+	if !(c.EmbedDropout >= 0 && c.EmbedDropout < 1) {
+		return fmt.Errorf("embedding dropout must be in [0, 1) (got %g)", c.EmbedDropout)
 	}
 	return c.rnn().Validate()
 }
@@ -135,7 +141,7 @@ func (d *Decoder) Params() nn.Params {
 // (time-major) → logits [T·B, Vocab]. The returned run exposes the initial
 // and final recurrent states.
 func (d *Decoder) Graph(g *nn.Graph, ids *G.Node, B int) (*G.Node, *nn.RNNRun) {
-	x := g.Embed(d.Embed, ids)
+	x := g.Dropout(g.Embed(d.Embed, ids), d.Config.EmbedDropout)
 	y, run := g.RNN(d.RNN, x, B, "dec")
 	y = g.Dropout(y, d.Config.Dropout)
 	return g.Linear(d.Out, y), run

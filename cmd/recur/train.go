@@ -60,6 +60,7 @@ Examples:
 			&cli.IntFlag{Name: "hidden", Value: d.Decoder.Hidden, Usage: "recurrent state size, 1 to 4096"},
 			&cli.IntFlag{Name: "embed", Value: d.Decoder.Embed, Usage: "token embedding size, 1 to 4096"},
 			&cli.Float64Flag{Name: "dropout", Value: d.Decoder.Dropout, Usage: "dropout between layers and before the output, in [0, 1)"},
+			&cli.Float64Flag{Name: "embed-dropout", Usage: "dropout on token embeddings, in [0, 1) (word-level models benefit)"},
 			&cli.IntFlag{Name: "batch", Value: d.Batch, Usage: "parallel streams per step"},
 			&cli.IntFlag{Name: "seq", Value: d.Seq, Usage: "tokens per stream per step (backpropagation length)"},
 			&cli.IntFlag{Name: "steps", Value: t.Steps, Usage: "optimizer steps in total (with --resume: the new total)"},
@@ -104,6 +105,7 @@ Examples:
 				return errs
 			}
 			cfg.Decoder.Dropout = c.Float64("dropout")
+			cfg.Decoder.EmbedDropout = c.Float64("embed-dropout")
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
