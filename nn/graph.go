@@ -132,6 +132,7 @@ func (g *Graph) CrossEntropy(logits, targets *G.Node, smoothing float64) *G.Node
 // ([B, H], zero unless filled), Final reads each layer's last state after Run.
 type RNNRun struct {
 	H0, C0  [][]float32
+	Outputs []*G.Node // every layer's output node [T·B, H]
 	kernels []*rnnKernel
 }
 
@@ -141,7 +142,7 @@ func (r *RNNRun) Final(l int) (h, c []float32) { return r.kernels[l].cache.Final
 // CarryState copies the final states into the initial ones (the next batch
 // continues the streams; gradients do not flow across batches).
 func (r *RNNRun) CarryState() {
-	for l := range r.kernels {
+	for l := range r.H0 {
 		h, c := r.Final(l)
 		copy(r.H0[l], h)
 		if c != nil {
@@ -160,27 +161,53 @@ func (r *RNNRun) ResetState() {
 	}
 }
 
+// RNNOptions adjust Graph.RNNWith.
+type RNNOptions struct {
+	Name    string
+	Lengths *[]int    // per-row real lengths (refilled before each Run); nil = all full
+	H0, C0  []*G.Node // per-layer initial states as graph nodes (differentiable); nil = zero-or-carried inputs
+}
+
 // RNN runs the stack over x [T·B, In] with batch B → outputs [T·B, H] of the
-// last layer, with dropout between layers in training graphs.
+// last layer, with dropout between layers in training graphs. Initial states
+// are plain inputs (zero, or carried by the caller through RNNRun).
 func (g *Graph) RNN(r *RNN, x *G.Node, B int, name string) (*G.Node, *RNNRun) {
+	return g.RNNWith(r, x, B, RNNOptions{Name: name})
+}
+
+// RNNWith is RNN with per-row lengths and initial states computed by the
+// graph (an encoder's final state feeding a decoder).
+func (g *Graph) RNNWith(r *RNN, x *G.Node, B int, o RNNOptions) (*G.Node, *RNNRun) {
 	run := &RNNRun{}
 	H := r.Config.Hidden
 	for l, layer := range r.Layers {
 		if l > 0 {
 			x = g.Dropout(x, r.Config.Dropout)
 		}
-		h0 := make([]float32, B*H)
-		run.H0 = append(run.H0, h0)
-		in := []*G.Node{x, g.Floats(fmt.Sprintf("%s.h0_l%d", name, l), h0, B, H)}
-		if layer.Cell == LSTM {
-			c0 := make([]float32, B*H)
-			run.C0 = append(run.C0, c0)
-			in = append(in, g.Floats(fmt.Sprintf("%s.c0_l%d", name, l), c0, B, H))
+		k := &rnnKernel{layer: layer, lengths: o.Lengths, initGrad: o.H0 != nil}
+		var h0, c0 *G.Node
+		if o.H0 != nil {
+			h0 = o.H0[l]
+		} else {
+			buf := make([]float32, B*H)
+			run.H0 = append(run.H0, buf)
+			h0 = g.Floats(fmt.Sprintf("%s.h0_l%d", o.Name, l), buf, B, H)
 		}
-		k := &rnnKernel{layer: layer}
+		in := []*G.Node{x, h0}
+		if layer.Cell == LSTM {
+			if o.C0 != nil {
+				c0 = o.C0[l]
+			} else {
+				buf := make([]float32, B*H)
+				run.C0 = append(run.C0, buf)
+				c0 = g.Floats(fmt.Sprintf("%s.c0_l%d", o.Name, l), buf, B, H)
+			}
+			in = append(in, c0)
+		}
 		run.kernels = append(run.kernels, k)
 		in = append(in, g.Param(layer.Wih), g.Param(layer.Whh), g.Param(layer.Bih), g.Param(layer.Bhh))
 		x = g.apply(k, in...)
+		run.Outputs = append(run.Outputs, x)
 	}
 	g.rnns = append(g.rnns, run)
 	return x, run

@@ -91,8 +91,10 @@ func (k *linearKernel) backward(in []G.Value, dOut G.Value, grads [][]float32) e
 // The final state stays readable through cache.Final after the run, so a
 // trainer can carry it (detached) into the next batch.
 type rnnKernel struct {
-	layer *RNNLayer
-	cache seqCache
+	layer    *RNNLayer
+	cache    seqCache
+	lengths  *[]int // per-row real lengths, read at each run; nil = all T
+	initGrad bool   // the initial state is a differentiable node (an encoder's output)
 }
 
 func (k *rnnKernel) lstm() bool   { return k.layer.Cell == LSTM }
@@ -105,9 +107,9 @@ func (k *rnnKernel) signature() []hm.Type {
 	return append(s, tF32Mat, tF32Mat, tF32Vec, tF32Vec, tF32Mat)
 }
 func (k *rnnKernel) differentiable() []bool {
-	d := []bool{true, false}
+	d := []bool{true, k.initGrad}
 	if k.lstm() {
-		d = append(d, false)
+		d = append(d, k.initGrad)
 	}
 	return append(d, true, true, true, true)
 }
@@ -125,17 +127,26 @@ func (k *rnnKernel) forward(in []G.Value) (G.Value, error) {
 	if k.lstm() {
 		c0 = f32(in[2])
 	}
+	k.cache.lengths = nil
+	if k.lengths != nil {
+		if len(*k.lengths) != B {
+			return nil, fmt.Errorf("%s: %d lengths for a batch of %d", k.name(), len(*k.lengths), B)
+		}
+		k.cache.lengths = *k.lengths
+	}
 	k.layer.Forward(&k.cache, N/B, B, f32(in[0]), f32(in[1]), c0)
 	H := k.layer.Hidden
 	return dense(k.cache.hs[B*H:(N+B)*H], N, H), nil
 }
 func (k *rnnKernel) backward(in []G.Value, dOut G.Value, grads [][]float32) error {
 	w := 2
+	var dc0 []float32
 	if k.lstm() {
 		w = 3
+		dc0 = grads[2]
 	}
 	k.layer.Backward(&k.cache, f32(dOut), nil, nil, RNNGrads{
-		X: grads[0], Wih: grads[w], Whh: grads[w+1], Bih: grads[w+2], Bhh: grads[w+3],
+		X: grads[0], H0: grads[1], C0: dc0, Wih: grads[w], Whh: grads[w+1], Bih: grads[w+2], Bhh: grads[w+3],
 	})
 	return nil
 }

@@ -135,10 +135,18 @@ type seqCache struct {
 	hn   []float32 // GRU: W_hn h_{t-1} + b_hn [T·B, H]
 	bias []float32 // LSTM: b_ih + b_hh
 	hg   []float32 // GRU: per-step recurrent product [B, 3H]
+	// lengths, when set, gives each row's real length: steps t >= lengths[b]
+	// leave row b's state unchanged (so the state after the last step is
+	// the state after its last real token) and pass gradients straight
+	// through. Padding never reaches the final state.
+	lengths []int
 	// backward scratch
 	dG, dHG    []float32
 	dh, dc, dt []float32
 }
+
+// frozen reports whether row b is past its end at step t.
+func (c *seqCache) frozen(t, b int) bool { return c.lengths != nil && t >= c.lengths[b] }
 
 func grow(s []float32, n int) []float32 {
 	if cap(s) < n {
@@ -217,6 +225,11 @@ func (l *RNNLayer) Forward(c *seqCache, T, B int, x, h0, c0 []float32) {
 				tanh(tc, cn)
 				o := row[3*H:]
 				hn := c.hs[((t+1)*B+b)*H : ((t+1)*B+b+1)*H]
+				if c.frozen(t, b) {
+					copy(cn, cp)
+					copy(hn, c.hs[(t*B+b)*H:(t*B+b+1)*H])
+					continue
+				}
 				for j := range hn {
 					hn[j] = o[j] * tc[j]
 				}
@@ -248,6 +261,10 @@ func (l *RNNLayer) Forward(c *seqCache, T, B int, x, h0, c0 []float32) {
 			tanh(n, n)
 			hprev := hp[b*H : (b+1)*H]
 			hnew := c.hs[((t+1)*B+b)*H : ((t+1)*B+b+1)*H]
+			if c.frozen(t, b) {
+				copy(hnew, hprev)
+				continue
+			}
 			for j := range hnew {
 				hnew[j] = n[j] + z[j]*(hprev[j]-n[j])
 			}
@@ -285,6 +302,7 @@ func (l *RNNLayer) Backward(c *seqCache, dY, dhT, dcT []float32, g RNNGrads) {
 	c.dh = grow(c.dh, B*H)
 	copyOrZero(c.dh, dhT)
 	dhh := c.dG // gradient w.r.t. the recurrent pre-activations
+	c.dt = grow(c.dt, B*H)
 	if l.Cell == LSTM {
 		c.dc = grow(c.dc, B*H)
 		copyOrZero(c.dc, dcT)
@@ -299,6 +317,15 @@ func (l *RNNLayer) Backward(c *seqCache, dY, dhT, dcT []float32, g RNNGrads) {
 				dy := dY[k*H : (k+1)*H]
 				dh := c.dh[b*H : (b+1)*H]
 				dc := c.dc[b*H : (b+1)*H]
+				if c.frozen(t, b) {
+					// h_t = h_{t-1}, c_t = c_{t-1}: gradients pass through.
+					clear(d)
+					st := c.dt[b*H : (b+1)*H]
+					for j := range st {
+						st[j] = dh[j] + dy[j]
+					}
+					continue
+				}
 				for j := 0; j < H; j++ {
 					h := dh[j] + dy[j]
 					cc := dc[j] + h*o[j]*(1-tc[j]*tc[j])
@@ -310,6 +337,13 @@ func (l *RNNLayer) Backward(c *seqCache, dY, dhT, dcT []float32, g RNNGrads) {
 				}
 			}
 			gemm(false, false, B, H, G, 1, c.dG[t*B*G:(t+1)*B*G], G, l.Whh.Data, H, 0, c.dh, H)
+			if c.lengths != nil {
+				for b := 0; b < B; b++ {
+					if c.frozen(t, b) {
+						copy(c.dh[b*H:(b+1)*H], c.dt[b*H:(b+1)*H])
+					}
+				}
+			}
 		}
 		if g.C0 != nil {
 			copy(g.C0, c.dc)
@@ -317,7 +351,6 @@ func (l *RNNLayer) Backward(c *seqCache, dY, dhT, dcT []float32, g RNNGrads) {
 	} else {
 		c.dHG = grow(c.dHG, N*G)
 		dhh = c.dHG
-		c.dt = grow(c.dt, B*H)
 		for t := T - 1; t >= 0; t-- {
 			for b := 0; b < B; b++ {
 				k := t*B + b
@@ -329,6 +362,14 @@ func (l *RNNLayer) Backward(c *seqCache, dY, dhT, dcT []float32, g RNNGrads) {
 				dr := c.dHG[k*G : (k+1)*G]
 				dy := dY[k*H : (k+1)*H]
 				dh := c.dh[b*H : (b+1)*H]
+				if c.frozen(t, b) {
+					clear(dx)
+					clear(dr)
+					for j := range dh {
+						dh[j] += dy[j]
+					}
+					continue
+				}
 				for j := 0; j < H; j++ {
 					h := dh[j] + dy[j]
 					dn := h * (1 - z[j]) * (1 - n[j]*n[j])
