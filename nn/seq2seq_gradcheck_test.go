@@ -44,6 +44,14 @@ func TestSeq2SeqGradients(t *testing.T) {
 			params = append(params, comb.Params()...)
 			params = append(params, out.Params()...)
 
+			// Larger weights than the default initialisation put the tanh and
+			// sigmoid units away from their linear region, so a wrong
+			// derivative term cannot hide under the tolerance.
+			for _, p := range params {
+				for i := range p.Data {
+					p.Data[i] *= 2.5
+				}
+			}
 			src := make([]int, S*B)
 			tin := make([]int, T*B)
 			tout := make([]int, T*B)
@@ -80,8 +88,7 @@ func TestSeq2SeqGradients(t *testing.T) {
 			}
 			for _, p := range params {
 				ana := append([]float32(nil), p.Grad...)
-				for s := 0; s < 6; s++ {
-					i := rng.IntN(p.Size())
+				for i := range p.Data {
 					old := p.Data[i]
 					p.Data[i] = old + 1e-2
 					up, _ := m.Forward()
@@ -89,7 +96,7 @@ func TestSeq2SeqGradients(t *testing.T) {
 					down, _ := m.Forward()
 					p.Data[i] = old
 					num := float64(up-down) / 2e-2
-					if math.Abs(num-float64(ana[i])) > 2e-3+3e-2*math.Abs(float64(ana[i])) {
+					if math.Abs(num-float64(ana[i])) > 1e-3+1e-2*math.Abs(float64(ana[i])) {
 						t.Errorf("%s[%d]: analytic %.6g, finite difference %.6g", p.Name, i, ana[i], num)
 					}
 				}
