@@ -69,7 +69,11 @@ func isSpecial(tok string) bool {
 func CheckSeqVocab(v *Vocab, name string) error {
 	want := [NumSpecials]string{UnknownToken, PadToken, BOSToken, EOSToken}
 	for id, tok := range want {
-		if got := v.Token(id); got != tok || v.Size() <= id {
+		if v.Size() <= id {
+			return fmt.Errorf("%s vocabulary has only %d tokens: a translation vocabulary starts %q %q %q %q",
+				name, v.Size(), want[0], want[1], want[2], want[3])
+		}
+		if got := v.Token(id); got != tok {
 			return fmt.Errorf("%s vocabulary: id %d is %q, want %q (a translation vocabulary starts %q %q %q %q)",
 				name, id, got, tok, want[0], want[1], want[2], want[3])
 		}

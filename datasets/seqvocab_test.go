@@ -33,9 +33,17 @@ func TestBuildSeqVocab(t *testing.T) {
 func TestCheckSeqVocab(t *testing.T) {
 	plain, _ := NewVocab([]string{"<unk>", "a", "b", "c", "d"})
 	short, _ := NewVocab([]string{"<unk>", "<pad>"})
-	for _, v := range []*Vocab{plain, short, nil} {
+	for _, tc := range []struct {
+		v    *Vocab
+		want string
+	}{
+		{plain, `source vocabulary: id 1 is "a", want "<pad>"`},
+		{short, "source vocabulary has only 2 tokens"},
+		{nil, "source vocabulary has only 1 tokens"},
+	} {
+		v := tc.v
 		err := CheckSeqVocab(v, "source")
-		if err == nil || !strings.HasPrefix(err.Error(), "source vocabulary: id 1 is") {
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("CheckSeqVocab(%q) = %v", v.Tokens(), err)
 		}
 	}
