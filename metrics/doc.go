@@ -1,0 +1,33 @@
+// Package metrics scores machine translation and captioning output with
+// corpus-level BLEU and chrF, reproducing the numbers of sacrebleu 2.x
+// (Post, 2018) with its default settings.
+//
+// BLEU (Papineni et al., 2002) is computed the way sacrebleu's BLEU class
+// does it: each segment is optionally lowercased, right-stripped and
+// tokenized with the "13a" tokenizer (the rules of mteval-v13a.pl, see
+// [Tokenize13a]); clipped n-gram matches (n = 1..4) and hypothesis n-gram
+// totals are summed over the whole corpus, as are the hypothesis length and
+// the length of the reference closest in length to each hypothesis (ties go
+// to the shorter reference). The score is the geometric mean of the n-gram
+// precisions times the brevity penalty exp(1 - r/c) (when c < r), with
+// sacrebleu's "exp" smoothing of zero-match orders by default.
+//
+// chrF (Popović, 2015) and chrF++ (Popović, 2017) are computed as sacrebleu's
+// CHRF class: character n-grams of orders 1..6 from the segment with all
+// whitespace removed (plus word uni- and bi-grams for chrF++), per-segment
+// [hyp, ref, match] counts summed over the corpus, precision and recall
+// averaged over the orders that occur, then combined into an F-beta score
+// with beta = 2.
+//
+// Scores are on sacrebleu's 0-100 scale. Inputs follow sacrebleu's layout:
+// hypotheses is one stream of segments and references is a list of
+// reference streams, refs[k][i] being the k-th reference of segment i. An
+// empty reference string means "no k-th reference for this segment"
+// (sacrebleu's variable number of references); a segment whose references
+// are all empty is an error, as in sacrebleu.
+//
+// Known, deliberate differences from sacrebleu are documented on the
+// functions concerned: only the "13a" and "none" BLEU tokenizers exist here,
+// and invalid UTF-8 bytes (which Python cannot even read) count as one
+// character each.
+package metrics
