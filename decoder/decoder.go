@@ -29,27 +29,58 @@ type Stepper interface {
 type State struct {
 	Batch int
 	H, C  [][]float32
-	work  nn.StepWork
-	x, y  []float32
+	// Attention memory, one block per row: Mem[r] is [len, Memory] and
+	// Keys[r] its precomputed keys; Weights[r] receives the attention
+	// weights of the latest step (what --attention draws).
+	Mem, Keys, Weights [][]float32
+	work               nn.StepWork
+	att                nn.AttendWork
+	x, ctx, comb       []float32
 }
 
-// Reorder makes row i of s a copy of old row src[i] (beam search keeps the
-// surviving hypotheses this way).
+// SetMemory attaches attention memory to row r (mem is [n, width]).
+func (d *Decoder) SetMemory(s *State, r int, mem []float32, n int) {
+	if s.Mem == nil {
+		s.Mem = make([][]float32, s.Batch)
+		s.Keys = make([][]float32, s.Batch)
+		s.Weights = make([][]float32, s.Batch)
+	}
+	s.Mem[r] = mem
+	s.Keys[r] = make([]float32, n*d.Attn.KeySize())
+	d.Attn.Keys(mem, n, s.Keys[r])
+	s.Weights[r] = make([]float32, n)
+}
+
+// Reorder makes row i of s a copy of old row src[i]; the state then has
+// len(src) rows. Beam search keeps its surviving hypotheses this way (and
+// first expands one input into K identical rows).
 func (s *State) Reorder(src []int) {
-	reorder := func(m []float32) {
+	if s.Batch == 0 {
+		return
+	}
+	reorder := func(m []float32) []float32 {
 		n := len(m) / s.Batch
-		tmp := make([]float32, len(src)*n)
+		out := make([]float32, len(src)*n)
 		for i, r := range src {
-			copy(tmp[i*n:(i+1)*n], m[r*n:(r+1)*n])
+			copy(out[i*n:(i+1)*n], m[r*n:(r+1)*n])
 		}
-		copy(m, tmp)
+		return out
 	}
 	for l := range s.H {
-		reorder(s.H[l])
+		s.H[l] = reorder(s.H[l])
 		if s.C != nil {
-			reorder(s.C[l])
+			s.C[l] = reorder(s.C[l])
 		}
 	}
+	if s.Mem != nil {
+		mem, keys, w := make([][]float32, len(src)), make([][]float32, len(src)), make([][]float32, len(src))
+		for i, r := range src {
+			mem[i], keys[i] = s.Mem[r], s.Keys[r]
+			w[i] = append([]float32(nil), s.Weights[r]...)
+		}
+		s.Mem, s.Keys, s.Weights = mem, keys, w
+	}
+	s.Batch = len(src)
 }
 
 // Clone deep-copies the recurrent state (not the scratch).
@@ -59,6 +90,13 @@ func (s *State) Clone() *State {
 		c.H = append(c.H, append([]float32(nil), s.H[l]...))
 		if s.C != nil {
 			c.C = append(c.C, append([]float32(nil), s.C[l]...))
+		}
+	}
+	if s.Mem != nil {
+		c.Mem = append([][]float32(nil), s.Mem...) // memory is read-only: shared
+		c.Keys = append([][]float32(nil), s.Keys...)
+		for _, w := range s.Weights {
+			c.Weights = append(c.Weights, append([]float32(nil), w...))
 		}
 	}
 	return c
@@ -75,6 +113,12 @@ type Config struct {
 	// EmbedDropout drops embedding units in training (word-level models
 	// regularise there too); 0 = off.
 	EmbedDropout float64 `json:",omitempty"`
+	// Attention over an encoder's memory ("", "additive", "multiplicative"),
+	// Luong placement: the top layer's output h_t attends to the memory, and
+	// the output layer reads tanh(W_c[h_t; c_t]).
+	Attention    string `json:",omitempty"`
+	AttentionDim int    `json:",omitempty"` // additive scoring width
+	Memory       int    `json:",omitempty"` // width of one memory vector
 }
 
 // DefaultConfig is a 2 × 256 LSTM with 64-wide embeddings and dropout 0.1
@@ -94,6 +138,18 @@ func (c Config) Validate() error {
 	if !(c.EmbedDropout >= 0 && c.EmbedDropout < 1) {
 		return fmt.Errorf("embedding dropout must be in [0, 1) (got %g)", c.EmbedDropout)
 	}
+	switch c.Attention {
+	case "":
+	case nn.Additive, nn.Multiplicative:
+		if c.Memory < 1 {
+			return fmt.Errorf("attention needs a memory width >= 1 (got %d)", c.Memory)
+		}
+		if c.Attention == nn.Additive && c.AttentionDim < 1 {
+			return fmt.Errorf("additive attention needs a size >= 1 (got %d)", c.AttentionDim)
+		}
+	default:
+		return fmt.Errorf("unknown attention %q (valid: additive, multiplicative, or none)", c.Attention)
+	}
 	return c.rnn().Validate()
 }
 
@@ -104,10 +160,12 @@ func (c Config) rnn() nn.RNNConfig {
 // Decoder holds the weights, named like PyTorch's state dict:
 // embed.weight, rnn.weight_ih_l0 …, out.weight, out.bias.
 type Decoder struct {
-	Config Config
-	Embed  *nn.Embedding
-	RNN    *nn.RNN
-	Out    *nn.Linear
+	Config  Config
+	Embed   *nn.Embedding
+	RNN     *nn.RNN
+	Out     *nn.Linear
+	Attn    *nn.Attention // nil without attention
+	Combine *nn.Linear    // [Hidden, Hidden+Memory]: h̃ = tanh(W_c[h; c] + b)
 }
 
 var _ Stepper = (*Decoder)(nil)
@@ -122,18 +180,29 @@ func New(cfg Config, seed uint64) (*Decoder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Decoder{
+	d := &Decoder{
 		Config: cfg,
 		Embed:  nn.NewEmbedding("embed", cfg.Vocab, cfg.Embed, rng),
 		RNN:    r,
 		Out:    nn.NewLinear("out", cfg.Hidden, cfg.Vocab, rng),
-	}, nil
+	}
+	if cfg.Attention != "" {
+		if d.Attn, err = nn.NewAttention("attn", cfg.Attention, cfg.Hidden, cfg.Memory, cfg.AttentionDim, rng); err != nil {
+			return nil, err
+		}
+		d.Combine = nn.NewLinear("combine", cfg.Hidden+cfg.Memory, cfg.Hidden, rng)
+	}
+	return d, nil
 }
 
 // Params lists every weight in model-file order.
 func (d *Decoder) Params() nn.Params {
 	ps := nn.Params{d.Embed.W}
 	ps = append(ps, d.RNN.Params()...)
+	if d.Attn != nil {
+		ps = append(ps, d.Attn.Params()...)
+		ps = append(ps, d.Combine.Params()...)
+	}
 	return append(ps, d.Out.Params()...)
 }
 
@@ -141,10 +210,30 @@ func (d *Decoder) Params() nn.Params {
 // (time-major) → logits [T·B, Vocab]. The returned run exposes the initial
 // and final recurrent states.
 func (d *Decoder) Graph(g *nn.Graph, ids *G.Node, B int) (*G.Node, *nn.RNNRun) {
+	logits, run, _ := d.GraphWith(g, ids, B, GraphInputs{})
+	return logits, run
+}
+
+// GraphInputs connect the decoder to an encoder in a training graph.
+type GraphInputs struct {
+	H0, C0     []*G.Node // per-layer initial states (nil: zero inputs)
+	Memory     *G.Node   // [S·B, Memory], time-major, for attention
+	SrcLengths *[]int    // real length of each row's memory
+}
+
+// GraphWith is Graph for a decoder fed by an encoder: initial states from
+// the encoder's graph and attention over its memory.
+func (d *Decoder) GraphWith(g *nn.Graph, ids *G.Node, B int, in GraphInputs) (*G.Node, *nn.RNNRun, nn.AttentionNode) {
 	x := g.Dropout(g.Embed(d.Embed, ids), d.Config.EmbedDropout)
-	y, run := g.RNN(d.RNN, x, B, "dec")
+	y, run := g.RNNWith(d.RNN, x, B, nn.RNNOptions{Name: "dec", H0: in.H0, C0: in.C0})
+	var an nn.AttentionNode
+	if d.Attn != nil {
+		var ctx *G.Node
+		ctx, an = g.Attend(d.Attn, y, in.Memory, B, in.SrcLengths)
+		y = g.Tanh(g.Linear(d.Combine, g.Concat(y, ctx)))
+	}
 	y = g.Dropout(y, d.Config.Dropout)
-	return g.Linear(d.Out, y), run
+	return g.Linear(d.Out, y), run, an
 }
 
 // VocabSize implements Stepper.
@@ -195,8 +284,28 @@ func (d *Decoder) Step(s *State, tokens []int, logits []float32) error {
 		layer.Step(&s.work, B, x, s.H[l], c)
 		x = s.H[l]
 	}
+	if d.Attn != nil {
+		x = d.attend(s, x)
+	}
 	d.Out.MatMulT(B, x, logits[:B*d.Config.Vocab])
 	return nil
+}
+
+// attend applies attention and the combination layer to the top layer's
+// states h [B, Hidden], returning h̃ [B, Hidden].
+func (d *Decoder) attend(s *State, h []float32) []float32 {
+	B, H, M := s.Batch, d.Config.Hidden, d.Config.Memory
+	s.ctx = grow(s.ctx, B*(H+M))
+	s.comb = grow(s.comb, B*H)
+	for r := 0; r < B; r++ {
+		row := s.ctx[r*(H+M) : (r+1)*(H+M)]
+		copy(row[:H], h[r*H:(r+1)*H])
+		n := len(s.Weights[r])
+		d.Attn.Attend(&s.att, h[r*H:(r+1)*H], s.Mem[r], s.Keys[r], n, s.Weights[r], row[H:])
+	}
+	d.Combine.MatMulT(B, s.ctx, s.comb)
+	nn.TanhInPlace(s.comb)
+	return s.comb
 }
 
 // Prime feeds a whole prompt to row 0..B-1 of s at once (tokens is
@@ -205,6 +314,9 @@ func (d *Decoder) Step(s *State, tokens []int, logits []float32) error {
 // Step applied T times, only faster: one input product for all steps.
 func (d *Decoder) Prime(s *State, tokens []int, logits []float32) error {
 	B := s.Batch
+	if d.Attn != nil {
+		return fmt.Errorf("prime: an attention decoder reads its input with Step")
+	}
 	if len(tokens) == 0 || len(tokens)%B != 0 {
 		return fmt.Errorf("prime: %d tokens do not fill a batch of %d", len(tokens), B)
 	}
