@@ -150,12 +150,15 @@ func BeamSearch(ctx context.Context, st Stepper, s *State, bos, eos int, cfg Bea
 		live := 0
 		tokHist = append(tokHist, nil)
 		parentHist = append(parentHist, nil)
-		for _, c := range cands {
+		for i, c := range cands {
 			if math.IsInf(c.score, -1) {
 				continue
 			}
 			if c.tok == eos {
-				if len(finished) < K {
+				// An ending counts only if it ranks among the K best
+				// extensions (fairseq's rule): a far-fetched early end
+				// does not crowd out better live hypotheses.
+				if i < K && len(finished) < K {
 					// The body is the parent row's history; the end token is implicit.
 					var body []int
 					var att [][]float32

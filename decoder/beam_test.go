@@ -32,7 +32,8 @@ const (
 
 // From <s>: a 0.6, b 0.4. After a: </s> 0.3, a 0.35, b 0.35. After b:
 // </s> 0.9, a 0.05, b 0.05. Greedy takes a, then a or b (0.35); the best
-// complete sequence is "b" with P = 0.4·0.9 = 0.36 > "a" with 0.6·0.3 = 0.18.
+// complete sequence is "b" with P = 0.4·0.9 = 0.36, then "a b" with
+// 0.6·0.35·0.9 = 0.189, ahead of "a" with 0.6·0.3 = 0.18.
 var toy = tableStepper{table: [][]float64{
 	tBOS: {1e-9, 1e-9, 0.6, 0.4},
 	tEOS: {0.25, 0.25, 0.25, 0.25},
@@ -52,8 +53,8 @@ func TestBeamSearchFindsBetterThanGreedy(t *testing.T) {
 	if math.Abs(hyps[0].LogProb-math.Log(0.36)) > 1e-5 {
 		t.Fatalf("log P = %v, want log 0.36 = %v", hyps[0].LogProb, math.Log(0.36))
 	}
-	if len(hyps[1].Tokens) != 1 || hyps[1].Tokens[0] != tA || math.Abs(hyps[1].LogProb-math.Log(0.18)) > 1e-5 {
-		t.Fatalf("second hypothesis %+v, want [a] with log 0.18", hyps[1])
+	if len(hyps[1].Tokens) != 2 || hyps[1].Tokens[0] != tA || hyps[1].Tokens[1] != tB || math.Abs(hyps[1].LogProb-math.Log(0.189)) > 1e-5 {
+		t.Fatalf("second hypothesis %+v, want [a b] with log 0.189", hyps[1])
 	}
 	greedy, cut, err := DecodeBatch(context.Background(), toy, toy.NewState(1), tBOS, tEOS, 3, Argmax)
 	if err != nil {
