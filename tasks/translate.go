@@ -1,0 +1,313 @@
+package tasks
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/recur-dev/recur/datasets"
+	"github.com/recur-dev/recur/decoder"
+	"github.com/recur-dev/recur/encoder"
+	"github.com/recur-dev/recur/metrics"
+	"github.com/recur-dev/recur/modelfile"
+	"github.com/recur-dev/recur/nn"
+)
+
+// TranslateConfig describes a translation run: data handling and model.
+type TranslateConfig struct {
+	Pairs      datasets.PairsConfig
+	MinCount   int    // vocabulary threshold on the training split
+	Val, Test  int    // held-out pairs
+	SplitSeed  uint64 // shuffle before the split
+	Batch      int
+	Model      TranslatorConfig
+	Smoothing  float64 // label smoothing ε
+	BLEUSample int     // validation sentences decoded for BLEU (0 = all)
+}
+
+// DefaultTranslateConfig is the reference translator: English → French,
+// lowercased, ≤ 15 tokens, 1,000 validation and 2,000 test pairs, batch 64;
+// bidirectional GRU encoder 256 (directions summed), GRU decoder 256 with
+// additive attention 256, embeddings 256, no dropout.
+func DefaultTranslateConfig() TranslateConfig {
+	dc := decoder.Config{Cell: nn.GRU, Embed: 256, Hidden: 256, Layers: 1, Attention: nn.Additive, AttentionDim: 256}
+	return TranslateConfig{
+		Pairs: datasets.DefaultPairsConfig(), MinCount: 2, Val: 1000, Test: 2000, SplitSeed: 1234, Batch: 64,
+		Model: TranslatorConfig{Encoder: encoder.DefaultRNNConfig(), Decoder: dc, Lowercase: true, MaxLen: 30},
+	}
+}
+
+// LangsFromName guesses source and target language codes from a file
+// named like eng-fra.tsv (three-letter codes mapped to two-letter ones
+// where known); empty when the name says nothing.
+func LangsFromName(path string, reverse bool) (string, string) {
+	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	parts := strings.Split(base, "-")
+	if len(parts) != 2 {
+		return "", ""
+	}
+	short := map[string]string{"eng": "en", "fra": "fr", "deu": "de", "spa": "es", "ita": "it", "por": "pt", "jpn": "ja", "cmn": "zh", "tha": "th", "rus": "ru", "nld": "nl"}
+	code := func(s string) string {
+		if c, ok := short[s]; ok {
+			return c
+		}
+		return s
+	}
+	a, b := code(parts[0]), code(parts[1])
+	if reverse {
+		a, b = b, a
+	}
+	return a, b
+}
+
+// PairSplits is a tokenized, split sentence-pair corpus.
+type PairSplits struct {
+	Train, Val, Test []datasets.Pair
+	SrcVocab         *datasets.Vocab
+	TgtVocab         *datasets.Vocab
+	Report           datasets.PairsReport
+	SHA256           string
+}
+
+// LoadPairs reads, filters, splits and builds vocabularies (from the
+// training split only).
+func LoadPairs(path string, cfg TranslateConfig) (*PairSplits, error) {
+	pairs, rep, err := datasets.ReadPairs(path, cfg.Pairs)
+	if err != nil {
+		return nil, err
+	}
+	if len(pairs) <= cfg.Val+cfg.Test {
+		return nil, fmt.Errorf("%s: %d usable pairs, not enough for %d validation and %d test pairs (lower --val/--test)", path, len(pairs), cfg.Val, cfg.Test)
+	}
+	train, val, test, err := datasets.SplitPairs(pairs, cfg.Val, cfg.Test, cfg.SplitSeed)
+	if err != nil {
+		return nil, err
+	}
+	var src, tgt [][]string
+	for _, p := range train {
+		src = append(src, cfg.Pairs.Tokenize(p.Src))
+		tgt = append(tgt, cfg.Pairs.Tokenize(p.Tgt))
+	}
+	text := ""
+	for _, p := range pairs {
+		text += p.Src + "\t" + p.Tgt + "\n"
+	}
+	return &PairSplits{Train: train, Val: val, Test: test, Report: rep,
+		SrcVocab: datasets.BuildSeqVocab(src, cfg.MinCount), TgtVocab: datasets.BuildSeqVocab(tgt, cfg.MinCount),
+		SHA256: sha256File(text)}, nil
+}
+
+func encodePairs(cfg datasets.PairsConfig, pairs []datasets.Pair, src, tgt *datasets.Vocab) (s, t [][]int) {
+	for _, p := range pairs {
+		s = append(s, datasets.EncodeSeq(src, cfg.Tokenize(p.Src)))
+		t = append(t, datasets.EncodeSeq(tgt, cfg.Tokenize(p.Tgt)))
+	}
+	return s, t
+}
+
+// s2sGraph is the training (or evaluation) graph for one padded shape:
+// batches are padded up to a multiple of 4 steps on each side so that a
+// handful of graphs serve every batch.
+type s2sGraph struct {
+	g              *nn.Graph
+	machine        *nn.Machine
+	B, S, T        int
+	src, tin, tout []int
+	lens           []int
+}
+
+func roundUp(n int) int { return (n + 3) / 4 * 4 }
+
+func (m *Translator) buildGraph(B, S, T int, train bool, seed uint64, smoothing float64) (*s2sGraph, error) {
+	sg := &s2sGraph{B: B, S: S, T: T, src: make([]int, S*B), tin: make([]int, T*B), tout: make([]int, T*B), lens: make([]int, B)}
+	g := nn.NewGraph(train, seed)
+	mem, init := m.Enc.Graph(g, g.Ints("src", sg.src), B, S, &sg.lens)
+	logits, _, _ := m.Dec.GraphWith(g, g.Ints("tin", sg.tin), B, decoder.GraphInputs{H0: init, Memory: mem, SrcLengths: &sg.lens})
+	loss := g.CrossEntropy(logits, g.Ints("tout", sg.tout), smoothing)
+	var err error
+	if train {
+		sg.machine, err = g.Compile(loss)
+	} else {
+		sg.machine, err = g.CompileForward(loss)
+	}
+	sg.g = g
+	return sg, err
+}
+
+// fill copies a batch into the graph's inputs, padding to its shape.
+func (sg *s2sGraph) fill(b *datasets.SeqBatch) {
+	B := sg.B
+	for t := 0; t < sg.S; t++ {
+		for r := 0; r < B; r++ {
+			v := datasets.PadID
+			if t < b.SrcLen {
+				v = b.Src[t*B+r]
+			}
+			sg.src[t*B+r] = v
+		}
+	}
+	copy(sg.lens, b.SrcLens)
+	for t := 0; t < sg.T; t++ {
+		for r := 0; r < B; r++ {
+			in, out := datasets.PadID, nn.IgnoreTarget
+			if t < b.TgtLen {
+				in, out = b.TgtIn[t*B+r], b.TgtOut[t*B+r]
+			}
+			sg.tin[t*B+r], sg.tout[t*B+r] = in, out
+		}
+	}
+}
+
+// TranslateTask trains a Translator with the shared loop.
+type TranslateTask struct {
+	Config  TranslateConfig
+	Net     *Translator
+	Data    *PairSplits
+	seed    uint64
+	batcher *datasets.PairBatcher
+	train   map[[3]int]*s2sGraph
+	eval    map[[3]int]*s2sGraph
+	valSrc  [][]int
+	valTgt  [][]int
+}
+
+// NewTranslateTask builds the model and batcher.
+func NewTranslateTask(cfg TranslateConfig, data *PairSplits, seed uint64) (*TranslateTask, error) {
+	if cfg.Batch < 1 || cfg.Batch > 4096 {
+		return nil, fmt.Errorf("--batch must be in [1, 4096] (got %d)", cfg.Batch)
+	}
+	if !(cfg.Smoothing >= 0 && cfg.Smoothing < 1) {
+		return nil, fmt.Errorf("--label-smoothing must be in [0, 1) (got %g)", cfg.Smoothing)
+	}
+	m, err := NewTranslator(cfg.Model, data.SrcVocab, data.TgtVocab, seed)
+	if err != nil {
+		return nil, err
+	}
+	src, tgt := encodePairs(cfg.Pairs, data.Train, data.SrcVocab, data.TgtVocab)
+	b, err := datasets.NewPairBatcher(src, tgt, cfg.Batch, seed)
+	if err != nil {
+		return nil, err
+	}
+	vs, vt := encodePairs(cfg.Pairs, data.Val, data.SrcVocab, data.TgtVocab)
+	return &TranslateTask{Config: cfg, Net: m, Data: data, seed: seed, batcher: b,
+		train: map[[3]int]*s2sGraph{}, eval: map[[3]int]*s2sGraph{}, valSrc: vs, valTgt: vt}, nil
+}
+
+func (t *TranslateTask) graph(cache map[[3]int]*s2sGraph, b *datasets.SeqBatch, train bool) (*s2sGraph, error) {
+	key := [3]int{b.B, roundUp(b.SrcLen), roundUp(b.TgtLen)}
+	if g, ok := cache[key]; ok {
+		return g, nil
+	}
+	g, err := t.Net.buildGraph(key[0], key[1], key[2], train, t.seed, t.Config.Smoothing)
+	if err != nil {
+		return nil, err
+	}
+	cache[key] = g
+	return g, nil
+}
+
+// Params implements Trainable.
+func (t *TranslateTask) Params() nn.Params { return t.Net.Params() }
+
+// Unit implements Trainable.
+func (t *TranslateTask) Unit() string { return "pairs" }
+
+// TrainStep implements Trainable: one padded batch, teacher forced.
+func (t *TranslateTask) TrainStep(step int) (float64, int, error) {
+	b := t.batcher.Next()
+	g, err := t.graph(t.train, b, true)
+	if err != nil {
+		return 0, 0, err
+	}
+	g.fill(b)
+	g.g.Step = uint64(step)
+	loss, err := g.machine.Run()
+	return float64(loss), b.B, err
+}
+
+// Evaluate implements Trainable: validation loss per target token
+// (teacher forced) and BLEU/chrF of greedy free-running translations,
+// tokenised on both sides as the reference scores.
+func (t *TranslateTask) Evaluate(ctx context.Context) (Metrics, error) {
+	batches, err := datasets.EvalBatches(t.valSrc, t.valTgt, t.Config.Batch)
+	if err != nil {
+		return nil, err
+	}
+	var total float64
+	var count int
+	for _, b := range batches {
+		g, err := t.graph(t.eval, b, false)
+		if err != nil {
+			return nil, err
+		}
+		g.fill(b)
+		loss, err := g.machine.Forward()
+		if err != nil {
+			return nil, err
+		}
+		total += float64(loss) * float64(b.Tokens())
+		count += b.Tokens()
+	}
+	val := t.Data.Val
+	if n := t.Config.BLEUSample; n > 0 && n < len(val) {
+		val = val[:n]
+	}
+	bleu, chrf, err := t.Net.Score(ctx, val, t.Config.Pairs, DefaultTranslateOptions())
+	if err != nil {
+		return nil, err
+	}
+	loss := total / float64(count)
+	return Metrics{"loss": loss, "perplexity": math.Exp(loss), "bleu": bleu, "chrf": chrf}, nil
+}
+
+// Score translates the pairs' sources and returns corpus BLEU and chrF of
+// the tokenised hypotheses against the tokenised references.
+func (m *Translator) Score(ctx context.Context, pairs []datasets.Pair, pc datasets.PairsConfig, o TranslateOptions) (bleu, chrf float64, err error) {
+	srcs := make([]string, len(pairs))
+	refs := make([]string, len(pairs))
+	for i, p := range pairs {
+		srcs[i] = p.Src
+		refs[i] = joinTokens(pc.Tokenize(p.Tgt))
+	}
+	tr, err := m.Translate(ctx, srcs, o)
+	if err != nil {
+		return 0, 0, err
+	}
+	hyps := make([]string, len(tr))
+	for i, x := range tr {
+		hyps[i] = joinTokens(x.Hyps[0].Tokens)
+	}
+	b, err := metrics.CorpusBLEU(hyps, [][]string{refs}, metrics.DefaultBLEUConfig())
+	if err != nil {
+		return 0, 0, err
+	}
+	c, err := metrics.CorpusChrF(hyps, [][]string{refs}, metrics.DefaultChrFConfig())
+	if err != nil {
+		return 0, 0, err
+	}
+	return b.Score, c.Score, nil
+}
+
+// Model implements Trainable.
+func (t *TranslateTask) Model() (*modelfile.File, error) {
+	meta := map[string]string{"data.sha256": t.Data.SHA256,
+		"data.split": fmt.Sprintf("train %d, validation %d, test %d (seed %d)", len(t.Data.Train), len(t.Data.Val), len(t.Data.Test), t.Config.SplitSeed)}
+	return t.Net.File(meta, modelfile.F32)
+}
+
+// SaveState implements Trainable: the batcher position.
+func (t *TranslateTask) SaveState() (map[string]string, []modelfile.Tensor) {
+	return map[string]string{"batcher.pos": strconv.Itoa(t.batcher.Pos())}, nil
+}
+
+// LoadState implements Trainable.
+func (t *TranslateTask) LoadState(f *modelfile.File) error {
+	pos, err := strconv.Atoi(f.Metadata["batcher.pos"])
+	if err != nil {
+		return fmt.Errorf("checkpoint has no batcher position: %v", err)
+	}
+	return t.batcher.SetPos(pos)
+}

@@ -1,0 +1,288 @@
+package tasks
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/recur-dev/recur/datasets"
+	"github.com/recur-dev/recur/decoder"
+	"github.com/recur-dev/recur/encoder"
+	"github.com/recur-dev/recur/modelfile"
+	"github.com/recur-dev/recur/nn"
+)
+
+// TaskTranslate is the model-file task of translators.
+const TaskTranslate = "translate"
+
+// TranslatorConfig is what a translation model file records besides weights.
+type TranslatorConfig struct {
+	Encoder   encoder.RNNConfig `json:"encoder"`
+	Decoder   decoder.Config    `json:"decoder"`
+	Lowercase bool              `json:"lowercase"`
+	SrcLang   string            `json:"src_lang"`
+	TgtLang   string            `json:"tgt_lang"`
+	MaxLen    int               `json:"max_len"` // longest output decoded by default
+}
+
+// Translator is a sequence-to-sequence model: an RNN encoder with a bridge
+// into the shared attention decoder.
+type Translator struct {
+	Config   TranslatorConfig
+	SrcVocab *datasets.Vocab
+	TgtVocab *datasets.Vocab
+	Enc      *encoder.RNN
+	Dec      *decoder.Decoder
+	Meta     map[string]string
+}
+
+// NewTranslator initialises a model for the two vocabularies.
+func NewTranslator(cfg TranslatorConfig, src, tgt *datasets.Vocab, seed uint64) (*Translator, error) {
+	cfg.Encoder.Vocab = src.Size()
+	cfg.Decoder.Vocab = tgt.Size()
+	cfg.Decoder.Memory = cfg.Encoder.Hidden
+	if cfg.Decoder.Attention == "" {
+		return nil, errors.New("a translator needs attention (additive or multiplicative)")
+	}
+	dec, err := decoder.New(cfg.Decoder, seed+1)
+	if err != nil {
+		return nil, fmt.Errorf("decoder: %w", err)
+	}
+	enc, err := encoder.NewRNN(cfg.Encoder, cfg.Decoder.Layers, cfg.Decoder.Hidden, seed)
+	if err != nil {
+		return nil, fmt.Errorf("encoder: %w", err)
+	}
+	return &Translator{Config: cfg, SrcVocab: src, TgtVocab: tgt, Enc: enc, Dec: dec}, nil
+}
+
+// Params lists encoder then decoder weights.
+func (m *Translator) Params() nn.Params { return append(m.Enc.Params(), m.Dec.Params()...) }
+
+// File assembles the model file.
+func (m *Translator) File(meta map[string]string, dtype modelfile.DType) (*modelfile.File, error) {
+	cb, err := json.Marshal(m.Config)
+	if err != nil {
+		return nil, err
+	}
+	sb, _ := json.Marshal(m.SrcVocab.Tokens())
+	tb, _ := json.Marshal(m.TgtVocab.Tokens())
+	f := &modelfile.File{Task: TaskTranslate, Metadata: map[string]string{"config": string(cb), "src_vocab": string(sb), "tgt_vocab": string(tb)}}
+	for k, v := range meta {
+		f.Metadata[k] = v
+	}
+	for _, p := range m.Params() {
+		f.Add(modelfile.Tensor{Name: p.Name, DType: dtype, Shape: p.Shape, F32: p.Data})
+	}
+	return f, nil
+}
+
+// LoadTranslator reads a translation model file.
+func LoadTranslator(path string) (*Translator, error) {
+	f, err := modelfile.ReadTask(path, TaskTranslate)
+	if err != nil {
+		return nil, err
+	}
+	m, err := translatorFromFile(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// DecodeTranslator reads a translator from memory (embedded models).
+func DecodeTranslator(data []byte, name string) (*Translator, error) {
+	f, err := modelfile.Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if f.Task != TaskTranslate {
+		return nil, fmt.Errorf("%s: is a %q model, want %q", name, f.Task, TaskTranslate)
+	}
+	m, err := translatorFromFile(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return m, nil
+}
+
+func readVocab(f *modelfile.File, key, side string) (*datasets.Vocab, error) {
+	var toks []string
+	if err := json.Unmarshal([]byte(f.Metadata[key]), &toks); err != nil {
+		return nil, fmt.Errorf("corrupt %s vocabulary: %v", side, err)
+	}
+	v, err := datasets.NewVocab(toks)
+	if err != nil {
+		return nil, fmt.Errorf("corrupt %s vocabulary: %v", side, err)
+	}
+	if err := datasets.CheckSeqVocab(v, side); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func translatorFromFile(f *modelfile.File) (*Translator, error) {
+	var cfg TranslatorConfig
+	if err := json.Unmarshal([]byte(f.Metadata["config"]), &cfg); err != nil {
+		return nil, fmt.Errorf("corrupt model config: %v", err)
+	}
+	src, err := readVocab(f, "src_vocab", "source")
+	if err != nil {
+		return nil, err
+	}
+	tgt, err := readVocab(f, "tgt_vocab", "target")
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Encoder.Vocab != src.Size() || cfg.Decoder.Vocab != tgt.Size() {
+		return nil, fmt.Errorf("corrupt model: config vocabularies %d/%d, stored %d/%d", cfg.Encoder.Vocab, cfg.Decoder.Vocab, src.Size(), tgt.Size())
+	}
+	m, err := NewTranslator(cfg, src, tgt, 0)
+	if err != nil {
+		return nil, fmt.Errorf("corrupt model config: %v", err)
+	}
+	if err := loadParams(f, m.Params()); err != nil {
+		return nil, err
+	}
+	m.Meta = f.Metadata
+	return m, nil
+}
+
+// TranslateOptions choose the decoding.
+type TranslateOptions struct {
+	Beam          int     // beam width; 1 = greedy (or sampling when Sample is set)
+	NBest         int     // hypotheses per sentence (<= Beam)
+	LengthPenalty float64 // α of beam search
+	MaxLen        int     // 0 = the model's default
+	Sample        *decoder.SampleConfig
+	Seed          uint64
+}
+
+// DefaultTranslateOptions: greedy, the model's maximum length.
+func DefaultTranslateOptions() TranslateOptions {
+	return TranslateOptions{Beam: 1, NBest: 1, LengthPenalty: 1}
+}
+
+// Hyp is one translation of a sentence.
+type Hyp struct {
+	Text      string   // detokenized
+	Tokens    []string // target tokens
+	Score     float64  // beam score (log-probability per token, α = 1); 0 for greedy
+	Finished  bool     // false when cut at the maximum length
+	Attention [][]float32
+}
+
+// Translation is the result for one source sentence.
+type Translation struct {
+	Source       string
+	SourceTokens []string
+	Unknown      []string // source tokens read as <unk>
+	Hyps         []Hyp
+}
+
+// Tokenize normalises and tokenizes a source sentence as training did.
+func (m *Translator) Tokenize(s string) []string {
+	return datasets.TokenizeMulti(datasets.Normalize(s, m.Config.Lowercase))
+}
+
+// encode prepares one source sentence.
+func (m *Translator) encode(s string) (*encoder.Encoded, []string, []string, error) {
+	toks := m.Tokenize(s)
+	if len(toks) == 0 {
+		return nil, nil, nil, fmt.Errorf("source %q has no tokens", s)
+	}
+	var unknown []string
+	ids := datasets.EncodeSeq(m.SrcVocab, toks)
+	for i, id := range ids {
+		if id == datasets.UnkID {
+			unknown = append(unknown, toks[i])
+		}
+	}
+	enc, err := m.Enc.Encode(ids)
+	return enc, toks, unknown, err
+}
+
+func (m *Translator) hyp(ids []int, score float64, finished bool, att [][]float32) Hyp {
+	toks := datasets.DecodeSeq(m.TgtVocab, ids)
+	return Hyp{Text: datasets.Detokenize(toks, m.Config.TgtLang, true), Tokens: toks, Score: score, Finished: finished, Attention: att}
+}
+
+// Translate translates sentences. Greedy and sampled decoding run all
+// sentences together in batched steps; beam search runs sentence by
+// sentence, its hypotheses batched.
+func (m *Translator) Translate(ctx context.Context, sentences []string, o TranslateOptions) ([]Translation, error) {
+	maxLen := o.MaxLen
+	if maxLen == 0 {
+		maxLen = max(m.Config.MaxLen, 1)
+	}
+	out := make([]Translation, len(sentences))
+	encs := make([]*encoder.Encoded, len(sentences))
+	for i, s := range sentences {
+		enc, toks, unk, err := m.encode(s)
+		if err != nil {
+			return nil, fmt.Errorf("sentence %d: %w", i+1, err)
+		}
+		encs[i] = enc
+		out[i] = Translation{Source: s, SourceTokens: toks, Unknown: unk}
+	}
+	if o.Beam > 1 {
+		cfg := decoder.BeamConfig{Width: o.Beam, LengthPenalty: o.LengthPenalty, MaxLen: maxLen, MinLen: 1, NBest: max(o.NBest, 1)}
+		for i, enc := range encs {
+			s := encoder.Start(m.Dec, []*encoder.Encoded{enc})
+			hyps, err := decoder.BeamSearch(ctx, m.Dec, s, datasets.BOSID, datasets.EOSID, cfg)
+			if err != nil {
+				return nil, fmt.Errorf("sentence %d: %w", i+1, err)
+			}
+			for _, h := range hyps {
+				out[i].Hyps = append(out[i].Hyps, m.hyp(h.Tokens, h.Score, h.Finished, h.Attention))
+			}
+		}
+		return out, nil
+	}
+	const chunk = 64
+	for start := 0; start < len(encs); start += chunk {
+		end := min(start+chunk, len(encs))
+		s := encoder.Start(m.Dec, encs[start:end])
+		pick := decoder.Argmax
+		if o.Sample != nil {
+			smp, err := decoder.NewSampler(*o.Sample, o.Seed+uint64(start))
+			if err != nil {
+				return nil, err
+			}
+			pick = func(_ int, logits []float32) int { return smp.Sample(logits) }
+		}
+		var att [][][]float32
+		if s.Weights != nil {
+			att = make([][][]float32, end-start)
+		}
+		rows, cut, err := decodeWithAttention(ctx, m.Dec, s, maxLen, pick, att)
+		if err != nil {
+			return nil, err
+		}
+		for r, ids := range rows {
+			var a [][]float32
+			if att != nil {
+				a = att[r][:min(len(att[r]), len(ids)+1)]
+			}
+			out[start+r].Hyps = []Hyp{m.hyp(ids, 0, !cut[r], a)}
+		}
+	}
+	return out, nil
+}
+
+// decodeWithAttention is DecodeBatch that also records each row's
+// attention weights per step.
+func decodeWithAttention(ctx context.Context, dec *decoder.Decoder, s *decoder.State, maxLen int, pick func(int, []float32) int, att [][][]float32) ([][]int, []bool, error) {
+	wrapped := pick
+	if att != nil {
+		wrapped = func(row int, logits []float32) int {
+			att[row] = append(att[row], append([]float32(nil), s.Weights[row]...))
+			return pick(row, logits)
+		}
+	}
+	return decoder.DecodeBatch(ctx, dec, s, datasets.BOSID, datasets.EOSID, maxLen, wrapped)
+}
+
+// joinTokens renders tokens for "tokenised" scoring: joined by spaces.
+func joinTokens(toks []string) string { return strings.Join(toks, " ") }
