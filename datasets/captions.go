@@ -261,18 +261,22 @@ func jsonError(path string, data []byte, err error) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		line, col := lineCol(data, se.Offset)
+		// The offending byte is the last one read.
+		line, col := lineCol(data, se.Offset-1)
 		return fmt.Errorf("%s:%d:%d: invalid JSON: %v", path, line, col, se)
 	case errors.As(err, &te):
 		line, col := lineCol(data, te.Offset)
+		if te.Field == "" {
+			return fmt.Errorf("%s:%d:%d: the file is a JSON %s, want an object with \"images\" and \"annotations\"", path, line, col, te.Value)
+		}
 		return fmt.Errorf("%s:%d:%d: %s is a JSON %s, want %s", path, line, col, te.Field, te.Value, te.Type)
 	}
 	return fmt.Errorf("%s: %w", path, err)
 }
 
 // lineCol converts a byte offset to a 1-based line and column (in bytes).
-// encoding/json reports the offset just past the offending token, so the
-// column points at or right after it.
+// encoding/json reports offsets just past the offending byte (syntax
+// errors) or value (type errors).
 func lineCol(data []byte, off int64) (line, col int) {
 	off = min(max(off, 0), int64(len(data)))
 	line, col = 1, 1
