@@ -215,12 +215,16 @@ func TestWritePairsRoundTrip(t *testing.T) {
 }
 
 // FuzzReadPairsLine: any line either parses into two non-empty, trimmed
-// sentences or gives an error naming line 1; nothing panics.
+// sentences or gives an error naming the file; nothing panics (also for
+// several lines).
 func FuzzReadPairsLine(f *testing.F) {
 	for _, s := range []string{"Go.\tVa !", "Go.\tVa !\tattr", "no tab", "\t", "a\tb\tc\td", "\ufeffa\tb\r", "caf\xe9\tx", " \u202f\t\u00a0", ""} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
+		// Several lines: only "no panic" is checked here.
+		_, _, _ = ParsePairs([]byte(line), "f.tsv", PairsConfig{SkipBad: true})
+		line = strings.ReplaceAll(line, "\n", " ")
 		for _, cfg := range []PairsConfig{{}, DefaultPairsConfig(), {SkipBad: true, Reverse: true}} {
 			pairs, rep, err := ParsePairs([]byte(line), "f.tsv", cfg)
 			if err != nil {
