@@ -152,9 +152,13 @@ func BenchmarkLearnBPE(b *testing.B) {
 		}
 		counts[w] += 1 + i%13
 	}
+	merges := 0
 	for b.Loop() {
-		if _, err := LearnBPE(counts, 2000); err != nil {
+		bpe, err := LearnBPE(counts, 2000)
+		if err != nil {
 			b.Fatal(err)
 		}
+		merges += len(bpe.Merges())
 	}
+	b.ReportMetric(float64(merges)/b.Elapsed().Seconds(), "merges/s")
 }
