@@ -230,6 +230,21 @@ func TestCheckPixels(t *testing.T) {
 	}
 }
 
+// TestBMPTIFFRegisteredButRejected documents the format decision (see the
+// package doc): imaging's imports make package image decode BMP and TIFF,
+// but LoadImage refuses them before any decoder runs.
+func TestBMPTIFFRegisteredButRejected(t *testing.T) {
+	for _, format := range []string{"bmp", "tiff"} {
+		data := encode(t, gradient(4, 4), format)
+		if _, name, err := image.DecodeConfig(bytes.NewReader(data)); err != nil || name != format {
+			t.Errorf("image.DecodeConfig(%s) = %q, %v; imaging no longer registers it, update the package doc", format, name, err)
+		}
+		if _, err := DecodeImage(bytes.NewReader(data), "x."+format, DefaultImageConfig()); err == nil {
+			t.Errorf("DecodeImage accepted %s", format)
+		}
+	}
+}
+
 func TestLoadImageMissingIsNotExist(t *testing.T) {
 	_, err := LoadImage(filepath.Join(t.TempDir(), "nope.png"), DefaultImageConfig())
 	if !errors.Is(err, fs.ErrNotExist) {
@@ -470,6 +485,32 @@ func TestPreprocessSubImage(t *testing.T) {
 	// R channel, top-left: x = 4 → (4/255 - 0.485)/0.229.
 	if want := (4.0/255 - 0.485) / 0.229; math.Abs(float64(direct[0])-want) > 1e-5 {
 		t.Errorf("top-left R = %v, want %v", direct[0], want)
+	}
+}
+
+// TestLoadTestdataScene loads the committed rendered scene (see
+// datasets.TestSceneTestdata): 128×128 with a large purple cross centred at
+// (24, 88), so at Size 64 its centre pixel (12, 44) is purple, about
+// RGB(140, 55, 170) ± 10.
+func TestLoadTestdataScene(t *testing.T) {
+	path := filepath.Join("..", "testdata", "scene.png")
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("%s is absent (go generate ./datasets writes it)", path)
+	}
+	cfg := DefaultImageConfig()
+	x, err := LoadImage(path, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(x) != 3*64*64 {
+		t.Fatalf("%d values, want 3×64×64", len(x))
+	}
+	want := [3]float64{140, 55, 170}
+	for c := range 3 {
+		v := float64(x[c*64*64+44*64+12]*cfg.Std[c]+cfg.Mean[c]) * 255
+		if math.Abs(v-want[c]) > 12 {
+			t.Errorf("channel %d at the cross centre = %.1f, want about %v", c, v, want[c])
+		}
 	}
 }
 
