@@ -541,3 +541,30 @@ func BenchmarkLoadImageJPEG(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "images/s")
 }
+
+// FuzzDecodeImage: arbitrary bytes give an error or 3×Size×Size values,
+// never a panic or a huge allocation (MaxPixels is lowered so that the
+// fuzzer cannot make legitimate-but-large images slow).
+func FuzzDecodeImage(f *testing.F) {
+	img := gradient(8, 6)
+	for _, format := range []string{"png", "jpeg", "gif"} {
+		data := encode(f, img, format)
+		f.Add(data)
+		f.Add(data[:len(data)/2])
+	}
+	f.Add(tinyGIF(65535, 65535))
+	f.Add(pngHeader(9000, 9000, nil))
+	f.Add(withOrientation(encode(f, img, "jpeg"), 6))
+	cfg := DefaultImageConfig()
+	cfg.Size = 8
+	cfg.MaxPixels = 1 << 16
+	f.Fuzz(func(t *testing.T, data []byte) {
+		x, err := DecodeImage(bytes.NewReader(data), "fuzz", cfg)
+		if err == nil && len(x) != 3*8*8 {
+			t.Fatalf("%d values without an error", len(x))
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), "fuzz: ") {
+			t.Fatalf("error %q does not name the input", err)
+		}
+	})
+}
