@@ -1,19 +1,43 @@
 package builtin
 
 import (
-	_ "embed"
+	"embed"
+	"fmt"
 	"sync"
 
 	"github.com/recur-dev/recur/tasks"
 )
 
-//go:embed shakespeare.model
-var shakespeareModel []byte
+//go:embed *.model
+var models embed.FS
+
+func load(name string) ([]byte, error) {
+	b, err := models.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("this build has no built-in %s: pass --model with a model you trained", name)
+	}
+	return b, nil
+}
 
 var shakespeare = sync.OnceValues(func() (*tasks.LanguageModel, error) {
-	return tasks.DecodeLanguageModel(shakespeareModel, "built-in shakespeare.model")
+	b, err := load("shakespeare.model")
+	if err != nil {
+		return nil, err
+	}
+	return tasks.DecodeLanguageModel(b, "built-in shakespeare.model")
 })
 
 // Shakespeare is a character-level LSTM trained on tiny Shakespeare.
 // The model is decoded once and shared (inference is read-only).
 func Shakespeare() (*tasks.LanguageModel, error) { return shakespeare() }
+
+var enFr = sync.OnceValues(func() (*tasks.Translator, error) {
+	b, err := load("en-fr.model")
+	if err != nil {
+		return nil, err
+	}
+	return tasks.DecodeTranslator(b, "built-in en-fr.model")
+})
+
+// EnFr is an English to French translator trained on the Tatoeba pairs.
+func EnFr() (*tasks.Translator, error) { return enFr() }

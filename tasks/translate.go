@@ -2,6 +2,8 @@ package tasks
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -91,13 +93,13 @@ func LoadPairs(path string, cfg TranslateConfig) (*PairSplits, error) {
 		src = append(src, cfg.Pairs.Tokenize(p.Src))
 		tgt = append(tgt, cfg.Pairs.Tokenize(p.Tgt))
 	}
-	text := ""
+	h := sha256.New()
 	for _, p := range pairs {
-		text += p.Src + "\t" + p.Tgt + "\n"
+		fmt.Fprintf(h, "%s\t%s\n", p.Src, p.Tgt)
 	}
 	return &PairSplits{Train: train, Val: val, Test: test, Report: rep,
 		SrcVocab: datasets.BuildSeqVocab(src, cfg.MinCount), TgtVocab: datasets.BuildSeqVocab(tgt, cfg.MinCount),
-		SHA256: sha256File(text)}, nil
+		SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
 func encodePairs(cfg datasets.PairsConfig, pairs []datasets.Pair, src, tgt *datasets.Vocab) (s, t [][]int) {

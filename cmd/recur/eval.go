@@ -3,10 +3,14 @@ package main
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/recur-dev/recur/datasets"
+	"github.com/recur-dev/recur/metrics"
+	"github.com/recur-dev/recur/modelfile"
+	"github.com/recur-dev/recur/tasks"
 )
 
 func expf(x float64) float64 { return math.Exp(x) }
@@ -16,17 +20,29 @@ func evalCommand() *cli.Command {
 		Name:      "eval",
 		Usage:     "score a model on held-out data",
 		ArgsUsage: " ",
-		Description: `For a language model, scores the last --val-frac of --data (the part training
-held out, when the same file and fraction are used): prints
+		Description: `What is scored depends on the model's task.
+
+A language model (textgen) scores the last --val-frac of a text file (the
+part training held out, when the same file and fraction are used) and prints
 
     val_loss <nats per token>
     perplexity <exp(val_loss)>
 
 The text is cut into 32 chunks, each read from a zero state, and every token
-but the first is predicted from the ones before it.`,
+but the first is predicted from the ones before it.
+
+A translator scores a sentence-pair TSV (e.g. OUT.test.tsv written by
+'recur train translate'): it translates every source and prints corpus BLEU
+and chrF, sacrebleu-compatible (13a tokenization, exp smoothing; chrF2), of
+the detokenized output against the raw references, and the same on
+lowercased tokens as the reference training scripts report.
+
+Without --model, a .tsv file is scored with the built-in translator and
+anything else with the built-in character model.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "model file (default: the built-in character model)"},
-			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Required: true, Usage: "UTF-8 text file"},
+			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Required: true, Usage: "UTF-8 text file (textgen) or sentence-pair TSV (translate)"},
+			&cli.IntFlag{Name: "beam", Value: 1, Usage: "translate: beam width, 1 to 100"},
 			&cli.Float64Flag{Name: "val-frac", Value: 0.1, Usage: "score the last fraction of the text, in (0, 1]"},
 			threadsFlag,
 		},
@@ -37,6 +53,22 @@ but the first is predicted from the ones before it.`,
 			frac := c.Float64("val-frac")
 			if !(frac > 0 && frac <= 1) {
 				return fmt.Errorf("--val-frac must be in (0, 1] (got %g)", frac)
+			}
+			task := tasks.TaskTextGen
+			if c.String("model") != "" {
+				f, err := modelfile.Read(c.String("model"))
+				if err != nil {
+					return err
+				}
+				task = f.Task
+			} else if strings.HasSuffix(strings.ToLower(c.String("data")), ".tsv") {
+				task = tasks.TaskTranslate
+			}
+			if task == tasks.TaskTranslate {
+				return evalTranslate(c)
+			}
+			if task != tasks.TaskTextGen {
+				return fmt.Errorf("%s: eval does not know %q models yet", c.String("model"), task)
 			}
 			text, err := datasets.ReadText(c.String("data"))
 			if err != nil {
@@ -58,4 +90,61 @@ but the first is predicted from the ones before it.`,
 			return nil
 		},
 	}
+}
+
+func evalTranslate(c *cli.Context) error {
+	beam, err := rangeInt(c, "beam", 1, 100)
+	if err != nil {
+		return err
+	}
+	m, err := loadTranslator(c.String("model"))
+	if err != nil {
+		return err
+	}
+	pc := datasets.DefaultPairsConfig()
+	pc.Lowercase, pc.MaxTokens, pc.Dedup = m.Config.Lowercase, 0, false
+	pairs, _, err := datasets.ReadPairs(c.String("data"), pc)
+	if err != nil {
+		return err
+	}
+	srcs := make([]string, len(pairs))
+	refs := make([]string, len(pairs))
+	for i, p := range pairs {
+		srcs[i], refs[i] = p.Src, p.Tgt
+	}
+	o := tasks.DefaultTranslateOptions()
+	o.Beam = beam
+	tr, err := m.Translate(c.Context, srcs, o)
+	if err != nil {
+		return err
+	}
+	hyps := make([]string, len(tr))
+	tokHyps := make([]string, len(tr))
+	tokRefs := make([]string, len(tr))
+	for i, t := range tr {
+		hyps[i] = t.Hyps[0].Text
+		tokHyps[i] = strings.Join(t.Hyps[0].Tokens, " ")
+		tokRefs[i] = strings.Join(pc.Tokenize(refs[i]), " ")
+	}
+	bleu, err := metrics.CorpusBLEU(hyps, [][]string{refs}, metrics.DefaultBLEUConfig())
+	if err != nil {
+		return err
+	}
+	chrf, err := metrics.CorpusChrF(hyps, [][]string{refs}, metrics.DefaultChrFConfig())
+	if err != nil {
+		return err
+	}
+	tb, err := metrics.CorpusBLEU(tokHyps, [][]string{tokRefs}, metrics.DefaultBLEUConfig())
+	if err != nil {
+		return err
+	}
+	tc, err := metrics.CorpusChrF(tokHyps, [][]string{tokRefs}, metrics.DefaultChrFConfig())
+	if err != nil {
+		return err
+	}
+	fmt.Printf("sentences %d\n", len(pairs))
+	fmt.Printf("bleu %.2f\nchrf %.2f\n", bleu.Score, chrf.Score)
+	fmt.Printf("bleu_tokenized %.2f\nchrf_tokenized %.2f\n", tb.Score, tc.Score)
+	fmt.Printf("# %s\n# %s (signature %s)\n", bleu, chrf, metrics.DefaultBLEUConfig().Signature(1))
+	return nil
 }

@@ -15,14 +15,14 @@ import (
 func trainCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "train",
-		Usage: "train a model (textgen)",
+		Usage: "train a model (textgen, translate)",
 		Description: `Trains a model with recur's one training loop: Adam with global-norm
 gradient clipping and learning-rate decay, validation every --eval-every
 steps, a resumable checkpoint (OUT.ckpt) every --checkpoint-every steps, the
 best model by validation loss in OUT, and the loss curve in OUT.loss.png.
 Ctrl-C writes a checkpoint before exiting; --resume continues from it with the
 same data order, optimizer state and random state.`,
-		Subcommands: []*cli.Command{trainTextGenCommand()},
+		Subcommands: []*cli.Command{trainTextGenCommand(), trainTranslateCommand()},
 	}
 }
 
@@ -159,4 +159,3 @@ Examples:
 		},
 	}
 }
-
