@@ -116,9 +116,9 @@ type attGrid struct {
 	cols int
 }
 
-func (g attGrid) Dims() (c, r int)   { return g.cols, len(g.w) }
-func (g attGrid) X(c int) float64    { return float64(c) }
-func (g attGrid) Y(r int) float64    { return float64(r) }
+func (g attGrid) Dims() (c, r int) { return g.cols, len(g.w) }
+func (g attGrid) X(c int) float64  { return float64(c) }
+func (g attGrid) Y(r int) float64  { return float64(r) }
 func (g attGrid) Z(c, r int) float64 {
 	row := g.w[len(g.w)-1-r]
 	if c < len(row) {

@@ -38,7 +38,7 @@ func DefaultTranslateConfig() TranslateConfig {
 	dc := decoder.Config{Cell: nn.GRU, Embed: 256, Hidden: 256, Layers: 1, Attention: nn.Additive, AttentionDim: 256}
 	return TranslateConfig{
 		Pairs: datasets.DefaultPairsConfig(), MinCount: 2, Val: 1000, Test: 2000, SplitSeed: 1234, Batch: 64,
-		Model: TranslatorConfig{Encoder: encoder.DefaultRNNConfig(), Decoder: dc, Lowercase: true, MaxLen: 30},
+		Model: TranslatorConfig{Encoder: encoder.DefaultRNNConfig(), Decoder: dc, Lowercase: true},
 	}
 }
 
@@ -70,6 +70,7 @@ type PairSplits struct {
 	Train, Val, Test []datasets.Pair
 	SrcVocab         *datasets.Vocab
 	TgtVocab         *datasets.Vocab
+	SrcBPE, TgtBPE   *datasets.BPE // nil for word models
 	Report           datasets.PairsReport
 	SHA256           string
 }
@@ -93,19 +94,41 @@ func LoadPairs(path string, cfg TranslateConfig) (*PairSplits, error) {
 		src = append(src, cfg.Pairs.Tokenize(p.Src))
 		tgt = append(tgt, cfg.Pairs.Tokenize(p.Tgt))
 	}
+	var srcBPE, tgtBPE *datasets.BPE
+	if n := cfg.Model.Subwords; n > 0 {
+		if srcBPE, err = learnBPE(src, n); err != nil {
+			return nil, fmt.Errorf("source subwords: %w", err)
+		}
+		if tgtBPE, err = learnBPE(tgt, n); err != nil {
+			return nil, fmt.Errorf("target subwords: %w", err)
+		}
+		for i := range src {
+			src[i], tgt[i] = srcBPE.Encode(src[i]), tgtBPE.Encode(tgt[i])
+		}
+	}
 	h := sha256.New()
 	for _, p := range pairs {
 		fmt.Fprintf(h, "%s\t%s\n", p.Src, p.Tgt)
 	}
-	return &PairSplits{Train: train, Val: val, Test: test, Report: rep,
+	return &PairSplits{Train: train, Val: val, Test: test, Report: rep, SrcBPE: srcBPE, TgtBPE: tgtBPE,
 		SrcVocab: datasets.BuildSeqVocab(src, cfg.MinCount), TgtVocab: datasets.BuildSeqVocab(tgt, cfg.MinCount),
 		SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
-func encodePairs(cfg datasets.PairsConfig, pairs []datasets.Pair, src, tgt *datasets.Vocab) (s, t [][]int) {
+func learnBPE(sents [][]string, size int) (*datasets.BPE, error) {
+	counts := map[string]int{}
+	for _, s := range sents {
+		for _, w := range s {
+			counts[w]++
+		}
+	}
+	return datasets.LearnBPE(counts, size)
+}
+
+func encodePairs(cfg datasets.PairsConfig, data *PairSplits, pairs []datasets.Pair) (s, t [][]int) {
 	for _, p := range pairs {
-		s = append(s, datasets.EncodeSeq(src, cfg.Tokenize(p.Src)))
-		t = append(t, datasets.EncodeSeq(tgt, cfg.Tokenize(p.Tgt)))
+		s = append(s, datasets.EncodeSeq(data.SrcVocab, subwords(data.SrcBPE, cfg.Tokenize(p.Src))))
+		t = append(t, datasets.EncodeSeq(data.TgtVocab, subwords(data.TgtBPE, cfg.Tokenize(p.Tgt))))
 	}
 	return s, t
 }
@@ -184,16 +207,25 @@ func NewTranslateTask(cfg TranslateConfig, data *PairSplits, seed uint64) (*Tran
 	if !(cfg.Smoothing >= 0 && cfg.Smoothing < 1) {
 		return nil, fmt.Errorf("--label-smoothing must be in [0, 1) (got %g)", cfg.Smoothing)
 	}
+	src, tgt := encodePairs(cfg.Pairs, data, data.Train)
+	if cfg.Model.MaxLen == 0 {
+		// Decode at most 1.5 times the longest training target, plus slack.
+		longest := 0
+		for _, t := range tgt {
+			longest = max(longest, len(t))
+		}
+		cfg.Model.MaxLen = longest*3/2 + 5
+	}
 	m, err := NewTranslator(cfg.Model, data.SrcVocab, data.TgtVocab, seed)
 	if err != nil {
 		return nil, err
 	}
-	src, tgt := encodePairs(cfg.Pairs, data.Train, data.SrcVocab, data.TgtVocab)
+	m.SrcBPE, m.TgtBPE = data.SrcBPE, data.TgtBPE
 	b, err := datasets.NewPairBatcher(src, tgt, cfg.Batch, seed)
 	if err != nil {
 		return nil, err
 	}
-	vs, vt := encodePairs(cfg.Pairs, data.Val, data.SrcVocab, data.TgtVocab)
+	vs, vt := encodePairs(cfg.Pairs, data, data.Val)
 	return &TranslateTask{Config: cfg, Net: m, Data: data, seed: seed, batcher: b,
 		train: map[[3]int]*s2sGraph{}, eval: map[[3]int]*s2sGraph{}, valSrc: vs, valTgt: vt}, nil
 }
@@ -280,7 +312,7 @@ func (m *Translator) Score(ctx context.Context, pairs []datasets.Pair, pc datase
 	}
 	hyps := make([]string, len(tr))
 	for i, x := range tr {
-		hyps[i] = joinTokens(x.Hyps[0].Tokens)
+		hyps[i] = joinTokens(x.Hyps[0].Words)
 	}
 	b, err := metrics.CorpusBLEU(hyps, [][]string{refs}, metrics.DefaultBLEUConfig())
 	if err != nil {

@@ -25,6 +25,10 @@ type TranslatorConfig struct {
 	SrcLang   string            `json:"src_lang"`
 	TgtLang   string            `json:"tgt_lang"`
 	MaxLen    int               `json:"max_len"` // longest output decoded by default
+	// Subwords > 0 splits words into byte-pair-encoding subwords learned by
+	// recur on the training split (about this many symbols per side), so
+	// rare words and names are spelled out instead of becoming <unk>.
+	Subwords int `json:"subwords,omitempty"`
 }
 
 // Translator is a sequence-to-sequence model: an RNN encoder with a bridge
@@ -33,6 +37,8 @@ type Translator struct {
 	Config   TranslatorConfig
 	SrcVocab *datasets.Vocab
 	TgtVocab *datasets.Vocab
+	SrcBPE   *datasets.BPE // nil: whole words
+	TgtBPE   *datasets.BPE
 	Enc      *encoder.RNN
 	Dec      *decoder.Decoder
 	Meta     map[string]string
@@ -69,6 +75,11 @@ func (m *Translator) File(meta map[string]string, dtype modelfile.DType) (*model
 	sb, _ := json.Marshal(m.SrcVocab.Tokens())
 	tb, _ := json.Marshal(m.TgtVocab.Tokens())
 	f := &modelfile.File{Task: TaskTranslate, Metadata: map[string]string{"config": string(cb), "src_vocab": string(sb), "tgt_vocab": string(tb)}}
+	if m.SrcBPE != nil {
+		bs, _ := json.Marshal(m.SrcBPE.Merges())
+		bt, _ := json.Marshal(m.TgtBPE.Merges())
+		f.Metadata["src_bpe"], f.Metadata["tgt_bpe"] = string(bs), string(bt)
+	}
 	for k, v := range meta {
 		f.Metadata[k] = v
 	}
@@ -145,6 +156,20 @@ func translatorFromFile(f *modelfile.File) (*Translator, error) {
 	if err := loadParams(f, m.Params()); err != nil {
 		return nil, err
 	}
+	if cfg.Subwords > 0 {
+		for _, side := range []struct {
+			key string
+			dst **datasets.BPE
+		}{{"src_bpe", &m.SrcBPE}, {"tgt_bpe", &m.TgtBPE}} {
+			var merges [][2]string
+			if err := json.Unmarshal([]byte(f.Metadata[side.key]), &merges); err != nil {
+				return nil, fmt.Errorf("corrupt subword merges %s: %v", side.key, err)
+			}
+			if *side.dst, err = datasets.NewBPE(merges); err != nil {
+				return nil, fmt.Errorf("corrupt subword merges %s: %v", side.key, err)
+			}
+		}
+	}
 	m.Meta = f.Metadata
 	return m, nil
 }
@@ -167,7 +192,8 @@ func DefaultTranslateOptions() TranslateOptions {
 // Hyp is one translation of a sentence.
 type Hyp struct {
 	Text      string   // detokenized
-	Tokens    []string // target tokens
+	Words     []string // target words
+	Tokens    []string // target tokens (subwords for subword models), one per attention row
 	Score     float64  // beam score (log-probability per token, α = 1); 0 for greedy
 	Finished  bool     // false when cut at the maximum length
 	Attention [][]float32
@@ -181,9 +207,25 @@ type Translation struct {
 	Hyps         []Hyp
 }
 
-// Tokenize normalises and tokenizes a source sentence as training did.
+// Tokenize normalises and tokenizes a source sentence as training did
+// (words, then subwords if the model uses them).
 func (m *Translator) Tokenize(s string) []string {
-	return datasets.TokenizeMulti(datasets.Normalize(s, m.Config.Lowercase))
+	return subwords(m.SrcBPE, datasets.TokenizeMulti(datasets.Normalize(s, m.Config.Lowercase)))
+}
+
+func subwords(b *datasets.BPE, words []string) []string {
+	if b == nil {
+		return words
+	}
+	return b.Encode(words)
+}
+
+// words joins subword tokens back into words (identity for word models).
+func (m *Translator) words(toks []string) []string {
+	if m.TgtBPE == nil {
+		return toks
+	}
+	return datasets.DecodeBPE(toks)
 }
 
 // encode prepares one source sentence.
@@ -205,7 +247,8 @@ func (m *Translator) encode(s string) (*encoder.Encoded, []string, []string, err
 
 func (m *Translator) hyp(ids []int, score float64, finished bool, att [][]float32) Hyp {
 	toks := datasets.DecodeSeq(m.TgtVocab, ids)
-	return Hyp{Text: datasets.Detokenize(toks, m.Config.TgtLang, true), Tokens: toks, Score: score, Finished: finished, Attention: att}
+	words := m.words(toks)
+	return Hyp{Text: datasets.Detokenize(words, m.Config.TgtLang, true), Words: words, Tokens: toks, Score: score, Finished: finished, Attention: att}
 }
 
 // Translate translates sentences. Greedy and sampled decoding run all

@@ -123,7 +123,7 @@ func evalTranslate(c *cli.Context) error {
 	tokRefs := make([]string, len(tr))
 	for i, t := range tr {
 		hyps[i] = t.Hyps[0].Text
-		tokHyps[i] = strings.Join(t.Hyps[0].Tokens, " ")
+		tokHyps[i] = strings.Join(t.Hyps[0].Words, " ")
 		tokRefs[i] = strings.Join(pc.Tokenize(refs[i]), " ")
 	}
 	bleu, err := metrics.CorpusBLEU(hyps, [][]string{refs}, metrics.DefaultBLEUConfig())

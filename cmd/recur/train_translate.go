@@ -47,6 +47,7 @@ Examples:
 			&cli.Uint64Flag{Name: "split-seed", Value: d.SplitSeed, Usage: "shuffle seed of the split"},
 			&cli.StringFlag{Name: "src-lang", Usage: "source language code (default: from a file name like eng-fra.tsv)"},
 			&cli.StringFlag{Name: "tgt-lang", Usage: "target language code, used to detokenize (fr puts a narrow space before ! ? ; :)"},
+			&cli.IntFlag{Name: "subwords", Usage: "split words into about this many learned subword units per side (byte-pair encoding; 0: whole words)"},
 			&cli.StringFlag{Name: "cell", Value: string(d.Model.Decoder.Cell), Usage: "recurrent cell of encoder and decoder: lstm or gru"},
 			&cli.IntFlag{Name: "hidden", Value: d.Model.Decoder.Hidden, Usage: "encoder and decoder state size, 1 to 4096"},
 			&cli.IntFlag{Name: "embed", Value: d.Model.Decoder.Embed, Usage: "embedding size, 1 to 4096"},
@@ -79,6 +80,10 @@ Examples:
 			cfg.Pairs.MaxTokens, cfg.MinCount = c.Int("max-tokens"), c.Int("min-count")
 			cfg.Val, cfg.Test, cfg.SplitSeed, cfg.Batch = c.Int("val"), c.Int("test"), c.Uint64("split-seed"), c.Int("batch")
 			cfg.Smoothing, cfg.BLEUSample = c.Float64("label-smoothing"), c.Int("bleu-sentences")
+			cfg.Model.Subwords = c.Int("subwords")
+			if cfg.Model.Subwords < 0 || cfg.Model.Subwords > 100000 {
+				return fmt.Errorf("--subwords must be in [0, 100000] (got %d)", cfg.Model.Subwords)
+			}
 			if cfg.Val < 1 || cfg.Test < 0 {
 				return fmt.Errorf("--val must be >= 1 and --test >= 0 (got %d, %d)", cfg.Val, cfg.Test)
 			}
