@@ -60,6 +60,8 @@ Examples:
 			&cli.IntFlag{Name: "batch", Value: d.Batch, Usage: "sentence pairs per step"},
 			&cli.IntFlag{Name: "steps", Value: 3000, Usage: "optimizer steps in total"},
 			&cli.Float64Flag{Name: "lr", Value: 1e-3, Usage: "Adam learning rate"},
+			&cli.Float64Flag{Name: "lr-decay", Value: 1, Usage: "multiply the learning rate by this every --decay-every steps, in (0, 1]"},
+			&cli.IntFlag{Name: "decay-every", Value: t.Optim.DecayEvery, Usage: "steps between learning-rate decays"},
 			&cli.Float64Flag{Name: "clip", Value: t.Optim.Clip, Usage: "clip the global gradient norm (0: off)"},
 			&cli.IntFlag{Name: "eval-every", Value: 250, Usage: "steps between validations"},
 			&cli.IntFlag{Name: "checkpoint-every", Value: 250, Usage: "steps between checkpoints"},
@@ -137,7 +139,7 @@ Examples:
 			tc := tasks.DefaultTrainConfig()
 			tc.Steps, tc.EvalEvery, tc.CheckpointEvery, tc.Patience = c.Int("steps"), c.Int("eval-every"), c.Int("checkpoint-every"), c.Int("patience")
 			tc.Out, tc.Resume, tc.Seed = out, c.Bool("resume"), c.Uint64("seed")
-			tc.Optim.LR, tc.Optim.Clip, tc.Optim.DecayRate = c.Float64("lr"), c.Float64("clip"), 1
+			tc.Optim.LR, tc.Optim.Clip, tc.Optim.DecayRate, tc.Optim.DecayEvery = c.Float64("lr"), c.Float64("clip"), c.Float64("lr-decay"), c.Int("decay-every")
 			tc.Primary, tc.Maximize = "bleu", true
 			tc.Progress = os.Stderr
 			tc.Meta = map[string]string{"data.file": c.String("data")}
