@@ -216,6 +216,13 @@ func NewTranslateTask(cfg TranslateConfig, data *PairSplits, seed uint64) (*Tran
 		}
 		cfg.Model.MaxLen = longest*3/2 + 5
 	}
+	if cfg.Model.MaxSrcLen == 0 {
+		longest := 0
+		for _, s := range src {
+			longest = max(longest, len(s))
+		}
+		cfg.Model.MaxSrcLen = 2 * longest
+	}
 	m, err := NewTranslator(cfg.Model, data.SrcVocab, data.TgtVocab, seed)
 	if err != nil {
 		return nil, err

@@ -25,6 +25,9 @@ type TranslatorConfig struct {
 	SrcLang   string            `json:"src_lang"`
 	TgtLang   string            `json:"tgt_lang"`
 	MaxLen    int               `json:"max_len"` // longest output decoded by default
+	// MaxSrcLen is the longest source accepted (tokens), twice the longest
+	// training source: far beyond it the model is extrapolating blindly.
+	MaxSrcLen int `json:"max_src_len,omitempty"`
 	// Subwords > 0 splits words into byte-pair-encoding subwords learned by
 	// recur on the training split (about this many symbols per side), so
 	// rare words and names are spelled out instead of becoming <unk>.
@@ -232,7 +235,10 @@ func (m *Translator) words(toks []string) []string {
 func (m *Translator) encode(s string) (*encoder.Encoded, []string, []string, error) {
 	toks := m.Tokenize(s)
 	if len(toks) == 0 {
-		return nil, nil, nil, fmt.Errorf("source %q has no tokens", s)
+		return nil, nil, nil, fmt.Errorf("source %q is empty: nothing to translate", s)
+	}
+	if n := m.Config.MaxSrcLen; n > 0 && len(toks) > n {
+		return nil, nil, nil, fmt.Errorf("source has %d tokens; this model accepts at most %d (twice its longest training sentence): split the text into sentences", len(toks), n)
 	}
 	var unknown []string
 	ids := datasets.EncodeSeq(m.SrcVocab, toks)
