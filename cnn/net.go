@@ -1,0 +1,181 @@
+package cnn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"github.com/recur-dev/recur/internal/kernels"
+	"github.com/recur-dev/recur/nn"
+)
+
+// gorgonia's convolution lowers to im2col and a matrix product; pointing
+// gorgonia at recur's kernels makes that product the SIMD sgemm.
+func init() { G.Use(kernels.BLAS{}) }
+
+// Config shapes the feature extractor: one block per entry of Channels,
+// each block conv 3×3 (padding 1, no bias) → ReLU → max-pool 2×2 (stride 2).
+type Config struct {
+	Size     int   // input side in pixels; must be divisible by 2^len(Channels)
+	Channels []int // output channels of each block (input is RGB)
+}
+
+// DefaultConfig is the benchmark's captioning CNN: 3→32→64→128 on 64×64,
+// leaving an 8×8 grid of 128-wide feature vectors.
+func DefaultConfig() Config { return Config{Size: 64, Channels: []int{32, 64, 128}} }
+
+// Validate names the first bad field.
+func (c Config) Validate() error {
+	if len(c.Channels) < 1 || len(c.Channels) > 6 {
+		return fmt.Errorf("cnn: %d conv blocks (valid: 1 to 6, e.g. 32,64,128)", len(c.Channels))
+	}
+	for i, ch := range c.Channels {
+		if ch < 1 || ch > 1024 {
+			return fmt.Errorf("cnn: block %d has %d channels (valid: 1 to 1024)", i+1, ch)
+		}
+	}
+	div := 1 << len(c.Channels)
+	if c.Size < div || c.Size > 1024 || c.Size%div != 0 {
+		return fmt.Errorf("cnn: input size %d is invalid (valid: a multiple of %d, the pooling factor of %d blocks, up to 1024)", c.Size, div, len(c.Channels))
+	}
+	return nil
+}
+
+// GridSide is the side of the output grid (Size / 2^blocks).
+func (c Config) GridSide() int { return c.Size >> len(c.Channels) }
+
+// Features is the width of one feature vector (the last block's channels).
+func (c Config) Features() int { return c.Channels[len(c.Channels)-1] }
+
+// Net is the convolutional feature extractor. Filters[i] is [out, in, 3, 3]
+// (PyTorch's Conv2d weight layout), named cnn.conv{i}.weight.
+type Net struct {
+	Config  Config
+	Filters []*nn.Param
+}
+
+// New initialises the filters with He (Kaiming) normal initialisation,
+// std √(2/fan_in), which keeps activations' scale through ReLU layers.
+func New(cfg Config, seed uint64) (*Net, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(seed, 0xc22))
+	n := &Net{Config: cfg}
+	in := 3
+	for i, out := range cfg.Channels {
+		p := nn.NewParam(fmt.Sprintf("cnn.conv%d.weight", i), out, in, 3, 3)
+		p.Normal(rng, math.Sqrt(2/float64(9*in)))
+		n.Filters = append(n.Filters, p)
+		in = out
+	}
+	return n, nil
+}
+
+// Params lists the filters.
+func (n *Net) Params() nn.Params { return append(nn.Params{}, n.Filters...) }
+
+// Graph adds the network to g for x [B, 3, Size, Size] (NCHW, each image as
+// Preprocess returns it) and returns
+//
+//   - grid [S·B, C]: the last block's feature map as S = side² memory vectors
+//     per image, time-major like every sequence in recur (row s·B+b is cell s,
+//     in raster order, of image b), ready to be attended to;
+//   - pooled [B, C]: the global average of the grid, f = (1/S) Σ_s grid_s.
+//
+// The blocks use gorgonia's own Conv2d, Rectify and MaxPool2D (their
+// gradients are checked by finite differences in net_test.go).
+func (n *Net) Graph(g *nn.Graph, x *G.Node, B int) (grid, pooled *G.Node, err error) {
+	if g.Err() != nil {
+		return nil, nil, g.Err()
+	}
+	h := x
+	for i, f := range n.Filters {
+		w := g.Param(f)
+		if w == nil {
+			return nil, nil, g.Err()
+		}
+		c, err := G.Conv2d(h, w, tensor.Shape{3, 3}, []int{1, 1}, []int{1, 1}, []int{1, 1})
+		if err != nil {
+			return nil, nil, fmt.Errorf("cnn block %d: conv: %w", i+1, err)
+		}
+		r, err := G.Rectify(c)
+		if err != nil {
+			return nil, nil, fmt.Errorf("cnn block %d: relu: %w", i+1, err)
+		}
+		if h, err = G.MaxPool2D(r, tensor.Shape{2, 2}, []int{0, 0}, []int{2, 2}); err != nil {
+			return nil, nil, fmt.Errorf("cnn block %d: pool: %w", i+1, err)
+		}
+	}
+	side, C := n.Config.GridSide(), n.Config.Features()
+	S := side * side
+	// [B, C, side, side] → [B, C, S] → [S, B, C] (materialised) → [S·B, C].
+	r, err := G.Reshape(h, tensor.Shape{B, C, S})
+	if err == nil {
+		r, err = G.Transpose(r, 2, 0, 1)
+	}
+	var sbc *G.Node
+	if err == nil {
+		sbc = r
+		grid, err = G.Reshape(r, tensor.Shape{S * B, C})
+	}
+	if err == nil {
+		pooled, err = G.Mean(sbc, 0)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("cnn grid: %w", err)
+	}
+	return grid, pooled, nil
+}
+
+// Features is the output of Extract for a batch of images.
+type Features struct {
+	B, S, C int
+	Grid    []float32 // [S·B, C], time-major
+	Pooled  []float32 // [B, C]
+}
+
+// Cell returns image b's grid as [S, C] rows (a copy).
+func (f *Features) Cell(b int) []float32 {
+	out := make([]float32, f.S*f.C)
+	for s := 0; s < f.S; s++ {
+		copy(out[s*f.C:(s+1)*f.C], f.Grid[(s*f.B+b)*f.C:(s*f.B+b+1)*f.C])
+	}
+	return out
+}
+
+// Extract runs the network forward (no gradients) on images, each a
+// 3×Size×Size CHW slice from Preprocess or LoadImage.
+func (n *Net) Extract(images [][]float32) (*Features, error) {
+	B := len(images)
+	if B == 0 {
+		return nil, fmt.Errorf("cnn: no images")
+	}
+	size := n.Config.Size
+	per := 3 * size * size
+	x := make([]float32, B*per)
+	for i, im := range images {
+		if len(im) != per {
+			return nil, fmt.Errorf("cnn: image %d has %d values, want 3×%d×%d = %d (preprocess it to the model's size)", i+1, len(im), size, size, per)
+		}
+		copy(x[i*per:], im)
+	}
+	g := nn.NewGraph(false, 0)
+	xn := g.Floats("images", x, B, 3, size, size)
+	grid, pooled, err := n.Graph(g, xn, B)
+	if err != nil {
+		return nil, err
+	}
+	vm := G.NewTapeMachine(g.G)
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		return nil, fmt.Errorf("cnn: %w", err)
+	}
+	side := n.Config.GridSide()
+	return &Features{B: B, S: side * side, C: n.Config.Features(),
+		Grid:   append([]float32(nil), grid.Value().Data().([]float32)...),
+		Pooled: append([]float32(nil), pooled.Value().Data().([]float32)...)}, nil
+}
