@@ -17,6 +17,8 @@ var implemented = []struct{ name, unit string }{
 	{"charlm-train/medium-gru", "chars/s"},
 	{"charlm-sample/medium-lstm-first-token", "ms"},
 	{"charlm-sample/medium-lstm-tokens", "tokens/s"},
+	{"seq2seq-train", "pairs/s"},
+	{"seq2seq-beam", "sentences/s"},
 }
 
 func TestRegistryMatchesReadme(t *testing.T) {
@@ -73,7 +75,7 @@ func TestSelect(t *testing.T) {
 		{"peak,charlm-train/small-lstm", []string{"peak/sgemm-1024", "peak/sgemm-4096", "peak/sgemm-32x512x2048",
 			"peak/sgemv-4096x1024", "charlm-train/small-lstm"}, ""},
 		{"charlm-trian", nil, `unknown benchmark "charlm-trian" (valid: all, charlm-sample, charlm-train, peak, peak/sgemm-1024`},
-		{"seq2seq-train", nil, "not implemented in recur yet"},
+		{"caption-train", nil, "not implemented in recur yet"},
 		{"charlm-train/tiny", nil, "unknown benchmark"},
 		{" , ", nil, "--suite is empty"},
 	}

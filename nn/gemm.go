@@ -1,6 +1,10 @@
 package nn
 
-import "github.com/recur-dev/recur/internal/kernels"
+import (
+	G "gorgonia.org/gorgonia"
+
+	"github.com/recur-dev/recur/internal/kernels"
+)
 
 // gemm computes C = alpha·op(A)·op(B) + beta·C on row-major matrices, with
 // op(A) m×k and op(B) k×n; it is the one place nn reaches the matrix kernels.
@@ -32,3 +36,7 @@ func colSum(dst []float32, m []float32, rows int) {
 
 func sigmoid(dst, src []float32) { kernels.Sigmoid(dst, src) }
 func tanh(dst, src []float32)    { kernels.Tanh(dst, src) }
+
+// gorgonia's own ops (matrix products, the im2col convolution) go through
+// the BLAS it is given: give it recur's kernels instead of gonum's.
+func init() { G.Use(kernels.BLAS{}) }

@@ -115,6 +115,7 @@ type backOp struct {
 	id      uint64
 	offsets []int
 	total   int
+	packed  []float32 // reused every run: the unpacked gradients are views into it
 }
 
 func (op *backOp) Arity() int { return len(op.k.signature()) }
@@ -127,7 +128,12 @@ func (op *backOp) Type() hm.Type {
 func (op *backOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return tensor.Shape{op.total}, nil }
 func (op *backOp) Do(in ...G.Value) (G.Value, error) {
 	n := len(in) - 1
-	packed := make([]float32, op.total)
+	if op.packed == nil {
+		op.packed = make([]float32, op.total)
+	} else {
+		clear(op.packed)
+	}
+	packed := op.packed
 	grads := make([][]float32, n)
 	for i, off := range op.offsets {
 		if off >= 0 {
@@ -162,9 +168,10 @@ func (op *unpackOp) InferShape(...G.DimSizer) (tensor.Shape, error) { return op.
 func (op *unpackOp) Do(in ...G.Value) (G.Value, error) {
 	packed := in[0].Data().([]float32)
 	n := op.shape.TotalSize()
-	part := make([]float32, n)
-	copy(part, packed[op.offset:op.offset+n])
-	return tensor.New(tensor.WithShape(op.shape.Clone()...), tensor.WithBacking(part)), nil
+	// A view, not a copy: the packed vector lives until the next run, and
+	// every consumer (a gradient sum, Machine.Run's copy into Param.Grad)
+	// reads it before then.
+	return tensor.New(tensor.WithShape(op.shape.Clone()...), tensor.WithBacking(packed[op.offset:op.offset+n:op.offset+n])), nil
 }
 func (op *unpackOp) ReturnsPtr() bool      { return false }
 func (op *unpackOp) CallsExtern() bool     { return false }

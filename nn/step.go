@@ -101,3 +101,6 @@ func (l *Linear) MatMulT(rows int, x, out []float32) {
 	}
 	matmulT(rows, l.Out, l.In, x, l.W.Data, out)
 }
+
+// TanhInPlace applies tanh to every element of x.
+func TanhInPlace(x []float32) { tanh(x, x) }

@@ -133,25 +133,40 @@ func encodePairs(cfg datasets.PairsConfig, data *PairSplits, pairs []datasets.Pa
 	return s, t
 }
 
-// s2sGraph is the training (or evaluation) graph for one padded shape:
-// batches are padded up to a multiple of 4 steps on each side so that a
-// handful of graphs serve every batch.
-type s2sGraph struct {
-	g              *nn.Graph
-	machine        *nn.Machine
-	B, S, T        int
-	src, tin, tout []int
-	lens           []int
+// BatchGraph is the training (or evaluation) graph of a Translator for
+// one padded shape: B rows, S source and T target steps. The task pads
+// batches up to a multiple of 4 steps on each side so that a handful of
+// graphs serve every batch. Fill Src, Lens, TgtIn, TgtOut (time-major,
+// PadID / IgnoreTarget past each row's end) before each run.
+type BatchGraph struct {
+	g                  *nn.Graph
+	machine            *nn.Machine
+	B, S, T            int
+	Src, TgtIn, TgtOut []int
+	Lens               []int
+}
+
+// Run trains: forward, backward, gradients into the model's Params; step
+// seeds the dropout masks. It returns the mean loss per target token.
+func (sg *BatchGraph) Run(step int) (float32, error) {
+	sg.g.Step = uint64(step)
+	return sg.machine.Run()
+}
+
+// NewBatchGraph compiles a graph for B×S sources and B×T targets; train
+// adds the backward pass and dropout.
+func (m *Translator) NewBatchGraph(B, S, T int, train bool, seed uint64, smoothing float64) (*BatchGraph, error) {
+	return m.buildGraph(B, S, T, train, seed, smoothing)
 }
 
 func roundUp(n int) int { return (n + 3) / 4 * 4 }
 
-func (m *Translator) buildGraph(B, S, T int, train bool, seed uint64, smoothing float64) (*s2sGraph, error) {
-	sg := &s2sGraph{B: B, S: S, T: T, src: make([]int, S*B), tin: make([]int, T*B), tout: make([]int, T*B), lens: make([]int, B)}
+func (m *Translator) buildGraph(B, S, T int, train bool, seed uint64, smoothing float64) (*BatchGraph, error) {
+	sg := &BatchGraph{B: B, S: S, T: T, Src: make([]int, S*B), TgtIn: make([]int, T*B), TgtOut: make([]int, T*B), Lens: make([]int, B)}
 	g := nn.NewGraph(train, seed)
-	mem, init := m.Enc.Graph(g, g.Ints("src", sg.src), B, S, &sg.lens)
-	logits, _, _ := m.Dec.GraphWith(g, g.Ints("tin", sg.tin), B, decoder.GraphInputs{H0: init, Memory: mem, SrcLengths: &sg.lens})
-	loss := g.CrossEntropy(logits, g.Ints("tout", sg.tout), smoothing)
+	mem, init := m.Enc.Graph(g, g.Ints("src", sg.Src), B, S, &sg.Lens)
+	logits, _, _ := m.Dec.GraphWith(g, g.Ints("tin", sg.TgtIn), B, decoder.GraphInputs{H0: init, Memory: mem, SrcLengths: &sg.Lens})
+	loss := g.CrossEntropy(logits, g.Ints("tout", sg.TgtOut), smoothing)
 	var err error
 	if train {
 		sg.machine, err = g.Compile(loss)
@@ -163,7 +178,7 @@ func (m *Translator) buildGraph(B, S, T int, train bool, seed uint64, smoothing 
 }
 
 // fill copies a batch into the graph's inputs, padding to its shape.
-func (sg *s2sGraph) fill(b *datasets.SeqBatch) {
+func (sg *BatchGraph) fill(b *datasets.SeqBatch) {
 	B := sg.B
 	for t := 0; t < sg.S; t++ {
 		for r := 0; r < B; r++ {
@@ -171,17 +186,17 @@ func (sg *s2sGraph) fill(b *datasets.SeqBatch) {
 			if t < b.SrcLen {
 				v = b.Src[t*B+r]
 			}
-			sg.src[t*B+r] = v
+			sg.Src[t*B+r] = v
 		}
 	}
-	copy(sg.lens, b.SrcLens)
+	copy(sg.Lens, b.SrcLens)
 	for t := 0; t < sg.T; t++ {
 		for r := 0; r < B; r++ {
 			in, out := datasets.PadID, nn.IgnoreTarget
 			if t < b.TgtLen {
 				in, out = b.TgtIn[t*B+r], b.TgtOut[t*B+r]
 			}
-			sg.tin[t*B+r], sg.tout[t*B+r] = in, out
+			sg.TgtIn[t*B+r], sg.TgtOut[t*B+r] = in, out
 		}
 	}
 }
@@ -193,8 +208,8 @@ type TranslateTask struct {
 	Data    *PairSplits
 	seed    uint64
 	batcher *datasets.PairBatcher
-	train   map[[3]int]*s2sGraph
-	eval    map[[3]int]*s2sGraph
+	train   map[[3]int]*BatchGraph
+	eval    map[[3]int]*BatchGraph
 	valSrc  [][]int
 	valTgt  [][]int
 }
@@ -234,10 +249,10 @@ func NewTranslateTask(cfg TranslateConfig, data *PairSplits, seed uint64) (*Tran
 	}
 	vs, vt := encodePairs(cfg.Pairs, data, data.Val)
 	return &TranslateTask{Config: cfg, Net: m, Data: data, seed: seed, batcher: b,
-		train: map[[3]int]*s2sGraph{}, eval: map[[3]int]*s2sGraph{}, valSrc: vs, valTgt: vt}, nil
+		train: map[[3]int]*BatchGraph{}, eval: map[[3]int]*BatchGraph{}, valSrc: vs, valTgt: vt}, nil
 }
 
-func (t *TranslateTask) graph(cache map[[3]int]*s2sGraph, b *datasets.SeqBatch, train bool) (*s2sGraph, error) {
+func (t *TranslateTask) graph(cache map[[3]int]*BatchGraph, b *datasets.SeqBatch, train bool) (*BatchGraph, error) {
 	key := [3]int{b.B, roundUp(b.SrcLen), roundUp(b.TgtLen)}
 	if g, ok := cache[key]; ok {
 		return g, nil
@@ -264,8 +279,7 @@ func (t *TranslateTask) TrainStep(step int) (float64, int, error) {
 		return 0, 0, err
 	}
 	g.fill(b)
-	g.g.Step = uint64(step)
-	loss, err := g.machine.Run()
+	loss, err := g.Run(step)
 	return float64(loss), b.B, err
 }
 

@@ -1,0 +1,133 @@
+package tasks
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/recur-dev/recur/cnn"
+	"github.com/recur-dev/recur/datasets"
+	"github.com/recur-dev/recur/decoder"
+	"github.com/recur-dev/recur/modelfile"
+	"github.com/recur-dev/recur/nn"
+)
+
+// tinyCaptionConfig is a captioner small enough to train in seconds on
+// 32×32 one-shape scenes.
+func tinyCaptionConfig(attention bool) CaptionConfig {
+	cfg := DefaultCaptionConfig()
+	cfg.Model.Image.Size = 32
+	cfg.Model.Encoder.CNN = cnn.Config{Size: 32, Channels: []int{16, 32}}
+	cfg.Model.Encoder.Attention = attention
+	cfg.Model.Decoder = decoder.Config{Cell: nn.LSTM, Embed: 32, Hidden: 64, Layers: 1}
+	cfg.Val, cfg.Batch = 40, 32
+	return cfg
+}
+
+func writeTinyScenes(t *testing.T, n int) string {
+	dir := t.TempDir()
+	sc := datasets.DefaultSceneConfig()
+	sc.Size, sc.MaxShapes, sc.Noise = 32, 1, 0.01
+	if err := datasets.WriteScenes(dir, n, 7, sc); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestCaptionLearnsScenes trains on 400 one-shape 32×32 scenes through the
+// shared loop and checks that greedy captions of held-out scenes are mostly
+// exactly one of their true captions, then that the saved model file
+// captions the same way (beam search included).
+func TestCaptionLearnsScenes(t *testing.T) {
+	dir := writeTinyScenes(t, 400)
+	for _, att := range []bool{false, true} {
+		cfg := tinyCaptionConfig(att)
+		data, err := LoadCaptionData(dir, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		task, err := NewCaptionTask(cfg, data, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tc := DefaultTrainConfig()
+		tc.Steps, tc.EvalEvery, tc.Primary, tc.Maximize = 150, 150, "exact", true
+		tc.Out = filepath.Join(t.TempDir(), "cap.model")
+		tc.Optim.LR = 5e-3
+		tc.Progress = io.Discard
+		res, err := Train(context.Background(), task, tc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("attention %v: %v", att, res.Best)
+		if res.Best["exact"] < 70 {
+			t.Errorf("attention %v: exact match %.1f%% after %d steps, want >= 70%%", att, res.Best["exact"], res.Steps)
+		}
+		m, err := LoadCaptioner(tc.Out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		caps, err := m.Caption(context.Background(), [][]float32{data.Val[0].Image}, CaptionOptions{Beam: 3, LengthPenalty: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(caps) != 1 || caps[0].Text == "" {
+			t.Fatalf("beam caption %+v", caps)
+		}
+		if att && (len(caps[0].Attention) == 0 || caps[0].GridSide != 8) {
+			t.Errorf("attention model returned no attention weights: %+v", caps[0])
+		}
+	}
+}
+
+func TestCaptionMaxLenFlagsUnfinished(t *testing.T) {
+	dir := writeTinyScenes(t, 60)
+	cfg := tinyCaptionConfig(false)
+	data, err := LoadCaptionData(dir, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewCaptioner(cfg.Model, data.Vocab, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An untrained model rarely ends within one token: with MaxLen 1 a
+	// caption that has not emitted </s> must be flagged, never reported as
+	// finished.
+	for _, beam := range []int{1, 3} {
+		caps, err := m.Caption(context.Background(), [][]float32{data.Val[0].Image}, CaptionOptions{Beam: beam, MaxLen: 1, LengthPenalty: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := caps[0]; len(c.Tokens) > 1 || (len(c.Tokens) == 1 && c.Finished) {
+			t.Errorf("beam %d: %d tokens, finished %v with MaxLen 1", beam, len(c.Tokens), c.Finished)
+		}
+	}
+}
+
+func TestCaptionBadInputs(t *testing.T) {
+	dir := t.TempDir()
+	// A caption file naming an image that does not exist.
+	os.WriteFile(filepath.Join(dir, "captions.txt"), []byte("missing.png#0\ta red circle\n"), 0o644)
+	if _, err := LoadCaptionData(dir, tinyCaptionConfig(false)); err == nil || !strings.Contains(err.Error(), "missing.png") {
+		t.Errorf("missing image: %v", err)
+	}
+	// A corrupt image.
+	os.WriteFile(filepath.Join(dir, "missing.png"), []byte("\x89PNG\r\n\x1a\nthis is not a png"), 0o644)
+	if _, err := LoadCaptionData(dir, tinyCaptionConfig(false)); err == nil || !strings.Contains(err.Error(), "missing.png") {
+		t.Errorf("corrupt image: %v", err)
+	}
+	// An unreadable folder.
+	if _, err := LoadCaptionData(filepath.Join(dir, "nope"), tinyCaptionConfig(false)); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Errorf("missing folder: %v", err)
+	}
+	// A model file of another task.
+	p := filepath.Join(dir, "lm.model")
+	modelfile.Write(p, &modelfile.File{Task: TaskTextGen, Metadata: map[string]string{}})
+	if _, err := LoadCaptioner(p); err == nil || !strings.Contains(err.Error(), "textgen") {
+		t.Errorf("text model as captioner: %v", err)
+	}
+}
