@@ -285,9 +285,6 @@ func LoadCaptionData(dir string, cfg CaptionConfig) (*CaptionData, error) {
 }
 
 func captionDataFrom(items []datasets.CaptionedImage, cfg CaptionConfig) (*CaptionData, error) {
-	if len(items) <= cfg.Val {
-		return nil, fmt.Errorf("%d captioned images, not enough for %d validation images (lower --val)", len(items), cfg.Val)
-	}
 	h := sha256.New()
 	all := make([]CaptionItem, len(items))
 	for i, it := range items {
@@ -306,6 +303,9 @@ func captionDataFrom(items []datasets.CaptionedImage, cfg CaptionConfig) (*Capti
 			return nil, fmt.Errorf("%s: no caption has any word", it.Path)
 		}
 		all[i] = ci
+	}
+	if len(all) <= cfg.Val {
+		return nil, fmt.Errorf("%d captioned images, not enough for %d validation images (lower --val)", len(all), cfg.Val)
 	}
 	rng := rand.New(rand.NewPCG(cfg.SplitSeed, 0xca9))
 	rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })

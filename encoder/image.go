@@ -1,0 +1,151 @@
+package encoder
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	G "gorgonia.org/gorgonia"
+
+	"github.com/recur-dev/recur/cnn"
+	"github.com/recur-dev/recur/decoder"
+	"github.com/recur-dev/recur/nn"
+)
+
+// ImageConfig shapes an image encoder.
+type ImageConfig struct {
+	CNN cnn.Config `json:"cnn"`
+	// Attention passes the CNN's spatial grid to the decoder as memory
+	// (Show, Attend and Tell); without it only the pooled vector starts
+	// the decoder (Show and Tell).
+	Attention bool `json:"attention"`
+}
+
+// DefaultImageConfig is the benchmark CNN without attention.
+func DefaultImageConfig() ImageConfig { return ImageConfig{CNN: cnn.DefaultConfig()} }
+
+// Image encodes images for the shared decoder. The CNN's pooled feature
+// vector f starts every decoder layer l (Show and Tell):
+//
+//	h0_l = tanh(W_l f + b_l),  c0_l = tanh(U_l f + d_l) (LSTM only)
+//
+// and with attention the grid of feature vectors is the decoder's memory.
+type Image struct {
+	Config ImageConfig
+	Net    *cnn.Net
+	InitH  []*nn.Linear // img.init_h.l{l}: [decHidden, Features]
+	InitC  []*nn.Linear // img.init_c.l{l}, LSTM decoders only
+}
+
+// NewImage builds an image encoder for decoder dc (its layers, hidden size
+// and cell decide the initial-state projections).
+func NewImage(cfg ImageConfig, dc decoder.Config, seed uint64) (*Image, error) {
+	net, err := cnn.New(cfg.CNN, seed)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x1a6))
+	e := &Image{Config: cfg, Net: net}
+	F := cfg.CNN.Features()
+	for l := 0; l < dc.Layers; l++ {
+		e.InitH = append(e.InitH, nn.NewLinear(fmt.Sprintf("img.init_h.l%d", l), F, dc.Hidden, rng))
+		if dc.Cell == nn.LSTM {
+			e.InitC = append(e.InitC, nn.NewLinear(fmt.Sprintf("img.init_c.l%d", l), F, dc.Hidden, rng))
+		}
+	}
+	return e, nil
+}
+
+// Params lists CNN filters then the initial-state projections.
+func (e *Image) Params() nn.Params {
+	ps := e.Net.Params()
+	for l, h := range e.InitH {
+		ps = append(ps, h.Params()...)
+		if e.InitC != nil {
+			ps = append(ps, e.InitC[l].Params()...)
+		}
+	}
+	return ps
+}
+
+// Graph adds the encoder for images x [B, 3, Size, Size] and returns what
+// the decoder's GraphWith takes: initial states per layer and, with
+// attention, the memory [S·B, Features] (nil otherwise). The pooled
+// features [B, Features] are returned too (a classifier's input).
+func (e *Image) Graph(g *nn.Graph, x *G.Node, B int) (in decoder.GraphInputs, pooled *G.Node, err error) {
+	grid, pooled, err := e.Net.Graph(g, x, B)
+	if err != nil {
+		return in, nil, err
+	}
+	for l, h := range e.InitH {
+		in.H0 = append(in.H0, g.Tanh(g.Linear(h, pooled)))
+		if e.InitC != nil {
+			in.C0 = append(in.C0, g.Tanh(g.Linear(e.InitC[l], pooled)))
+		}
+	}
+	if e.Config.Attention {
+		in.Memory = grid
+		side := e.Config.CNN.GridSide()
+		lens := make([]int, B)
+		for i := range lens {
+			lens[i] = side * side
+		}
+		in.SrcLengths = &lens
+	}
+	return in, pooled, g.Err()
+}
+
+// EncodedImage is one image ready for decoding.
+type EncodedImage struct {
+	H, C   [][]float32 // per decoder layer [decHidden]; C nil for GRU
+	Memory []float32   // [Cells, Features] grid (raster order); always filled
+	Cells  int
+	Pooled []float32 // [Features]
+}
+
+// Encode runs the CNN forward on preprocessed images (3×Size×Size CHW
+// each) and the initial-state projections in plain Go.
+func (e *Image) Encode(images [][]float32) ([]*EncodedImage, error) {
+	f, err := e.Net.Extract(images)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*EncodedImage, f.B)
+	for b := range out {
+		pooled := f.Pooled[b*f.C : (b+1)*f.C]
+		enc := &EncodedImage{Memory: f.Cell(b), Cells: f.S, Pooled: append([]float32(nil), pooled...)}
+		for l, h := range e.InitH {
+			enc.H = append(enc.H, project(h, pooled))
+			if e.InitC != nil {
+				enc.C = append(enc.C, project(e.InitC[l], pooled))
+			}
+		}
+		out[b] = enc
+	}
+	return out, nil
+}
+
+func project(l *nn.Linear, x []float32) []float32 {
+	out := make([]float32, l.Out)
+	l.MatMulT(1, x, out)
+	nn.TanhInPlace(out)
+	return out
+}
+
+// StartImages makes a decoder state whose row r starts from imgs[r] (and
+// attends to its grid when the decoder has attention).
+func StartImages(dec *decoder.Decoder, imgs []*EncodedImage) *decoder.State {
+	s := dec.NewState(len(imgs))
+	H := dec.Config.Hidden
+	for r, enc := range imgs {
+		for l := range s.H {
+			copy(s.H[l][r*H:(r+1)*H], enc.H[l])
+			if s.C != nil && enc.C != nil {
+				copy(s.C[l][r*H:(r+1)*H], enc.C[l])
+			}
+		}
+		if dec.Attn != nil {
+			dec.SetMemory(s, r, enc.Memory, enc.Cells)
+		}
+	}
+	return s
+}
