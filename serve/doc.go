@@ -1,0 +1,42 @@
+// Package serve puts recur's models behind an HTTP API and a small web
+// playground, both served by the same binary (`recur serve`).
+//
+// The API lives under /v1/:
+//
+//	POST /v1/generate   continue a prompt; "stream": true sends tokens as
+//	                    server-sent events as they are sampled
+//	POST /v1/translate  translate a batch of sentences (greedy, sampled or
+//	                    beam search), with attention weights per output token
+//	POST /v1/caption    caption an uploaded image (multipart field "image")
+//	POST /v1/classify   classify an uploaded image or a text
+//	GET  /v1/models     every loaded model: task, vocabulary, parameters and
+//	                    training metadata
+//	GET  /healthz       200 while serving, 503 while shutting down
+//	GET  /metrics       Prometheus text format: requests, latencies, tokens
+//	GET  /              the web playground (embedded HTML, CSS and JS)
+//
+// Errors are JSON, {"error": {"code": "invalid_field", "field": "top_p",
+// "message": "top_p must be in (0, 1] (got 2)"}}, with the status code HTTP
+// gives them: 400 bad input, 404 unknown model or route, 405 wrong method,
+// 413 body too large, 429 overloaded (with Retry-After), 503 shutting down,
+// 504 when the per-request timeout cut the decoding short.
+//
+// # Protecting the server
+//
+// The limits follow what established inference servers do. Every request
+// field is validated before any model runs; request bodies are capped
+// (http.MaxBytesReader); image dimensions are checked from the header before
+// any pixel is decoded (cnn.DecodeImage). Inference runs under a context that
+// carries the per-request timeout and is cancelled when the client goes away;
+// the decoding loops check it before every step, so an abandoned request
+// costs at most one more step. At most MaxConcurrency requests decode at
+// once and at most MaxQueue wait for a slot; beyond that the server answers
+// 429 immediately with Retry-After, so overload sheds load instead of
+// growing latency without bound. The http.Server has ReadHeaderTimeout,
+// ReadTimeout, WriteTimeout, IdleTimeout and MaxHeaderBytes set, and
+// shutting down (SIGTERM) first refuses new work with 503, then waits for
+// in-flight requests to finish.
+//
+// Models are loaded once and shared by every request: inference only reads
+// the weights and each call builds its own decoder state.
+package serve
