@@ -9,17 +9,17 @@ import (
 
 // Error codes are stable: clients may switch on them.
 const (
-	CodeBadJSON      = "bad_json"          // body is not the JSON object expected
-	CodeInvalidField = "invalid_field"     // a field is out of range or of the wrong type
-	CodeUnknownModel = "unknown_model"     // no such model, or none for the task
-	CodeNotFound     = "not_found"         // no such route
+	CodeBadJSON      = "bad_json"           // body is not the JSON object expected
+	CodeInvalidField = "invalid_field"      // a field is out of range or of the wrong type
+	CodeUnknownModel = "unknown_model"      // no such model, or none for the task
+	CodeNotFound     = "not_found"          // no such route
 	CodeMethod       = "method_not_allowed" // wrong HTTP method
-	CodeTooLarge     = "too_large"         // body or upload over the limit
-	CodeBadImage     = "bad_image"         // image unreadable, too large in pixels, wrong format
-	CodeOverloaded   = "overloaded"        // concurrency and queue full
-	CodeShuttingDown = "shutting_down"     // graceful shutdown in progress
-	CodeTimeout      = "timeout"           // per-request timeout reached
-	CodeInternal     = "internal"          // a bug: please report
+	CodeTooLarge     = "too_large"          // body or upload over the limit
+	CodeBadImage     = "bad_image"          // image unreadable, too large in pixels, wrong format
+	CodeOverloaded   = "overloaded"         // concurrency and queue full
+	CodeShuttingDown = "shutting_down"      // graceful shutdown in progress
+	CodeTimeout      = "timeout"            // per-request timeout reached
+	CodeInternal     = "internal"           // a bug: please report
 )
 
 // APIError is the JSON error every endpoint returns.

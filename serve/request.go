@@ -16,15 +16,15 @@ import (
 // GenerateRequest is the body of POST /v1/generate. Absent fields take the
 // defaults of DefaultGenerateRequest.
 type GenerateRequest struct {
-	Model       string   `json:"model"`
-	Prompt      string   `json:"prompt"`
-	Length      int      `json:"length"`
-	Temperature float64  `json:"temperature"`
-	TopK        int      `json:"top_k"`
-	TopP        float64  `json:"top_p"`
-	Greedy      bool     `json:"greedy"`
-	Seed        *uint64  `json:"seed"` // absent: a random seed, returned in the response
-	Stream      bool     `json:"stream"`
+	Model       string  `json:"model"`
+	Prompt      string  `json:"prompt"`
+	Length      int     `json:"length"`
+	Temperature float64 `json:"temperature"`
+	TopK        int     `json:"top_k"`
+	TopP        float64 `json:"top_p"`
+	Greedy      bool    `json:"greedy"`
+	Seed        *uint64 `json:"seed"` // absent: a random seed, returned in the response
+	Stream      bool    `json:"stream"`
 }
 
 // DefaultGenerateRequest matches `recur generate`'s defaults (length 200 for
