@@ -41,3 +41,15 @@ var enFr = sync.OnceValues(func() (*tasks.Translator, error) {
 
 // EnFr is an English to French translator trained on the Tatoeba pairs.
 func EnFr() (*tasks.Translator, error) { return enFr() }
+
+var captioner = sync.OnceValues(func() (*tasks.Captioner, error) {
+	b, err := load("caption.model")
+	if err != nil {
+		return nil, err
+	}
+	return tasks.DecodeCaptioner(b, "built-in caption.model")
+})
+
+// Captioner describes rendered scenes of coloured shapes ("a large red
+// circle left of a small blue square").
+func Captioner() (*tasks.Captioner, error) { return captioner() }
