@@ -165,7 +165,7 @@ func (s *Server) handleCaption(w http.ResponseWriter, r *http.Request) *APIError
 			return s.modelError(ctx, err)
 		}
 		for _, c := range caps {
-			info(r).tokens += len(c.Words)
+			info(r).tokens += len(c.Tokens)
 		}
 		writeJSON(w, http.StatusOK, CaptionResponse{Model: m.Name, Captions: caps, ElapsedMS: ms(time.Since(start))})
 		return nil

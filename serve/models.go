@@ -41,13 +41,14 @@ type ModelInfo struct {
 
 // Caption is one image caption.
 type Caption struct {
-	Text  string   `json:"text"`
-	Words []string `json:"words"`
-	Score float64  `json:"score"`
-	// Attention[i] weighs the image regions for word i: Grid[0] rows ×
-	// Grid[1] columns, row-major. Empty when the model has no attention.
+	Text     string   `json:"text"`
+	Tokens   []string `json:"tokens"`
+	Score    float64  `json:"score"`    // beam score; 0 for greedy
+	Finished bool     `json:"finished"` // false when cut at the maximum length
+	// Attention[i] weighs the image regions for token i (the end token
+	// last): Grid×Grid cells in raster order. Empty without attention.
 	Attention [][]float32 `json:"attention,omitempty"`
-	Grid      [2]int      `json:"grid,omitempty"`
+	Grid      int         `json:"grid,omitempty"`
 }
 
 // Captioner is an image captioning model as the server uses it; it must
@@ -247,8 +248,38 @@ func (r *Registry) LoadFile(path string) (*Model, error) {
 		if m.Translator, err = tasks.LoadTranslator(path); err != nil {
 			return nil, err
 		}
+	case TaskCaption:
+		c, err := tasks.LoadCaptioner(path)
+		if err != nil {
+			return nil, err
+		}
+		m.Captioner = CaptionerOf(c)
 	default:
-		return nil, fmt.Errorf("%s: model task %q cannot be served (valid: %s, %s)", path, f.Task, TaskTextGen, TaskTranslate)
+		return nil, fmt.Errorf("%s: model task %q cannot be served (valid: %s, %s, %s)", path, f.Task, TaskTextGen, TaskTranslate, TaskCaption)
 	}
 	return r.Add(m), nil
+}
+
+// CaptionerOf adapts a tasks.Captioner to the server.
+func CaptionerOf(c *tasks.Captioner) Captioner { return captioner{c} }
+
+type captioner struct{ m *tasks.Captioner }
+
+func (c captioner) ImageConfig() cnn.ImageConfig { return c.m.Config.Image }
+
+func (c captioner) Caption(ctx context.Context, pixels []float32, beam, maxLen int) ([]Caption, error) {
+	caps, err := c.m.Caption(ctx, [][]float32{pixels}, tasks.CaptionOptions{Beam: beam, LengthPenalty: 1, MaxLen: maxLen})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Caption, len(caps))
+	for i, k := range caps {
+		out[i] = Caption{Text: k.Text, Tokens: k.Tokens, Score: k.Score, Finished: k.Finished, Attention: k.Attention, Grid: k.GridSide}
+	}
+	return out, nil
+}
+
+func (c captioner) Info() ModelInfo {
+	return ModelInfo{Arch: "cnn-rnn", Level: "word", VocabSize: c.m.Vocab.Size(), Params: c.m.Params().Count(),
+		Metadata: c.m.Meta, Attention: c.m.Config.Encoder.Attention}
 }
