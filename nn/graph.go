@@ -280,3 +280,21 @@ func (m *Machine) Forward() (float32, error) {
 
 // Close releases the machine.
 func (m *Machine) Close() error { return m.vm.Close() }
+
+// outputKeeper is a kernel whose last output stays readable after a run.
+type outputKeeper interface{ lastOutput() []float32 }
+
+// Output returns the values node n held in the last run, for nodes made by
+// the fused kernels that keep their output buffer (Linear, Tanh, Concat);
+// nil otherwise. The slice is overwritten by the next run.
+func (g *Graph) Output(n *G.Node) []float32 {
+	if n == nil {
+		return nil
+	}
+	if op, ok := n.Op().(*fusedOp); ok {
+		if k, ok := op.k.(outputKeeper); ok {
+			return k.lastOutput()
+		}
+	}
+	return nil
+}

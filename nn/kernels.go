@@ -303,3 +303,5 @@ func scalarOf(v G.Value) float32 {
 	}
 	return float32(v.Data().(float32))
 }
+
+func (k *linearKernel) lastOutput() []float32 { return k.out }

@@ -195,3 +195,6 @@ func (g *Graph) Rows(x *G.Node, start, count int) *G.Node {
 func (g *Graph) Reverse(x *G.Node, batch int, lengths *[]int) *G.Node {
 	return g.apply(&reverseKernel{batch: batch, lengths: lengths}, x)
 }
+
+func (k *tanhKernel) lastOutput() []float32   { return k.out }
+func (k *concatKernel) lastOutput() []float32 { return k.out }

@@ -6,9 +6,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	G "gorgonia.org/gorgonia"
 
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
@@ -20,14 +23,20 @@ import (
 
 // TranslateConfig describes a translation run: data handling and model.
 type TranslateConfig struct {
-	Pairs      datasets.PairsConfig
-	MinCount   int    // vocabulary threshold on the training split
-	Val, Test  int    // held-out pairs
-	SplitSeed  uint64 // shuffle before the split
-	Batch      int
-	Model      TranslatorConfig
-	Smoothing  float64 // label smoothing ε
-	BLEUSample int     // validation sentences decoded for BLEU (0 = all)
+	Pairs     datasets.PairsConfig
+	MinCount  int    // vocabulary threshold on the training split
+	Val, Test int    // held-out pairs
+	SplitSeed uint64 // shuffle before the split
+	Batch     int
+	Model     TranslatorConfig
+	Smoothing float64 // label smoothing ε
+	// TeacherForcing is the probability that the decoder reads the true
+	// previous token in training; below 1, the rest of the inputs are the
+	// model's own predictions (scheduled sampling, in two passes: a
+	// forward pass predicts every position, then the training pass reads
+	// the mixed inputs).
+	TeacherForcing float64
+	BLEUSample     int // validation sentences decoded for BLEU (0 = all)
 }
 
 // DefaultTranslateConfig is the reference translator: English → French,
@@ -37,7 +46,7 @@ type TranslateConfig struct {
 func DefaultTranslateConfig() TranslateConfig {
 	dc := decoder.Config{Cell: nn.GRU, Embed: 256, Hidden: 256, Layers: 1, Attention: nn.Additive, AttentionDim: 256}
 	return TranslateConfig{
-		Pairs: datasets.DefaultPairsConfig(), MinCount: 2, Val: 1000, Test: 2000, SplitSeed: 1234, Batch: 64,
+		Pairs: datasets.DefaultPairsConfig(), MinCount: 2, Val: 1000, Test: 2000, SplitSeed: 1234, Batch: 64, TeacherForcing: 1,
 		Model: TranslatorConfig{Encoder: encoder.DefaultRNNConfig(), Decoder: dc, Lowercase: true},
 	}
 }
@@ -140,6 +149,7 @@ func encodePairs(cfg datasets.PairsConfig, data *PairSplits, pairs []datasets.Pa
 // PadID / IgnoreTarget past each row's end) before each run.
 type BatchGraph struct {
 	g                  *nn.Graph
+	logits             *G.Node
 	machine            *nn.Machine
 	B, S, T            int
 	Src, TgtIn, TgtOut []int
@@ -167,6 +177,7 @@ func (m *Translator) buildGraph(B, S, T int, train bool, seed uint64, smoothing 
 	mem, init := m.Enc.Graph(g, g.Ints("src", sg.Src), B, S, &sg.Lens)
 	logits, _, _ := m.Dec.GraphWith(g, g.Ints("tin", sg.TgtIn), B, decoder.GraphInputs{H0: init, Memory: mem, SrcLengths: &sg.Lens})
 	loss := g.CrossEntropy(logits, g.Ints("tout", sg.TgtOut), smoothing)
+	sg.logits = logits
 	var err error
 	if train {
 		sg.machine, err = g.Compile(loss)
@@ -218,6 +229,9 @@ type TranslateTask struct {
 func NewTranslateTask(cfg TranslateConfig, data *PairSplits, seed uint64) (*TranslateTask, error) {
 	if cfg.Batch < 1 || cfg.Batch > 4096 {
 		return nil, fmt.Errorf("--batch must be in [1, 4096] (got %d)", cfg.Batch)
+	}
+	if !(cfg.TeacherForcing > 0 && cfg.TeacherForcing <= 1) {
+		return nil, fmt.Errorf("--teacher-forcing must be in (0, 1] (got %g)", cfg.TeacherForcing)
 	}
 	if !(cfg.Smoothing >= 0 && cfg.Smoothing < 1) {
 		return nil, fmt.Errorf("--label-smoothing must be in [0, 1) (got %g)", cfg.Smoothing)
@@ -279,8 +293,41 @@ func (t *TranslateTask) TrainStep(step int) (float64, int, error) {
 		return 0, 0, err
 	}
 	g.fill(b)
+	if t.Config.TeacherForcing < 1 {
+		if err := t.scheduleSampling(g, b, step); err != nil {
+			return 0, 0, err
+		}
+	}
 	loss, err := g.Run(step)
 	return float64(loss), b.B, err
+}
+
+// scheduleSampling replaces decoder inputs by the model's own greedy
+// predictions with probability 1 − TeacherForcing. The predictions come
+// from a forward pass of the evaluation graph over the gold inputs, so
+// position t reads the model's guess for position t−1.
+func (t *TranslateTask) scheduleSampling(g *BatchGraph, b *datasets.SeqBatch, step int) error {
+	eg, err := t.graph(t.eval, b, false)
+	if err != nil {
+		return err
+	}
+	eg.fill(b)
+	if _, err := eg.machine.Forward(); err != nil {
+		return err
+	}
+	logits := eg.g.Output(eg.logits)
+	V := t.Net.TgtVocab.Size()
+	rng := rand.New(rand.NewPCG(t.seed^0x5c4ed, uint64(step)))
+	B := g.B
+	for tt := 1; tt < b.TgtLen; tt++ {
+		for r := 0; r < B; r++ {
+			if tt >= b.TgtLens[r] || rng.Float64() < t.Config.TeacherForcing {
+				continue
+			}
+			g.TgtIn[tt*B+r] = decoder.Argmax(r, logits[((tt-1)*B+r)*V:((tt-1)*B+r+1)*V])
+		}
+	}
+	return nil
 }
 
 // Evaluate implements Trainable: validation loss per target token

@@ -63,14 +63,16 @@ func TestTranslatorLearnsReversal(t *testing.T) {
 	for _, c := range []struct {
 		kind     string
 		subwords int
-	}{{nn.Additive, 0}, {nn.Multiplicative, 0}, {nn.Additive, 30}} {
-		t.Run(fmt.Sprintf("%s-subwords%d", c.kind, c.subwords), func(t *testing.T) {
+		forcing  float64
+	}{{nn.Additive, 0, 1}, {nn.Multiplicative, 0, 1}, {nn.Additive, 30, 1}, {nn.Additive, 0, 0.75}} {
+		t.Run(fmt.Sprintf("%s-subwords%d-forcing%g", c.kind, c.subwords, c.forcing), func(t *testing.T) {
 			data := reverseCorpus(t, 2500)
 			cfg, tc := tinyTranslateConfig()
 			cfg.Pairs.Lowercase = false
 			cfg.Model.Lowercase = false
 			cfg.Model.Decoder.Attention = c.kind
 			cfg.Model.Subwords = c.subwords
+			cfg.TeacherForcing = c.forcing
 			splits, err := LoadPairs(data, cfg)
 			if err != nil {
 				t.Fatal(err)

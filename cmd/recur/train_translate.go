@@ -57,6 +57,7 @@ Examples:
 			&cli.IntFlag{Name: "attention-dim", Value: d.Model.Decoder.AttentionDim, Usage: "additive attention size"},
 			&cli.Float64Flag{Name: "dropout", Usage: "dropout between layers and before the output, in [0, 1)"},
 			&cli.Float64Flag{Name: "label-smoothing", Usage: "label smoothing ε of the loss, in [0, 1)"},
+			&cli.Float64Flag{Name: "teacher-forcing", Value: 1, Usage: "probability of feeding the true previous token in training, in (0, 1]; the rest are the model's own predictions (scheduled sampling)"},
 			&cli.IntFlag{Name: "batch", Value: d.Batch, Usage: "sentence pairs per step"},
 			&cli.IntFlag{Name: "steps", Value: 3000, Usage: "optimizer steps in total"},
 			&cli.Float64Flag{Name: "lr", Value: 1e-3, Usage: "Adam learning rate"},
@@ -83,6 +84,7 @@ Examples:
 			cfg.Val, cfg.Test, cfg.SplitSeed, cfg.Batch = c.Int("val"), c.Int("test"), c.Uint64("split-seed"), c.Int("batch")
 			cfg.Smoothing, cfg.BLEUSample = c.Float64("label-smoothing"), c.Int("bleu-sentences")
 			cfg.Model.Subwords = c.Int("subwords")
+			cfg.TeacherForcing = c.Float64("teacher-forcing")
 			if cfg.Model.Subwords < 0 || cfg.Model.Subwords > 100000 {
 				return fmt.Errorf("--subwords must be in [0, 100000] (got %d)", cfg.Model.Subwords)
 			}
