@@ -87,7 +87,7 @@ func uploadError(err error) *APIError {
 		return &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge,
 			Message: fmt.Sprintf("upload is more than the limit of %d bytes", mb.Limit)}
 	}
-	return fieldError("image", "bad or truncated multipart body: %v", err)
+	return fieldError("image", "the multipart upload of field \"image\" is bad or truncated: %v", err)
 }
 
 func contains(xs []string, x string) bool {

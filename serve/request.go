@@ -181,6 +181,10 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) *API
 	if len(bytes.TrimSpace(data)) == 0 {
 		return &APIError{Status: http.StatusBadRequest, Code: CodeBadJSON, Message: "request body is empty: send a JSON object, e.g. {\"prompt\": \"ROMEO:\"}"}
 	}
+	if trimmed := bytes.TrimSpace(data); trimmed[0] != '{' {
+		return &APIError{Status: http.StatusBadRequest, Code: CodeBadJSON,
+			Message: fmt.Sprintf("the body must be a JSON object starting with '{' (got %q…)", truncate(trimmed, 12))}
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -239,4 +243,12 @@ func jsonError(err error, data []byte) *APIError {
 		return fieldError(name, "unknown field %q", name)
 	}
 	return &APIError{Status: http.StatusBadRequest, Code: CodeBadJSON, Message: "malformed JSON: " + err.Error()}
+}
+
+// truncate cuts b to at most n bytes for an error message.
+func truncate(b []byte, n int) string {
+	if len(b) > n {
+		b = b[:n]
+	}
+	return string(b)
 }
