@@ -121,6 +121,7 @@ func setupSample(seed uint64, firstToken bool) (*Case, error) {
 	if err != nil {
 		return nil, err
 	}
+	dec.Freeze() // as a loaded model is
 	smp, err := decoder.NewSampler(decoder.SampleConfig{Temperature: sampleTemp, TopP: 1}, seed)
 	if err != nil {
 		return nil, err

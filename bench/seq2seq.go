@@ -136,6 +136,7 @@ func setupSeq2SeqBeam(seed uint64) (*Case, error) {
 	if err != nil {
 		return nil, err
 	}
+	m.Dec.Freeze() // as a loaded model is
 	rng := rand.New(rand.NewPCG(seed, 4))
 	src := make([]int, s2sLen)
 	for i := range src {

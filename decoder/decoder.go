@@ -166,6 +166,22 @@ type Decoder struct {
 	Out     *nn.Linear
 	Attn    *nn.Attention // nil without attention
 	Combine *nn.Linear    // [Hidden, Hidden+Memory]: h̃ = tanh(W_c[h; c] + b)
+
+	// inputTable, once Freeze has run, holds layer 0's input gates
+	// E[v]·W_ihᵀ + b_ih for every token v [Vocab, G·H]: a step then reads
+	// them instead of multiplying (a quarter of a 2-layer LSTM's work).
+	inputTable []float32
+}
+
+// Freeze tabulates layer 0's input projection for every token. Call it
+// once the weights stop changing (a loaded model); training must not, since
+// the table would go stale.
+func (d *Decoder) Freeze() {
+	l := d.RNN.Layers[0]
+	G := l.Cell.Gates() * l.Hidden
+	t := make([]float32, d.Config.Vocab*G)
+	l.InputGates(d.Config.Vocab, d.Embed.W.Data, t)
+	d.inputTable = t
 }
 
 var _ Stepper = (*Decoder)(nil)
@@ -273,15 +289,26 @@ func (d *Decoder) Step(s *State, tokens []int, logits []float32) error {
 	E := d.Config.Embed
 	s.x = grow(s.x, B*max(E, d.Config.Hidden))
 	x := s.x[:B*E]
-	for r, t := range tokens {
-		copy(x[r*E:(r+1)*E], d.Embed.Row(t))
+	if d.inputTable == nil {
+		for r, t := range tokens {
+			copy(x[r*E:(r+1)*E], d.Embed.Row(t))
+		}
 	}
 	for l, layer := range d.RNN.Layers {
 		var c []float32
 		if s.C != nil {
 			c = s.C[l]
 		}
-		layer.Step(&s.work, B, x, s.H[l], c)
+		if l == 0 && d.inputTable != nil {
+			G := layer.Cell.Gates() * layer.Hidden
+			gates := s.work.Gates(B, G)
+			for r, t := range tokens {
+				copy(gates[r*G:(r+1)*G], d.inputTable[t*G:(t+1)*G])
+			}
+			layer.StepGates(&s.work, B, gates, s.H[l], c)
+		} else {
+			layer.Step(&s.work, B, x, s.H[l], c)
+		}
 		x = s.H[l]
 	}
 	if d.Attn != nil {

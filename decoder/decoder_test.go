@@ -142,3 +142,29 @@ func TestStepAllocatesNothing(t *testing.T) {
 		t.Fatalf("Step allocates %v times per token", n)
 	}
 }
+
+// Freeze changes how a step computes, not what.
+func TestFreezeKeepsLogits(t *testing.T) {
+	for _, cell := range []nn.Cell{nn.LSTM, nn.GRU} {
+		d := testDecoder(t, cell)
+		a, b := d.NewState(2), d.NewState(2)
+		la, lb := make([]float32, 22), make([]float32, 22)
+		seq := [][]int{{1, 2}, {3, 4}, {10, 0}}
+		for _, tok := range seq {
+			if err := d.Step(a, tok, la); err != nil {
+				t.Fatal(err)
+			}
+		}
+		d.Freeze()
+		for _, tok := range seq {
+			if err := d.Step(b, tok, lb); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range la {
+			if math.Abs(float64(la[i]-lb[i])) > 1e-5 {
+				t.Fatalf("%s: logit %d %v before Freeze, %v after", cell, i, la[i], lb[i])
+			}
+		}
+	}
+}

@@ -9,14 +9,30 @@ type StepWork struct{ gates, hg []float32 }
 // h [B, H] (and c [B, H] for an LSTM) are updated in place. The arithmetic
 // is Forward's, one step at a time, without a graph.
 func (l *RNNLayer) Step(w *StepWork, B int, x, h, c []float32) {
-	H, G := l.Hidden, l.Cell.Gates()*l.Hidden
+	G := l.Cell.Gates() * l.Hidden
 	w.gates = grow(w.gates, B*G)
-	gates := w.gates
 	for b := 0; b < B; b++ {
-		row := gates[b*G : (b+1)*G]
-		copy(row, l.Bih.Data)
+		copy(w.gates[b*G:(b+1)*G], l.Bih.Data)
 	}
-	matmulT(B, G, l.In, x, l.Wih.Data, gates)
+	matmulT(B, G, l.In, x, l.Wih.Data, w.gates)
+	l.StepGates(w, B, w.gates, h, c)
+}
+
+// InputGates computes x·W_ihᵀ + b_ih for rows of x [n, In] into out
+// [n, G·H]: what Step needs from the input. A decoder can tabulate it for
+// every token of its vocabulary once, so that a step only looks it up.
+func (l *RNNLayer) InputGates(n int, x, out []float32) {
+	G := l.Cell.Gates() * l.Hidden
+	for b := 0; b < n; b++ {
+		copy(out[b*G:(b+1)*G], l.Bih.Data)
+	}
+	matmulT(n, G, l.In, x, l.Wih.Data, out)
+}
+
+// StepGates is Step after the input projection: gates [B, G·H] holds
+// x·W_ihᵀ + b_ih for each row and is overwritten.
+func (l *RNNLayer) StepGates(w *StepWork, B int, gates, h, c []float32) {
+	H, G := l.Hidden, l.Cell.Gates()*l.Hidden
 	if l.Cell == LSTM {
 		for b := 0; b < B; b++ {
 			row := gates[b*G : (b+1)*G]
@@ -64,6 +80,12 @@ func (l *RNNLayer) Step(w *StepWork, B int, x, h, c []float32) {
 			hb[j] = n[j] + z[j]*(hb[j]-n[j])
 		}
 	}
+}
+
+// Gates returns the scratch gate buffer sized for B rows.
+func (w *StepWork) Gates(B, width int) []float32 {
+	w.gates = grow(w.gates, B*width)
+	return w.gates
 }
 
 // matmulT adds x·Wᵀ into out: x [rows, in], W [cols, in], out [rows, cols].

@@ -88,6 +88,7 @@ func languageModelFromFile(f *modelfile.File) (*LanguageModel, error) {
 		if err := loadParams(f, dec.Params()); err != nil {
 			return nil, err
 		}
+		dec.Freeze() // a loaded model is for inference
 		m.Decoder = dec
 	case "markov":
 		var cfg markov.Config

@@ -159,6 +159,7 @@ func translatorFromFile(f *modelfile.File) (*Translator, error) {
 	if err := loadParams(f, m.Params()); err != nil {
 		return nil, err
 	}
+	m.Dec.Freeze() // a loaded model is for inference
 	if cfg.Subwords > 0 {
 		for _, side := range []struct {
 			key string
