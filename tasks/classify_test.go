@@ -1,0 +1,135 @@
+package tasks
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/recur-dev/recur/cnn"
+	"github.com/recur-dev/recur/datasets"
+)
+
+// TestTextClassifierLearns separates two made-up "languages" whose words
+// never overlap, through the shared loop, and reloads the model file.
+func TestTextClassifierLearns(t *testing.T) {
+	var texts, labels []string
+	a := []string{"le", "la", "chat", "est", "petit", "un", "une", "maison"}
+	b := []string{"the", "a", "cat", "is", "small", "one", "house", "dog"}
+	for i := 0; i < 400; i++ {
+		words, lab := a, "fr"
+		if i%2 == 1 {
+			words, lab = b, "en"
+		}
+		var s []string
+		for k := 0; k < 2+i%5; k++ {
+			s = append(s, words[(i*7+k*3)%len(words)])
+		}
+		texts, labels = append(texts, strings.Join(s, " ")+fmt.Sprintf(" %d", i)), append(labels, lab)
+	}
+	cfg := DefaultClassifyConfig()
+	cfg.Val, cfg.Batch, cfg.MinCount = 60, 32, 1
+	cfg.Model.Encoder.Hidden, cfg.Model.Encoder.Embed = 32, 16
+	data, err := NewClassifyData(cfg, texts, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := NewClassifyTask(cfg, data, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := DefaultTrainConfig()
+	tc.Steps, tc.EvalEvery, tc.Primary, tc.Maximize = 60, 60, "accuracy", true
+	tc.Out, tc.Progress = filepath.Join(t.TempDir(), "cls.model"), io.Discard
+	res, err := Train(context.Background(), task, tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Best["accuracy"] < 95 {
+		t.Errorf("accuracy %.1f%%, want >= 95%%\n%s", res.Best["accuracy"], FormatConfusion(data.Labels, task.Confusion))
+	}
+	m, err := LoadClassifier(tc.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := m.ClassifyText([]string{"le chat est petit", "the dog is small"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p[0].Label != "fr" || p[1].Label != "en" {
+		t.Errorf("predictions %+v", p)
+	}
+	if _, err := m.ClassifyImages([][]float32{make([]float32, 3*64*64)}); err == nil || !strings.Contains(err.Error(), "text classifier") {
+		t.Errorf("text model given an image: %v", err)
+	}
+	png := filepath.Join(t.TempDir(), "conf.png")
+	if err := PlotConfusion(png, data.Labels, task.Confusion); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestImageClassifierLearns learns the shape of one-shape 32×32 scenes.
+func TestImageClassifierLearns(t *testing.T) {
+	dir := t.TempDir()
+	sc := datasets.DefaultSceneConfig()
+	sc.Size, sc.MaxShapes, sc.Noise = 32, 1, 0
+	if err := datasets.WriteScenes(dir, 300, 3, sc); err != nil {
+		t.Fatal(err)
+	}
+	paths, labels, err := ReadLabelledImages(dir, "colour")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultClassifyConfig()
+	cfg.Model.Kind = "image"
+	cfg.Model.CNN, cfg.Model.Image.Size = cnn.Config{Size: 32, Channels: []int{8, 16}}, 32
+	cfg.Val, cfg.Batch = 50, 32
+	data, err := NewClassifyData(cfg, paths, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := NewClassifyTask(cfg, data, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := DefaultTrainConfig()
+	tc.Steps, tc.EvalEvery, tc.Primary, tc.Maximize = 200, 100, "accuracy", true
+	tc.Optim.LR = 5e-3
+	tc.Out, tc.Progress = filepath.Join(t.TempDir(), "img.model"), io.Discard
+	res, err := Train(context.Background(), task, tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Best["accuracy"] < 65 {
+		t.Errorf("colour accuracy %.1f%%, want >= 65%% (chance: 17%%)\n%s", res.Best["accuracy"], FormatConfusion(data.Labels, task.Confusion))
+	}
+	m, err := LoadClassifier(tc.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.ClassifyText([]string{"a red circle"}); err == nil || !strings.Contains(err.Error(), "image classifier") {
+		t.Errorf("image model given text: %v", err)
+	}
+}
+
+func TestClassifyBadInputs(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.tsv")
+	os.WriteFile(bad, []byte("en\tHello\nno tab here\n"), 0o644)
+	if _, _, err := ReadLabelledText(bad); err == nil || !strings.Contains(err.Error(), "bad.tsv:2") {
+		t.Errorf("line without a tab: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "labels.tsv"), []byte("file\tshape\tcolour\n"), 0o644)
+	if _, _, err := ReadLabelledImages(dir, "sise"); err == nil || !strings.Contains(err.Error(), "valid --label: shape, colour") {
+		t.Errorf("unknown column: %v", err)
+	}
+	if _, _, err := ReadLabelledImages(filepath.Join(dir, "none"), "shape"); err == nil {
+		t.Error("missing folder accepted")
+	}
+	if _, err := NewClassifyData(DefaultClassifyConfig(), []string{"a", "b"}, []string{"x", "x"}); err == nil || !strings.Contains(err.Error(), "only one label") {
+		t.Errorf("one label: %v", err)
+	}
+}
