@@ -20,8 +20,15 @@ resume=()
   --cell gru --hidden 256 --embed 128 --attention additive --attention-dim 256 --batch 64 \
   --lr 2e-3 --lr-decay 0.97 --decay-every 250 --steps "$steps" --eval-every 500 --checkpoint-every 250 \
   --bleu-sentences 500 --seed 1 "${resume[@]}"
-/tmp/recur-builtin/recur convert --model "$out" --dtype f16 --out builtin/en-fr.model
+/tmp/recur-builtin/recur convert --model "$out" --dtype f16 --out /tmp/recur-builtin/en-fr.f16.model
+meta=()
 for beam in 1 5; do
-  echo "test split, beam $beam:"
-  /tmp/recur-builtin/recur eval --model builtin/en-fr.model --data "$out.test.tsv" --beam $beam
+  echo "test split ($out.test.tsv), beam $beam:"
+  /tmp/recur-builtin/recur eval --model /tmp/recur-builtin/en-fr.f16.model --data "$out.test.tsv" --beam $beam | tee /tmp/recur-builtin/test-beam$beam.txt
+  for k in bleu chrf; do
+    meta+=(--meta "test.beam$beam.$k=$(awk -v k=$k '$1 == k {print $2}' /tmp/recur-builtin/test-beam$beam.txt)")
+  done
 done
+/tmp/recur-builtin/recur convert --model /tmp/recur-builtin/en-fr.f16.model --dtype f16 --out builtin/en-fr.model \
+  --meta "test.pairs=$(awk '$1 == "sentences" {print $2}' /tmp/recur-builtin/test-beam1.txt)" "${meta[@]}"
+ls -l builtin/en-fr.model

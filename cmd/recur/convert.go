@@ -25,6 +25,7 @@ Example:
 			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Required: true, Usage: "model or checkpoint file to read"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "model file to write (atomically)"},
 			&cli.StringFlag{Name: "dtype", Value: "f16", Usage: "storage of float weights: f16 or f32"},
+			&cli.StringSliceFlag{Name: "meta", Usage: "add metadata KEY=VALUE (repeatable), e.g. --meta test.bleu=38.2"},
 		},
 		Action: func(c *cli.Context) error {
 			var dt modelfile.DType
@@ -44,6 +45,13 @@ Example:
 			for k, v := range in.Metadata {
 				if k == "train.state" || k == "train.adam" || strings.HasPrefix(k, "state.") {
 					continue
+				}
+				out.Metadata[k] = v
+			}
+			for _, kv := range c.StringSlice("meta") {
+				k, v, ok := strings.Cut(kv, "=")
+				if !ok || k == "" || strings.HasPrefix(k, "recur.") {
+					return fmt.Errorf("--meta %q: want KEY=VALUE with a KEY not starting with recur.", kv)
 				}
 				out.Metadata[k] = v
 			}
