@@ -337,3 +337,42 @@ OUT/labels.tsv (file, shape, colour, size and count of the first shape) for
 		}},
 	}
 }
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
+}
+
+// evalCaption scores a captioner on a captioned folder: corpus BLEU-4
+// against all reference captions and the exact-match rate.
+func evalCaption(c *cli.Context) error {
+	beam, err := rangeInt(c, "beam", 1, 100)
+	if err != nil {
+		return err
+	}
+	m, err := loadCaptioner(c.String("model"))
+	if err != nil {
+		return err
+	}
+	items, err := datasets.ReadCaptionDir(c.String("data"))
+	if err != nil {
+		return err
+	}
+	scored := make([]tasks.CaptionItem, len(items))
+	for i, it := range items {
+		x, err := cnn.LoadImage(it.Path, m.Config.Image)
+		if err != nil {
+			return err
+		}
+		scored[i] = tasks.CaptionItem{Path: it.Path, Image: x}
+		for _, cp := range it.Captions {
+			scored[i].Refs = append(scored[i].Refs, datasets.CaptionTokens(cp))
+		}
+	}
+	bleu, exact, err := m.Score(c.Context, scored, tasks.CaptionOptions{Beam: beam, LengthPenalty: 1})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.Writer, "images %d\nbeam %d\nexact_match %.2f\nbleu %.2f\n", len(items), beam, exact, bleu)
+	return nil
+}

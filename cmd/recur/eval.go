@@ -38,10 +38,13 @@ the detokenized output against the raw references, and the same on
 lowercased tokens as the reference training scripts report.
 
 Without --model, a .tsv file is scored with the built-in translator and
-anything else with the built-in character model.`,
+a folder with the built-in captioner and anything else with the built-in
+character model. A captioner scores a captioned folder (see recur train
+caption): corpus BLEU-4 against all true captions and the exact-match rate
+(percent of captions equal to one of the true ones).`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "model file (default: the built-in character model)"},
-			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Required: true, Usage: "UTF-8 text file (textgen) or sentence-pair TSV (translate)"},
+			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Required: true, Usage: "UTF-8 text file (textgen), sentence-pair TSV (translate) or captioned folder (caption)"},
 			&cli.IntFlag{Name: "beam", Value: 1, Usage: "translate: beam width, 1 to 100"},
 			&cli.Float64Flag{Name: "val-frac", Value: 0.1, Usage: "score the last fraction of the text, in (0, 1]"},
 			threadsFlag,
@@ -66,6 +69,9 @@ anything else with the built-in character model.`,
 			}
 			if task == tasks.TaskTranslate {
 				return evalTranslate(c)
+			}
+			if task == tasks.TaskCaption || (c.String("model") == "" && isDir(c.String("data"))) {
+				return evalCaption(c)
 			}
 			if task != tasks.TaskTextGen {
 				return fmt.Errorf("%s: eval does not know %q models yet", c.String("model"), task)

@@ -67,6 +67,6 @@ kernels use (default: all).`,
 			}
 			return nil
 		},
-		Commands: []*cli.Command{trainCommand(), generateCommand(), evalCommand(), translateCommand(), convertCommand(), benchCommand(), logitsCommand(), serveCommand(), captionCommand(), datasetsCommand()},
+		Commands: []*cli.Command{trainCommand(), generateCommand(), evalCommand(), translateCommand(), convertCommand(), benchCommand(), logitsCommand(), serveCommand(), captionCommand(), datasetsCommand(), classifyCommand()},
 	}
 }

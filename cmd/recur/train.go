@@ -22,7 +22,7 @@ steps, a resumable checkpoint (OUT.ckpt) every --checkpoint-every steps, the
 best model by validation loss in OUT, and the loss curve in OUT.loss.png.
 Ctrl-C writes a checkpoint before exiting; --resume continues from it with the
 same data order, optimizer state and random state.`,
-		Subcommands: []*cli.Command{trainTextGenCommand(), trainTranslateCommand(), trainCaptionCommand()},
+		Subcommands: []*cli.Command{trainTextGenCommand(), trainTranslateCommand(), trainCaptionCommand(), trainClassifyCommand(), trainClassifyImageCommand()},
 	}
 }
 

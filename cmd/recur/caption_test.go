@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/urfave/cli/v2"
+)
+
+// runOut executes the app in-process and returns what it printed.
+func runOut(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	app := newApp()
+	var out bytes.Buffer
+	app.Writer, app.ErrWriter = &out, &bytes.Buffer{}
+	app.ExitErrHandler = func(*cli.Context, error) {}
+	err := app.RunContext(context.Background(), append([]string{"recur"}, args...))
+	return out.String(), err
+}
+
+// TestCaptionPipeline renders scenes, trains a tiny captioner and a tiny
+// image classifier for a few steps, then captions, evaluates and
+// classifies with them, and checks the errors for wrong inputs.
+func TestCaptionPipeline(t *testing.T) {
+	dir := t.TempDir()
+	scenes := filepath.Join(dir, "scenes")
+	if _, err := runOut(t, "datasets", "scenes", "--out", scenes, "--n", "40", "--seed", "3", "--size", "32", "--max-shapes", "1"); err != nil {
+		t.Fatal(err)
+	}
+	capModel := filepath.Join(dir, "cap.model")
+	out, err := runOut(t, "train", "caption", "--data", scenes, "--out", capModel, "--size", "32", "--channels", "4,8",
+		"--attention", "--hidden", "16", "--embed", "8", "--val", "8", "--batch", "8", "--steps", "3", "--eval-every", "3", "--threads", "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "val_exact") {
+		t.Errorf("train caption printed %q", out)
+	}
+	img := filepath.Join(scenes, "00000.png")
+	att := filepath.Join(dir, "att.png")
+	out, err = runOut(t, "caption", "--model", capModel, "--beam", "2", "--max-len", "4", "--attention", att, img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out, img+"\t") {
+		t.Errorf("caption printed %q", out)
+	}
+	if st, err := os.Stat(att); err != nil || st.Size() == 0 {
+		t.Errorf("no attention picture: %v", err)
+	}
+	if out, err = runOut(t, "eval", "--model", capModel, "--data", scenes); err != nil || !strings.Contains(out, "exact_match") {
+		t.Errorf("eval: %q, %v", out, err)
+	}
+	clsModel := filepath.Join(dir, "cls.model")
+	if _, err := runOut(t, "train", "classify-image", "--data", scenes, "--label", "colour", "--out", clsModel, "--size", "32",
+		"--channels", "4,8", "--val", "8", "--batch", "8", "--steps", "2", "--eval-every", "2", "--threads", "1"); err != nil {
+		t.Fatal(err)
+	}
+	if out, err = runOut(t, "classify", "--model", clsModel, img); err != nil || !strings.HasPrefix(out, img+"\t") {
+		t.Errorf("classify: %q, %v", out, err)
+	}
+
+	notImage := filepath.Join(dir, "notes.png")
+	os.WriteFile(notImage, []byte("hello, this is text"), 0o644)
+	huge := filepath.Join(dir, "huge.gif")
+	// A 34-byte GIF header claiming 65535×65535 pixels.
+	os.WriteFile(huge, []byte("GIF89a\xff\xff\xff\xff\x00\x00\x00,\x00\x00\x00\x00\xff\xff\xff\xff\x00\x02\x02D\x01\x00;"), 0o644)
+	tsv := filepath.Join(dir, "lang.tsv")
+	os.WriteFile(tsv, []byte("en\tHello there\nfr\tBonjour à tous\n"), 0o644)
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"caption", "--model", capModel, notImage}, "notes.png"},
+		{[]string{"caption", "--model", capModel, huge}, "huge.gif"},
+		{[]string{"caption", "--model", capModel, filepath.Join(dir, "missing.png")}, "missing.png"},
+		{[]string{"caption", "--model", capModel}, "no images given"},
+		{[]string{"caption", "--model", capModel, "--beam", "0", img}, "--beam must be in [1, 100]"},
+		{[]string{"caption", "--model", clsModel, img}, "classify-image"},
+		{[]string{"classify", "--model", clsModel, "a red circle"}, "is an image classifier"},
+		{[]string{"classify", "--model", capModel, "a red circle"}, "not a classifier"},
+		{[]string{"train", "caption", "--data", filepath.Join(dir, "nope"), "--out", capModel}, "nope"},
+		{[]string{"train", "caption", "--data", scenes, "--out", capModel, "--size", "30"}, "--size/--channels"},
+		{[]string{"train", "classify-image", "--data", scenes, "--out", clsModel, "--label", "sise"}, "valid --label: shape, colour, size, count"},
+		{[]string{"train", "classify", "--data", tsv, "--out", clsModel, "--cell", "lsmt"}, `unknown cell "lsmt"`},
+		{[]string{"datasets", "scenes", "--out", filepath.Join(dir, "x"), "--max-shapes", "4"}, "MaxShapes 4 is invalid"},
+	}
+	for _, c := range cases {
+		_, err := runOut(t, c.args...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("recur %s\n  error: %v\n  want it to mention: %s", strings.Join(c.args, " "), err, c.want)
+		}
+	}
+}
