@@ -11,6 +11,7 @@ import (
 	"github.com/recur-dev/recur/cnn"
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
+	"github.com/recur-dev/recur/encoder"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
 )
@@ -129,5 +130,39 @@ func TestCaptionBadInputs(t *testing.T) {
 	modelfile.Write(p, &modelfile.File{Task: TaskTextGen, Metadata: map[string]string{}})
 	if _, err := LoadCaptioner(p); err == nil || !strings.Contains(err.Error(), "textgen") {
 		t.Errorf("text model as captioner: %v", err)
+	}
+}
+
+// TestCaptionBeamIsTheSharedBeamSearch checks that captioning decodes with
+// the decoder package's BeamSearch (the one translation uses) from the
+// image encoder's start state: same tokens, same score.
+func TestCaptionBeamIsTheSharedBeamSearch(t *testing.T) {
+	dir := writeTinyScenes(t, 50)
+	cfg := tinyCaptionConfig(true)
+	data, err := LoadCaptionData(dir, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewCaptioner(cfg.Model, data.Vocab, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Config.MaxLen = 6
+	img := data.Val[0].Image
+	caps, err := m.Caption(context.Background(), [][]float32{img}, CaptionOptions{Beam: 4, LengthPenalty: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	encs, err := m.Enc.Encode([][]float32{img})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hyps, err := decoder.BeamSearch(context.Background(), m.Dec, encoder.StartImages(m.Dec, encs), datasets.BOSID, datasets.EOSID,
+		decoder.BeamConfig{Width: 4, LengthPenalty: 1, MaxLen: 6, MinLen: 1, NBest: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(caps[0].Tokens, " "), strings.Join(datasets.DecodeSeq(m.Vocab, hyps[0].Tokens), " "); got != want || caps[0].Score != hyps[0].Score {
+		t.Errorf("Caption gives %q (%g), BeamSearch %q (%g)", got, caps[0].Score, want, hyps[0].Score)
 	}
 }
