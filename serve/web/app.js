@@ -223,7 +223,9 @@ function showCaption(c) {
   toks.textContent = "";
   drawAttention(null, 0);
   if (!c.attention || !c.attention.length) return;
-  c.tokens.forEach((t, i) => {
+  // One button per attention row: the caption's tokens, then the end token.
+  c.attention.forEach((_, i) => {
+    const t = i < c.tokens.length ? c.tokens[i] : "</s>";
     const b = document.createElement("button");
     b.textContent = t;
     b.title = "show where the model looked for “" + t + "”";
