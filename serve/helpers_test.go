@@ -90,6 +90,14 @@ func writeTinyModels(dir string) error {
 }
 
 func TestMain(m *testing.M) {
+	// RECUR_SERVE_MODELS_DIR=dir writes the tiny models there and keeps
+	// them (for the load test: go run ./serve/loadtest -model dir/...).
+	if dir := os.Getenv("RECUR_SERVE_MODELS_DIR"); dir != "" {
+		if err := writeTinyModels(dir); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
 	code := m.Run()
 	if modelDir != "" {
 		os.RemoveAll(modelDir)
