@@ -86,7 +86,31 @@ func writeTinyModels(dir string) error {
 	if err != nil {
 		return err
 	}
-	return modelfile.Write(filepath.Join(dir, "tiny-scenes.model"), cf)
+	if err := modelfile.Write(filepath.Join(dir, "tiny-scenes.model"), cf); err != nil {
+		return err
+	}
+	// Classifiers: text (many-to-one) and image (one-to-one).
+	txt, err := tasks.NewClassifier(tasks.ClassifierConfig{Kind: "text", Lowercase: true,
+		Encoder: encoder.RNNConfig{Cell: nn.GRU, Embed: 8, Hidden: 8, Layers: 1}},
+		[]string{"negative", "positive"}, datasets.BuildSeqVocab([][]string{strings.Fields("good bad film")}, 1), 1)
+	if err != nil {
+		return err
+	}
+	img, err := tasks.NewClassifier(tasks.ClassifierConfig{Kind: "image", CNN: cnn.Config{Size: 32, Channels: []int{4, 8}},
+		Image: ccfg.Image}, []string{"circle", "square", "triangle"}, nil, 1)
+	if err != nil {
+		return err
+	}
+	for name, m := range map[string]*tasks.Classifier{"tiny-sentiment.model": txt, "tiny-shapes.model": img} {
+		f, err := m.File(nil, modelfile.F32)
+		if err != nil {
+			return err
+		}
+		if err := modelfile.Write(filepath.Join(dir, name), f); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func TestMain(m *testing.M) {
@@ -111,7 +135,7 @@ func testRegistry(t testing.TB) *Registry {
 	reg := NewRegistry()
 	reg.AddBuiltins()
 	trPath, capPath := tinyModelFiles(t)
-	for _, p := range []string{trPath, capPath} {
+	for _, p := range []string{trPath, capPath, filepath.Join(modelDir, "tiny-sentiment.model"), filepath.Join(modelDir, "tiny-shapes.model")} {
 		if _, err := reg.LoadFile(p); err != nil {
 			t.Fatal(err)
 		}

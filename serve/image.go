@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -172,38 +173,103 @@ func (s *Server) handleCaption(w http.ResponseWriter, r *http.Request) *APIError
 	})
 }
 
-// ClassifyResponse is the answer of /v1/classify.
+// ClassifyResponse is the answer of /v1/classify: one result per text, or
+// one for the image.
 type ClassifyResponse struct {
-	Model     string  `json:"model"`
-	Classes   []Class `json:"classes"`
-	ElapsedMS float64 `json:"elapsed_ms"`
+	Model     string           `json:"model"`
+	Results   []Classification `json:"results"`
+	ElapsedMS float64          `json:"elapsed_ms"`
+}
+
+// Classification is one input's most likely labels, best first.
+type Classification struct {
+	Input   string  `json:"input"` // the text, or the image's file name
+	Classes []Class `json:"classes"`
+}
+
+// ClassifyRequest is the JSON body of /v1/classify for text classifiers;
+// image classifiers take a multipart upload (field "image", optional
+// "model" and "top_k").
+type ClassifyRequest struct {
+	Model string    `json:"model"`
+	Text  Sentences `json:"text"`
+	TopK  int       `json:"top_k"`
+}
+
+func topClasses(labels []string, probs []float64, k int) []Class {
+	out := make([]Class, len(labels))
+	for i, l := range labels {
+		out[i] = Class{Label: l, Prob: probs[i]}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Prob > out[j].Prob })
+	return out[:min(k, len(out))]
 }
 
 func (s *Server) handleClassify(w http.ResponseWriter, r *http.Request) *APIError {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		return s.classifyText(w, r)
+	}
 	u, e := s.readUpload(w, r, "model", "top_k")
 	if e != nil {
 		return e
 	}
-	topK, e := u.intField("top_k", 5, 1, 100)
+	topK, e := u.intField("top_k", 5, 1, 1000)
 	if e != nil {
 		return e
 	}
-	m, e := s.models.Lookup(TaskClassify, u.fields["model"])
+	m, e := s.models.Lookup(TaskClassifyImage, u.fields["model"])
 	if e != nil {
 		return e
 	}
 	info(r).model = m.Name
 	return s.work(w, r, func(ctx context.Context) *APIError {
 		start := time.Now()
-		x, e := s.pixels(u, m.Classifier.ImageConfig())
+		x, e := s.pixels(u, m.Classifier.Config.Image)
 		if e != nil {
 			return e
 		}
-		cls, err := m.Classifier.Classify(ctx, x, topK)
+		preds, err := m.Classifier.ClassifyImages([][]float32{x})
 		if err != nil {
 			return s.modelError(ctx, err)
 		}
-		writeJSON(w, http.StatusOK, ClassifyResponse{Model: m.Name, Classes: cls, ElapsedMS: ms(time.Since(start))})
+		writeJSON(w, http.StatusOK, ClassifyResponse{Model: m.Name, ElapsedMS: ms(time.Since(start)),
+			Results: []Classification{{Input: u.filename, Classes: topClasses(m.Classifier.Labels, preds[0].Probs, topK)}}})
+		return nil
+	})
+}
+
+func (s *Server) classifyText(w http.ResponseWriter, r *http.Request) *APIError {
+	q := ClassifyRequest{TopK: 5}
+	if e := decodeJSON(w, r, s.cfg.MaxBodyBytes, &q); e != nil {
+		return e
+	}
+	tq := TranslateRequest{Text: q.Text, Beam: 1, NBest: 1}
+	if e := tq.validate(s.cfg); e != nil {
+		return e
+	}
+	if q.TopK < 1 || q.TopK > 1000 {
+		return fieldError("top_k", "top_k must be in [1, 1000] (got %d)", q.TopK)
+	}
+	m, e := s.models.Lookup(TaskClassify, q.Model)
+	if e != nil {
+		return e
+	}
+	info(r).model = m.Name
+	return s.work(w, r, func(ctx context.Context) *APIError {
+		start := time.Now()
+		resp := ClassifyResponse{Model: m.Name}
+		for i, text := range q.Text {
+			if ctx.Err() != nil {
+				return ctxError(ctx)
+			}
+			preds, err := m.Classifier.ClassifyText([]string{text})
+			if err != nil {
+				return fieldError(fmt.Sprintf("text[%d]", i), "text[%d]: %v", i, err)
+			}
+			resp.Results = append(resp.Results, Classification{Input: text, Classes: topClasses(m.Classifier.Labels, preds[0].Probs, q.TopK)})
+		}
+		resp.ElapsedMS = ms(time.Since(start))
+		writeJSON(w, http.StatusOK, resp)
 		return nil
 	})
 }

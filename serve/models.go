@@ -18,8 +18,10 @@ import (
 const (
 	TaskTextGen   = tasks.TaskTextGen
 	TaskTranslate = tasks.TaskTranslate
-	TaskCaption   = "caption"
-	TaskClassify  = "classify"
+	TaskCaption   = tasks.TaskCaption
+	// Classifiers: text → label (JSON) and image → label (multipart).
+	TaskClassify      = tasks.TaskClassify
+	TaskClassifyImage = tasks.TaskClassifyImage
 )
 
 // ModelInfo is what /v1/models shows for one model.
@@ -36,7 +38,8 @@ type ModelInfo struct {
 	Params       int               `json:"params"`
 	Config       json.RawMessage   `json:"config,omitempty"`
 	Metadata     map[string]string `json:"metadata"`
-	Attention    bool              `json:"attention"` // responses carry attention weights
+	Attention    bool              `json:"attention"`        // responses carry attention weights
+	Labels       []string          `json:"labels,omitempty"` // classifiers
 }
 
 // Caption is one image caption.
@@ -65,14 +68,6 @@ type Class struct {
 	Prob  float64 `json:"prob"`
 }
 
-// Classifier is an image classifier as the server uses it; it must be safe
-// for concurrent calls.
-type Classifier interface {
-	ImageConfig() cnn.ImageConfig
-	Classify(ctx context.Context, pixels []float32, topK int) ([]Class, error)
-	Info() ModelInfo
-}
-
 // Model is one loaded model; exactly one of the task fields is set.
 type Model struct {
 	Name       string
@@ -80,7 +75,7 @@ type Model struct {
 	LM         *tasks.LanguageModel
 	Translator *tasks.Translator
 	Captioner  Captioner
-	Classifier Classifier
+	Classifier *tasks.Classifier // text or image (its Task says which)
 }
 
 // Task is the model's task.
@@ -93,7 +88,7 @@ func (m *Model) Task() string {
 	case m.Captioner != nil:
 		return TaskCaption
 	case m.Classifier != nil:
-		return TaskClassify
+		return m.Classifier.Task()
 	}
 	return ""
 }
@@ -123,7 +118,11 @@ func (m *Model) Info() ModelInfo {
 	case m.Captioner != nil:
 		in = m.Captioner.Info()
 	case m.Classifier != nil:
-		in = m.Classifier.Info()
+		c := m.Classifier
+		in = ModelInfo{Arch: "cnn", Params: c.Params().Count(), Metadata: c.Meta, Labels: c.Labels}
+		if c.Vocab != nil {
+			in.Arch, in.Level, in.VocabSize = "rnn", "word", c.Vocab.Size()
+		}
 	}
 	in.Name, in.Task, in.Source = m.Name, m.Task(), m.Source
 	in.Config, in.Metadata = splitMetadata(in.Metadata)
@@ -227,6 +226,11 @@ func (r *Registry) AddBuiltins() (skipped []string) {
 	} else {
 		skipped = append(skipped, "en-fr: "+err.Error())
 	}
+	if c, err := builtin.Captioner(); err == nil {
+		r.Add(&Model{Name: "scenes", Source: "built-in", Captioner: CaptionerOf(c)})
+	} else {
+		skipped = append(skipped, "scenes: "+err.Error())
+	}
 	return skipped
 }
 
@@ -254,8 +258,13 @@ func (r *Registry) LoadFile(path string) (*Model, error) {
 			return nil, err
 		}
 		m.Captioner = CaptionerOf(c)
+	case TaskClassify, TaskClassifyImage:
+		if m.Classifier, err = tasks.LoadClassifier(path); err != nil {
+			return nil, err
+		}
 	default:
-		return nil, fmt.Errorf("%s: model task %q cannot be served (valid: %s, %s, %s)", path, f.Task, TaskTextGen, TaskTranslate, TaskCaption)
+		return nil, fmt.Errorf("%s: model task %q cannot be served (valid: %s, %s, %s, %s, %s)", path, f.Task,
+			TaskTextGen, TaskTranslate, TaskCaption, TaskClassify, TaskClassifyImage)
 	}
 	return r.Add(m), nil
 }

@@ -79,16 +79,33 @@ func TestEndpoints(t *testing.T) {
 				t.Errorf("grid %d, attention %d rows, want an 8×8 grid (32 px, two pooling blocks)", c.Grid, len(c.Attention))
 			}
 		}},
-		{"classify without a model", "POST", "/v1/classify", clsType, clsBody, 404, nil},
+		{"classify image", "POST", "/v1/classify", clsType, clsBody, 200, func(t *testing.T, body string) {
+			var r ClassifyResponse
+			json.Unmarshal([]byte(body), &r)
+			if r.Model != "tiny-shapes" || len(r.Results) != 1 || len(r.Results[0].Classes) != 3 || r.Results[0].Input != "scene.png" {
+				t.Fatalf("got %s", body)
+			}
+		}},
+		{"classify text", "POST", "/v1/classify", "", []byte(`{"text":["good film","bad"],"top_k":1}`), 200, func(t *testing.T, body string) {
+			var r ClassifyResponse
+			json.Unmarshal([]byte(body), &r)
+			if r.Model != "tiny-sentiment" || len(r.Results) != 2 || len(r.Results[1].Classes) != 1 || r.Results[1].Input != "bad" {
+				t.Fatalf("got %s", body)
+			}
+			if p := r.Results[0].Classes[0].Prob; !(p >= 0.5 && p <= 1) {
+				t.Errorf("top probability %v of two labels, want in [0.5, 1]", p)
+			}
+		}},
 		{"models", "GET", "/v1/models", "", nil, 200, func(t *testing.T, body string) {
 			var r ModelsResponse
 			json.Unmarshal([]byte(body), &r)
-			want := map[string]string{"shakespeare": TaskTextGen, "tiny-en-fr": TaskTranslate, "tiny-scenes": TaskCaption}
+			want := map[string]string{"shakespeare": TaskTextGen, "tiny-en-fr": TaskTranslate, "tiny-scenes": TaskCaption,
+				"tiny-sentiment": TaskClassify, "tiny-shapes": TaskClassifyImage}
 			if len(r.Models) != len(want) {
 				t.Fatalf("models %s", body)
 			}
 			for _, m := range r.Models {
-				if want[m.Name] != m.Task || m.Params <= 0 || m.VocabSize <= 4 {
+				if want[m.Name] != m.Task || m.Params <= 0 || (m.VocabSize <= 4 && m.Task != TaskClassifyImage) {
 					t.Errorf("model %+v", m)
 				}
 				if _, ok := m.Metadata["vocab"]; ok {

@@ -117,6 +117,9 @@ func TestMalformedRequests(t *testing.T) {
 		{"BMP", "/v1/caption", bmpType, bmp, 400, CodeBadImage, "image"},
 		{"upload too large", "/v1/caption", tooBigType, tooBig, 413, CodeTooLarge, ""},
 		{"classify random", "/v1/classify", goodType, random, 400, CodeInvalidField, "image"},
+		{"classify empty text", "/v1/classify", "", []byte(`{"text":[]}`), 400, CodeInvalidField, "text"},
+		{"classify top_k zero", "/v1/classify", "", []byte(`{"text":"good","top_k":0}`), 400, CodeInvalidField, "top_k"},
+		{"classify text with image model", "/v1/classify", "", []byte(`{"text":"good","model":"tiny-shapes"}`), 404, CodeUnknownModel, "model"},
 	}
 	for _, c := range reqs {
 		t.Run(c.name, func(t *testing.T) {
