@@ -21,6 +21,42 @@ func init() { G.Use(kernels.BLAS{}) }
 type Config struct {
 	Size     int   // input side in pixels; must be divisible by 2^len(Channels)
 	Channels []int // output channels of each block (input is RGB)
+	// Coords appends two constant input planes holding each pixel's x and
+	// y in [-1, 1] ("CoordConv"): convolutions are translation invariant,
+	// so without them the features say what is in a cell but not where,
+	// and a caption's "left of" has to come from the attention weights
+	// alone.
+	Coords bool `json:"coords,omitempty"`
+}
+
+// InputChannels is 3 (RGB), or 5 with coordinate planes.
+func (c Config) InputChannels() int {
+	if c.Coords {
+		return 5
+	}
+	return 3
+}
+
+// FillInput writes images (3×Size×Size CHW each) into dst, laid out as
+// the graph's input [B, InputChannels, Size, Size], adding the coordinate
+// planes when configured.
+func (c Config) FillInput(dst []float32, images [][]float32) {
+	S := c.Size
+	plane := S * S
+	ch := c.InputChannels()
+	for b, im := range images {
+		base := dst[b*ch*plane : (b+1)*ch*plane]
+		copy(base, im[:3*plane])
+		if !c.Coords {
+			continue
+		}
+		for y := 0; y < S; y++ {
+			for x := 0; x < S; x++ {
+				base[3*plane+y*S+x] = 2*(float32(x)+0.5)/float32(S) - 1
+				base[4*plane+y*S+x] = 2*(float32(y)+0.5)/float32(S) - 1
+			}
+		}
+	}
 }
 
 // DefaultConfig is the benchmark's captioning CNN: 3→32→64→128 on 64×64,
@@ -65,7 +101,7 @@ func New(cfg Config, seed uint64) (*Net, error) {
 	}
 	rng := rand.New(rand.NewPCG(seed, 0xc22))
 	n := &Net{Config: cfg}
-	in := 3
+	in := cfg.InputChannels()
 	for i, out := range cfg.Channels {
 		p := nn.NewParam(fmt.Sprintf("cnn.conv%d.weight", i), out, in, 3, 3)
 		p.Normal(rng, math.Sqrt(2/float64(9*in)))
@@ -78,8 +114,9 @@ func New(cfg Config, seed uint64) (*Net, error) {
 // Params lists the filters.
 func (n *Net) Params() nn.Params { return append(nn.Params{}, n.Filters...) }
 
-// Graph adds the network to g for x [B, 3, Size, Size] (NCHW, each image as
-// Preprocess returns it) and returns
+// Graph adds the network to g for x [B, InputChannels, Size, Size] (NCHW,
+// filled by Config.FillInput from images as Preprocess returns them) and
+// returns
 //
 //   - grid [S·B, C]: the last block's feature map as S = side² memory vectors
 //     per image, time-major like every sequence in recur (row s·B+b is cell s,
@@ -156,15 +193,16 @@ func (n *Net) Extract(images [][]float32) (*Features, error) {
 	}
 	size := n.Config.Size
 	per := 3 * size * size
-	x := make([]float32, B*per)
+	ch := n.Config.InputChannels()
+	x := make([]float32, B*ch*size*size)
 	for i, im := range images {
 		if len(im) != per {
 			return nil, fmt.Errorf("cnn: image %d has %d values, want 3×%d×%d = %d (preprocess it to the model's size)", i+1, len(im), size, size, per)
 		}
-		copy(x[i*per:], im)
 	}
+	n.Config.FillInput(x, images)
 	g := nn.NewGraph(false, 0)
-	xn := g.Floats("images", x, B, 3, size, size)
+	xn := g.Floats("images", x, B, ch, size, size)
 	grid, pooled, err := n.Graph(g, xn, B)
 	if err != nil {
 		return nil, err

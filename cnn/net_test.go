@@ -15,8 +15,13 @@ import (
 // loops, no im2col): conv 3×3 pad 1 → ReLU → max-pool 2×2, then the grid
 // in time-major rows and its mean. It is the golden for Extract.
 func refForward(n *Net, x []float32, B int) (grid, pooled []float32) {
-	size, in := n.Config.Size, 3
-	cur := x
+	size, in := n.Config.Size, n.Config.InputChannels()
+	cur := make([]float32, B*in*size*size)
+	imgs := make([][]float32, B)
+	for b := range imgs {
+		imgs[b] = x[b*3*size*size : (b+1)*3*size*size]
+	}
+	n.Config.FillInput(cur, imgs)
 	for _, f := range n.Filters {
 		out := f.Shape[0]
 		conv := make([]float32, B*out*size*size)
@@ -85,8 +90,8 @@ func randImages(rng *rand.Rand, B, size int) [][]float32 {
 }
 
 func TestExtractMatchesDirectConvolution(t *testing.T) {
-	for _, cfg := range []Config{{Size: 8, Channels: []int{4}}, {Size: 8, Channels: []int{3, 5}}, {Size: 16, Channels: []int{4, 4, 6}}} {
-		t.Run(fmt.Sprint(cfg.Channels), func(t *testing.T) {
+	for _, cfg := range []Config{{Size: 8, Channels: []int{4}}, {Size: 8, Channels: []int{3, 5}}, {Size: 16, Channels: []int{4, 4, 6}}, {Size: 8, Channels: []int{3, 5}, Coords: true}} {
+		t.Run(fmt.Sprint(cfg.Channels, cfg.Coords), func(t *testing.T) {
 			n, err := New(cfg, 1)
 			if err != nil {
 				t.Fatal(err)
@@ -131,8 +136,8 @@ func TestExtractMatchesDirectConvolution(t *testing.T) {
 // outputs: cross-entropy of a linear layer over the pooled vector plus one
 // over every grid cell (so the transposed grid's gradient is checked too).
 func TestGradientsFiniteDifferences(t *testing.T) {
-	for _, cfg := range []Config{{Size: 4, Channels: []int{3}}, {Size: 8, Channels: []int{3, 4}}} {
-		t.Run(fmt.Sprint(cfg.Channels), func(t *testing.T) {
+	for _, cfg := range []Config{{Size: 4, Channels: []int{3}}, {Size: 8, Channels: []int{3, 4}}, {Size: 8, Channels: []int{3, 4}, Coords: true}} {
+		t.Run(fmt.Sprint(cfg.Channels, cfg.Coords), func(t *testing.T) {
 			const B, V = 2, 5
 			n, err := New(cfg, 2)
 			if err != nil {
@@ -140,10 +145,8 @@ func TestGradientsFiniteDifferences(t *testing.T) {
 			}
 			rng := rand.New(rand.NewPCG(7, 8))
 			imgs := randImages(rng, B, cfg.Size)
-			var x []float32
-			for _, im := range imgs {
-				x = append(x, im...)
-			}
+			x := make([]float32, B*cfg.InputChannels()*cfg.Size*cfg.Size)
+			cfg.FillInput(x, imgs)
 			C := cfg.Features()
 			S := cfg.GridSide() * cfg.GridSide()
 			lp := nn.NewLinear("head.pool", C, V, rng)
@@ -154,7 +157,7 @@ func TestGradientsFiniteDifferences(t *testing.T) {
 				tg[i] = rng.IntN(V)
 			}
 			g := nn.NewGraph(true, 1)
-			grid, pooled, err := n.Graph(g, g.Floats("x", x, B, 3, cfg.Size, cfg.Size), B)
+			grid, pooled, err := n.Graph(g, g.Floats("x", x, B, cfg.InputChannels(), cfg.Size, cfg.Size), B)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -248,12 +248,14 @@ type CaptionConfig struct {
 	BLEUSample int // validation images decoded for BLEU and exact match (0 = all)
 }
 
-// DefaultCaptionConfig: the benchmark CNN (3→32→64→128 on 64×64), a
-// one-layer GRU decoder of 256 over 64-wide embeddings, no attention,
-// batch 32, 500 validation images.
+// DefaultCaptionConfig: the benchmark CNN (3→32→64→128 on 64×64) with
+// coordinate planes, a one-layer GRU decoder of 256 over 64-wide
+// embeddings, no attention, batch 32, 500 validation images.
 func DefaultCaptionConfig() CaptionConfig {
 	dc := decoder.Config{Cell: nn.GRU, Embed: 64, Hidden: 256, Layers: 1}
-	return CaptionConfig{Model: CaptionerConfig{Encoder: encoder.DefaultImageConfig(), Decoder: dc, Image: cnn.DefaultImageConfig()},
+	ec := encoder.DefaultImageConfig()
+	ec.CNN.Coords = true
+	return CaptionConfig{Model: CaptionerConfig{Encoder: ec, Decoder: dc, Image: cnn.DefaultImageConfig()},
 		MinCount: 1, Val: 500, SplitSeed: 1234, Batch: 32}
 }
 
@@ -330,15 +332,17 @@ type capGraph struct {
 	machine   *nn.Machine
 	g         *nn.Graph
 	B, T      int
+	cnn       cnn.Config
 	x         []float32
 	tin, tout []int
 }
 
 func (m *Captioner) buildGraph(B, T int, train bool, seed uint64) (*capGraph, error) {
 	S := m.Config.Image.Size
-	cg := &capGraph{B: B, T: T, x: make([]float32, B*3*S*S), tin: make([]int, T*B), tout: make([]int, T*B)}
+	cc := m.Config.Encoder.CNN
+	cg := &capGraph{B: B, T: T, cnn: cc, x: make([]float32, B*cc.InputChannels()*S*S), tin: make([]int, T*B), tout: make([]int, T*B)}
 	g := nn.NewGraph(train, seed)
-	in, _, err := m.Enc.Graph(g, g.Floats("images", cg.x, B, 3, S, S), B)
+	in, _, err := m.Enc.Graph(g, g.Floats("images", cg.x, B, cc.InputChannels(), S, S), B)
 	if err != nil {
 		return nil, err
 	}
@@ -356,11 +360,10 @@ func (m *Captioner) buildGraph(B, T int, train bool, seed uint64) (*capGraph, er
 // fill lays out images and one caption each: decoder input <s> w1 … wn,
 // target w1 … wn </s>, padded with IgnoreTarget (time-major).
 func (cg *capGraph) fill(imgs [][]float32, caps [][]int) int {
-	per := len(cg.x) / cg.B
 	B := cg.B
 	n := 0
+	cg.cnn.FillInput(cg.x, imgs)
 	for r := range imgs {
-		copy(cg.x[r*per:(r+1)*per], imgs[r])
 		c := caps[r]
 		for t := 0; t < cg.T; t++ {
 			in, out := datasets.PadID, nn.IgnoreTarget

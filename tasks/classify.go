@@ -497,8 +497,9 @@ func (t *ClassifyTask) graph(B, S int, train bool) (*clsGraph, error) {
 		logits = g.Linear(m.Head, init[0])
 	} else {
 		sz := m.Config.CNN.Size
-		cg.x = make([]float32, B*3*sz*sz)
-		_, pooled, err := m.Net.Graph(g, g.Floats("images", cg.x, B, 3, sz, sz), B)
+		ch := m.Config.CNN.InputChannels()
+		cg.x = make([]float32, B*ch*sz*sz)
+		_, pooled, err := m.Net.Graph(g, g.Floats("images", cg.x, B, ch, sz, sz), B)
 		if err != nil {
 			return nil, err
 		}
@@ -535,11 +536,16 @@ func (t *ClassifyTask) fill(exs []*Example, train bool) (*clsGraph, error) {
 	if err != nil {
 		return nil, err
 	}
-	per := len(cg.x) / max(B, 1)
+	if cg.x != nil {
+		imgs := make([][]float32, B)
+		for r, ex := range exs {
+			imgs[r] = ex.Image
+		}
+		t.Net.Config.CNN.FillInput(cg.x, imgs)
+	}
 	for r, ex := range exs {
 		cg.y[r] = ex.Label
 		if cg.x != nil {
-			copy(cg.x[r*per:(r+1)*per], ex.Image)
 			continue
 		}
 		cg.lens[r] = len(ex.ids)

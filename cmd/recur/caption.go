@@ -194,6 +194,7 @@ Examples:
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "model file to write"},
 			&cli.IntFlag{Name: "size", Value: d.Model.Image.Size, Usage: "image side after resizing and cropping, a multiple of 2^(number of --channels)"},
 			&cli.IntSliceFlag{Name: "channels", Value: cli.NewIntSlice(d.Model.Encoder.CNN.Channels...), Usage: "output channels of each conv block, comma-separated"},
+			&cli.BoolFlag{Name: "coords", Value: true, Usage: "give the CNN two extra input planes with each pixel's x and y, so its features know where they are (--coords=false: plain RGB)"},
 			&cli.BoolFlag{Name: "attention", Usage: "the decoder attends to the CNN's grid (Show, Attend and Tell)"},
 			&cli.StringFlag{Name: "cell", Value: string(d.Model.Decoder.Cell), Usage: "decoder cell: lstm or gru"},
 			&cli.IntFlag{Name: "hidden", Value: d.Model.Decoder.Hidden, Usage: "decoder state size, 1 to 4096"},
@@ -241,7 +242,7 @@ Examples:
 				return err
 			}
 			cfg.Model.Image.Size = c.Int("size")
-			cfg.Model.Encoder.CNN = cnn.Config{Size: c.Int("size"), Channels: c.IntSlice("channels")}
+			cfg.Model.Encoder.CNN = cnn.Config{Size: c.Int("size"), Channels: c.IntSlice("channels"), Coords: c.Bool("coords")}
 			if err := cfg.Model.Encoder.CNN.Validate(); err != nil {
 				return fmt.Errorf("--size/--channels: %w", err)
 			}
