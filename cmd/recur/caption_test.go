@@ -70,7 +70,19 @@ func TestCaptionPipeline(t *testing.T) {
 	// A 34-byte GIF header claiming 65535×65535 pixels.
 	os.WriteFile(huge, []byte("GIF89a\xff\xff\xff\xff\x00\x00\x00,\x00\x00\x00\x00\xff\xff\xff\xff\x00\x02\x02D\x01\x00;"), 0o644)
 	tsv := filepath.Join(dir, "lang.tsv")
-	os.WriteFile(tsv, []byte("en\tHello there\nfr\tBonjour à tous\n"), 0o644)
+	var lines strings.Builder
+	for i := 0; i < 20; i++ {
+		lines.WriteString("en\tHello there number " + string(rune('a'+i)) + "\nfr\tBonjour à tous numéro " + string(rune('a'+i)) + "\n")
+	}
+	os.WriteFile(tsv, []byte(lines.String()), 0o644)
+	textModel := filepath.Join(dir, "lang.model")
+	if out, err := runOut(t, "train", "classify", "--data", tsv, "--out", textModel, "--hidden", "8", "--embed", "4",
+		"--val", "6", "--batch", "8", "--steps", "2", "--eval-every", "2", "--min-count", "1", "--threads", "1"); err != nil || !strings.Contains(out, "true\\pred") {
+		t.Fatalf("train classify: %q, %v", out, err)
+	}
+	if out, err := runOut(t, "classify", "--model", textModel, "Bonjour à tous"); err != nil || !strings.HasPrefix(out, "Bonjour à tous\t") {
+		t.Errorf("classify text: %q, %v", out, err)
+	}
 	cases := []struct {
 		args []string
 		want string
@@ -83,6 +95,7 @@ func TestCaptionPipeline(t *testing.T) {
 		{[]string{"caption", "--model", clsModel, img}, "classify-image"},
 		{[]string{"classify", "--model", clsModel, "a red circle"}, "is an image classifier"},
 		{[]string{"classify", "--model", capModel, "a red circle"}, "not a classifier"},
+		{[]string{"classify", "--model", textModel, img}, "is a text classifier"},
 		{[]string{"train", "caption", "--data", filepath.Join(dir, "nope"), "--out", capModel}, "nope"},
 		{[]string{"train", "caption", "--data", scenes, "--out", capModel, "--size", "30"}, "--size/--channels"},
 		{[]string{"train", "classify-image", "--data", scenes, "--out", clsModel, "--label", "sise"}, "valid --label: shape, colour, size, count"},
