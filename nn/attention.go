@@ -121,9 +121,12 @@ type attentionKernel struct {
 	batch   int
 	lengths *[]int
 
-	T, S             int
-	qp, keys, th, aw []float32 // projected queries, keys, tanh cache [T·B·S·Dim], weights [T·B·S]
-	out              []float32
+	T, S         int
+	qp, keys, aw []float32 // projected queries [T·B, Dim], keys [S·B, ·], weights [T·B, S]
+	th           []float32 // one score's tanh(W_q q + W_k m + b) [Dim], recomputed in backward rather than stored T·B·S times
+	out, e       []float32
+	// backward scratch
+	dK, dQp, da, dth []float32
 }
 
 func (k *attentionKernel) name() string { return "Attention" + k.att.Kind }
@@ -169,7 +172,8 @@ func (k *attentionKernel) forward(in []G.Value) (G.Value, error) {
 	clear(k.aw)
 	k.out = grow(k.out, T*B*a.Memory)
 	clear(k.out)
-	e := make([]float32, S)
+	k.e = grow(k.e, S)
+	e := k.e
 	if a.Kind == Additive {
 		A := a.Dim
 		k.qp = grow(k.qp, T*B*A)
@@ -177,7 +181,7 @@ func (k *attentionKernel) forward(in []G.Value) (G.Value, error) {
 			copy(k.qp[r*A:(r+1)*A], a.B.Data)
 		}
 		gemm(false, true, T*B, A, a.Query, 1, q, a.Query, a.Wq.Data, a.Query, 1, k.qp, A)
-		k.th = grow(k.th, T*B*S*A)
+		k.th = grow(k.th, A)
 	}
 	for t := 0; t < T; t++ {
 		for b := 0; b < B; b++ {
@@ -192,13 +196,7 @@ func (k *attentionKernel) forward(in []G.Value) (G.Value, error) {
 			for j := 0; j < L; j++ {
 				key := k.keys[(j*B+b)*ks : (j*B+b+1)*ks]
 				if a.Kind == Additive {
-					th := k.th[(r*S+j)*ks : (r*S+j+1)*ks]
-					qp := k.qp[r*ks : (r+1)*ks]
-					for i := range th {
-						th[i] = qp[i] + key[i]
-					}
-					tanh(th, th)
-					e[j] = dot(a.V.Data, th)
+					e[j] = dot(a.V.Data, k.score(r, key))
 				} else {
 					e[j] = dot(q[r*a.Query:(r+1)*a.Query], key)
 				}
@@ -212,6 +210,16 @@ func (k *attentionKernel) forward(in []G.Value) (G.Value, error) {
 		}
 	}
 	return dense(k.out, T*B, a.Memory), nil
+}
+
+// score returns tanh(W_q q_r + b + key) in the kernel's scratch.
+func (k *attentionKernel) score(r int, key []float32) []float32 {
+	qp := k.qp[r*len(key) : (r+1)*len(key)]
+	for i := range k.th {
+		k.th[i] = qp[i] + key[i]
+	}
+	tanh(k.th, k.th)
+	return k.th
 }
 
 // backward: with a = softmax(e) and ctx = Σ a_j m_j,
@@ -229,13 +237,18 @@ func (k *attentionKernel) backward(in []G.Value, dOut G.Value, grads [][]float32
 	lens := *k.lengths
 	ks := a.KeySize()
 	dQ, dM := grads[0], grads[1]
-	dK := make([]float32, S*B*ks)
+	k.dK = grow(k.dK, S*B*ks)
+	dK := k.dK
+	clear(dK)
 	var dQp []float32
 	if a.Kind == Additive {
-		dQp = make([]float32, T*B*ks)
+		k.dQp = grow(k.dQp, T*B*ks)
+		dQp = k.dQp
+		clear(dQp)
 	}
-	da := make([]float32, S)
-	dth := make([]float32, ks)
+	k.da = grow(k.da, S)
+	k.dth = grow(k.dth, ks)
+	da, dth := k.da, k.dth
 	for t := 0; t < T; t++ {
 		for b := 0; b < B; b++ {
 			L := lens[b]
@@ -259,7 +272,7 @@ func (k *attentionKernel) backward(in []G.Value, dOut G.Value, grads [][]float32
 				}
 				dk := dK[(j*B+b)*ks : (j*B+b+1)*ks]
 				if a.Kind == Additive {
-					th := k.th[(r*S+j)*ks : (r*S+j+1)*ks]
+					th := k.score(r, k.keys[(j*B+b)*ks:(j*B+b+1)*ks])
 					for i, x := range th {
 						dth[i] = de * a.V.Data[i] * (1 - x*x)
 					}
