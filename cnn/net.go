@@ -126,25 +126,49 @@ func (n *Net) Params() nn.Params { return append(nn.Params{}, n.Filters...) }
 // The blocks use gorgonia's own Conv2d, Rectify and MaxPool2D (their
 // gradients are checked by finite differences in net_test.go).
 func (n *Net) Graph(g *nn.Graph, x *G.Node, B int) (grid, pooled *G.Node, err error) {
+	o, err := n.GraphAll(g, x, B)
+	return o.Grid, o.Pooled, err
+}
+
+// Outputs are the feature nodes of one batch.
+type Outputs struct {
+	Grid   *G.Node // [S·B, C] time-major cells
+	Pooled *G.Node // [B, C] average over cells
+	// Flat [B, C·S] is each image's whole feature map, channel by channel
+	// (row b holds c·S + s): unlike the average it keeps where every
+	// feature is.
+	Flat *G.Node
+}
+
+// GraphAll is Graph returning the flattened feature map too.
+func (n *Net) GraphAll(g *nn.Graph, x *G.Node, B int) (Outputs, error) {
+	o, err := n.graph(g, x, B)
+	if err != nil {
+		return Outputs{}, err
+	}
+	return o, nil
+}
+
+func (n *Net) graph(g *nn.Graph, x *G.Node, B int) (o Outputs, err error) {
 	if g.Err() != nil {
-		return nil, nil, g.Err()
+		return o, g.Err()
 	}
 	h := x
 	for i, f := range n.Filters {
 		w := g.Param(f)
 		if w == nil {
-			return nil, nil, g.Err()
+			return o, g.Err()
 		}
 		c, err := G.Conv2d(h, w, tensor.Shape{3, 3}, []int{1, 1}, []int{1, 1}, []int{1, 1})
 		if err != nil {
-			return nil, nil, fmt.Errorf("cnn block %d: conv: %w", i+1, err)
+			return o, fmt.Errorf("cnn block %d: conv: %w", i+1, err)
 		}
 		r, err := G.Rectify(c)
 		if err != nil {
-			return nil, nil, fmt.Errorf("cnn block %d: relu: %w", i+1, err)
+			return o, fmt.Errorf("cnn block %d: relu: %w", i+1, err)
 		}
 		if h, err = G.MaxPool2D(r, tensor.Shape{2, 2}, []int{0, 0}, []int{2, 2}); err != nil {
-			return nil, nil, fmt.Errorf("cnn block %d: pool: %w", i+1, err)
+			return o, fmt.Errorf("cnn block %d: pool: %w", i+1, err)
 		}
 	}
 	side, C := n.Config.GridSide(), n.Config.Features()
@@ -157,15 +181,18 @@ func (n *Net) Graph(g *nn.Graph, x *G.Node, B int) (grid, pooled *G.Node, err er
 	var sbc *G.Node
 	if err == nil {
 		sbc = r
-		grid, err = G.Reshape(r, tensor.Shape{S * B, C})
+		o.Grid, err = G.Reshape(r, tensor.Shape{S * B, C})
 	}
 	if err == nil {
-		pooled, err = G.Mean(sbc, 0)
+		o.Pooled, err = G.Mean(sbc, 0)
+	}
+	if err == nil {
+		o.Flat, err = G.Reshape(h, tensor.Shape{B, C * S})
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("cnn grid: %w", err)
+		return o, fmt.Errorf("cnn grid: %w", err)
 	}
-	return grid, pooled, nil
+	return o, nil
 }
 
 // Features is the output of Extract for a batch of images.
@@ -173,6 +200,7 @@ type Features struct {
 	B, S, C int
 	Grid    []float32 // [S·B, C], time-major
 	Pooled  []float32 // [B, C]
+	Flat    []float32 // [B, C·S], channel-major per image
 }
 
 // Cell returns image b's grid as [S, C] rows (a copy).
@@ -203,7 +231,7 @@ func (n *Net) Extract(images [][]float32) (*Features, error) {
 	n.Config.FillInput(x, images)
 	g := nn.NewGraph(false, 0)
 	xn := g.Floats("images", x, B, ch, size, size)
-	grid, pooled, err := n.Graph(g, xn, B)
+	o, err := n.GraphAll(g, xn, B)
 	if err != nil {
 		return nil, err
 	}
@@ -214,6 +242,7 @@ func (n *Net) Extract(images [][]float32) (*Features, error) {
 	}
 	side := n.Config.GridSide()
 	return &Features{B: B, S: side * side, C: n.Config.Features(),
-		Grid:   append([]float32(nil), grid.Value().Data().([]float32)...),
-		Pooled: append([]float32(nil), pooled.Value().Data().([]float32)...)}, nil
+		Grid:   append([]float32(nil), o.Grid.Value().Data().([]float32)...),
+		Pooled: append([]float32(nil), o.Pooled.Value().Data().([]float32)...),
+		Flat:   append([]float32(nil), o.Flat.Value().Data().([]float32)...)}, nil
 }

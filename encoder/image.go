@@ -18,6 +18,22 @@ type ImageConfig struct {
 	// (Show, Attend and Tell); without it only the pooled vector starts
 	// the decoder (Show and Tell).
 	Attention bool `json:"attention"`
+	// Init chooses what starts the decoder: "pooled" (or "") the average
+	// feature vector, "flat" the whole feature map flattened (S·C inputs
+	// per projection), which keeps where each feature is.
+	Init string `json:"init,omitempty"`
+}
+
+// initWidth is the width of the vector the initial-state projections read.
+func (c ImageConfig) initWidth() (int, error) {
+	switch c.Init {
+	case "", "pooled":
+		return c.CNN.Features(), nil
+	case "flat":
+		side := c.CNN.GridSide()
+		return c.CNN.Features() * side * side, nil
+	}
+	return 0, fmt.Errorf("unknown image encoder init %q (valid: pooled, flat)", c.Init)
 }
 
 // DefaultImageConfig is the benchmark CNN without attention.
@@ -45,7 +61,10 @@ func NewImage(cfg ImageConfig, dc decoder.Config, seed uint64) (*Image, error) {
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x1a6))
 	e := &Image{Config: cfg, Net: net}
-	F := cfg.CNN.Features()
+	F, err := cfg.initWidth()
+	if err != nil {
+		return nil, err
+	}
 	for l := 0; l < dc.Layers; l++ {
 		e.InitH = append(e.InitH, nn.NewLinear(fmt.Sprintf("img.init_h.l%d", l), F, dc.Hidden, rng))
 		if dc.Cell == nn.LSTM {
@@ -72,14 +91,18 @@ func (e *Image) Params() nn.Params {
 // attention, the memory [S·B, Features] (nil otherwise). The pooled
 // features [B, Features] are returned too (a classifier's input).
 func (e *Image) Graph(g *nn.Graph, x *G.Node, B int) (in decoder.GraphInputs, pooled *G.Node, err error) {
-	grid, pooled, err := e.Net.Graph(g, x, B)
+	o, err := e.Net.GraphAll(g, x, B)
 	if err != nil {
 		return in, nil, err
 	}
+	grid, pooled, f := o.Grid, o.Pooled, o.Pooled
+	if e.Config.Init == "flat" {
+		f = o.Flat
+	}
 	for l, h := range e.InitH {
-		in.H0 = append(in.H0, g.Tanh(g.Linear(h, pooled)))
+		in.H0 = append(in.H0, g.Tanh(g.Linear(h, f)))
 		if e.InitC != nil {
-			in.C0 = append(in.C0, g.Tanh(g.Linear(e.InitC[l], pooled)))
+			in.C0 = append(in.C0, g.Tanh(g.Linear(e.InitC[l], f)))
 		}
 	}
 	if e.Config.Attention {
@@ -113,10 +136,14 @@ func (e *Image) Encode(images [][]float32) ([]*EncodedImage, error) {
 	for b := range out {
 		pooled := f.Pooled[b*f.C : (b+1)*f.C]
 		enc := &EncodedImage{Memory: f.Cell(b), Cells: f.S, Pooled: append([]float32(nil), pooled...)}
+		in := pooled
+		if e.Config.Init == "flat" {
+			in = f.Flat[b*f.C*f.S : (b+1)*f.C*f.S]
+		}
 		for l, h := range e.InitH {
-			enc.H = append(enc.H, project(h, pooled))
+			enc.H = append(enc.H, project(h, in))
 			if e.InitC != nil {
-				enc.C = append(enc.C, project(e.InitC[l], pooled))
+				enc.C = append(enc.C, project(e.InitC[l], in))
 			}
 		}
 		out[b] = enc

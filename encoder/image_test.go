@@ -16,7 +16,13 @@ import (
 // inference gives the initial states and memory the training graph does,
 // for an LSTM decoder (h0 and c0) with attention.
 func TestImageEncodeMatchesGraph(t *testing.T) {
-	cfg := ImageConfig{CNN: cnn.Config{Size: 16, Channels: []int{4, 6}}, Attention: true}
+	for _, init := range []string{"pooled", "flat"} {
+		t.Run(init, func(t *testing.T) { testEncodeMatchesGraph(t, init) })
+	}
+}
+
+func testEncodeMatchesGraph(t *testing.T, init string) {
+	cfg := ImageConfig{CNN: cnn.Config{Size: 16, Channels: []int{4, 6}, Coords: true}, Attention: true, Init: init}
 	dc := decoder.Config{Cell: nn.LSTM, Vocab: 7, Embed: 5, Hidden: 8, Layers: 2, Attention: nn.Additive, AttentionDim: 8, Memory: 6}
 	e, err := NewImage(cfg, dc, 1)
 	if err != nil {
@@ -25,16 +31,16 @@ func TestImageEncodeMatchesGraph(t *testing.T) {
 	const B = 2
 	rng := rand.New(rand.NewPCG(1, 2))
 	imgs := make([][]float32, B)
-	var x []float32
 	for b := range imgs {
 		imgs[b] = make([]float32, 3*16*16)
 		for i := range imgs[b] {
 			imgs[b][i] = float32(rng.NormFloat64())
 		}
-		x = append(x, imgs[b]...)
 	}
+	x := make([]float32, B*5*16*16)
+	cfg.CNN.FillInput(x, imgs)
 	g := nn.NewGraph(false, 0)
-	in, _, err := e.Graph(g, g.Floats("x", x, B, 3, 16, 16), B)
+	in, _, err := e.Graph(g, g.Floats("x", x, B, 5, 16, 16), B)
 	if err != nil {
 		t.Fatal(err)
 	}

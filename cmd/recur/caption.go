@@ -196,6 +196,7 @@ Examples:
 			&cli.IntSliceFlag{Name: "channels", Value: cli.NewIntSlice(d.Model.Encoder.CNN.Channels...), Usage: "output channels of each conv block, comma-separated"},
 			&cli.BoolFlag{Name: "coords", Value: true, Usage: "give the CNN two extra input planes with each pixel's x and y, so its features know where they are (--coords=false: plain RGB)"},
 			&cli.BoolFlag{Name: "attention", Usage: "the decoder attends to the CNN's grid (Show, Attend and Tell)"},
+			&cli.StringFlag{Name: "init", Value: "pooled", Usage: "what starts the decoder: pooled (the average feature vector) or flat (the whole feature map, which keeps where things are)"},
 			&cli.StringFlag{Name: "cell", Value: string(d.Model.Decoder.Cell), Usage: "decoder cell: lstm or gru"},
 			&cli.IntFlag{Name: "hidden", Value: d.Model.Decoder.Hidden, Usage: "decoder state size, 1 to 4096"},
 			&cli.IntFlag{Name: "embed", Value: d.Model.Decoder.Embed, Usage: "word embedding size, 1 to 4096"},
@@ -250,6 +251,12 @@ Examples:
 				return fmt.Errorf("--size: %w", err)
 			}
 			cfg.Model.Encoder.Attention = c.Bool("attention")
+			switch c.String("init") {
+			case "pooled", "flat":
+				cfg.Model.Encoder.Init = c.String("init")
+			default:
+				return fmt.Errorf("unknown --init %q (valid: pooled, flat)", c.String("init"))
+			}
 			dc := &cfg.Model.Decoder
 			dc.Cell, dc.Hidden, dc.Embed, dc.Layers, dc.Dropout = cell, hidden, embed, layers, c.Float64("dropout")
 			cfg.MinCount, cfg.Val, cfg.SplitSeed, cfg.Batch = c.Int("min-count"), c.Int("val"), c.Uint64("split-seed"), c.Int("batch")
