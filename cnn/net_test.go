@@ -132,9 +132,10 @@ func TestExtractMatchesDirectConvolution(t *testing.T) {
 
 // TestGradientsFiniteDifferences checks the filters' gradients through
 // every op the net uses (gorgonia's Conv2d, Rectify, MaxPool2D, Reshape,
-// Transpose, Mean) against central differences of a loss that reads both
-// outputs: cross-entropy of a linear layer over the pooled vector plus one
-// over every grid cell (so the transposed grid's gradient is checked too).
+// Transpose, Mean) against central differences of a loss that reads all
+// three outputs: cross-entropy of a linear layer over the pooled vector,
+// one over every grid cell (so the transposed grid's gradient is checked
+// too) and one over the flattened map.
 func TestGradientsFiniteDifferences(t *testing.T) {
 	for _, cfg := range []Config{{Size: 4, Channels: []int{3}}, {Size: 8, Channels: []int{3, 4}}, {Size: 8, Channels: []int{3, 4}, Coords: true}} {
 		t.Run(fmt.Sprint(cfg.Channels, cfg.Coords), func(t *testing.T) {
@@ -156,13 +157,15 @@ func TestGradientsFiniteDifferences(t *testing.T) {
 			for i := range tg {
 				tg[i] = rng.IntN(V)
 			}
+			lf := nn.NewLinear("head.flat", C*S, V, rng)
 			g := nn.NewGraph(true, 1)
-			grid, pooled, err := n.Graph(g, g.Floats("x", x, B, cfg.InputChannels(), cfg.Size, cfg.Size), B)
+			o, err := n.GraphAll(g, g.Floats("x", x, B, cfg.InputChannels(), cfg.Size, cfg.Size), B)
 			if err != nil {
 				t.Fatal(err)
 			}
-			loss := G.Must(G.Add(g.CrossEntropy(g.Linear(lp, pooled), g.Ints("tp", tp), 0),
-				g.CrossEntropy(g.Linear(lg, grid), g.Ints("tg", tg), 0)))
+			loss := G.Must(G.Add(g.CrossEntropy(g.Linear(lp, o.Pooled), g.Ints("tp", tp), 0),
+				g.CrossEntropy(g.Linear(lg, o.Grid), g.Ints("tg", tg), 0)))
+			loss = G.Must(G.Add(loss, g.CrossEntropy(g.Linear(lf, o.Flat), g.Ints("tf", []int{0, 4}), 0)))
 			m, err := g.Compile(loss)
 			if err != nil {
 				t.Fatal(err)
