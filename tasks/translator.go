@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/recur-dev/recur/datasets"
@@ -191,6 +192,18 @@ type TranslateOptions struct {
 // DefaultTranslateOptions: greedy, the model's maximum length.
 func DefaultTranslateOptions() TranslateOptions {
 	return TranslateOptions{Beam: 1, NBest: 1, LengthPenalty: 1}
+}
+
+// MetaLengthPenalty is the metadata key of a model's tuned beam length
+// penalty (chosen on the validation split, never the test split).
+const MetaLengthPenalty = "decode.length_penalty"
+
+// LengthPenalty is the model's tuned beam length penalty, or 1.
+func (m *Translator) LengthPenalty() float64 {
+	if v, err := strconv.ParseFloat(m.Meta[MetaLengthPenalty], 64); err == nil && v >= 0 && v <= 5 {
+		return v
+	}
+	return 1
 }
 
 // Hyp is one translation of a sentence.

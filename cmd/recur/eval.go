@@ -46,6 +46,7 @@ caption): corpus BLEU-4 against all true captions and the exact-match rate
 			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "model file (default: the built-in character model)"},
 			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Required: true, Usage: "UTF-8 text file (textgen), sentence-pair TSV (translate) or captioned folder (caption)"},
 			&cli.IntFlag{Name: "beam", Value: 1, Usage: "translate: beam width, 1 to 100"},
+			&cli.Float64Flag{Name: "length-penalty", Value: 1, Usage: "translate: beam score = log P / length^α; α in [0, 5] (default: the model's tuned value, else 1)"},
 			&cli.Float64Flag{Name: "val-frac", Value: 0.1, Usage: "score the last fraction of the text, in (0, 1]"},
 			threadsFlag,
 		},
@@ -120,6 +121,13 @@ func evalTranslate(c *cli.Context) error {
 	}
 	o := tasks.DefaultTranslateOptions()
 	o.Beam = beam
+	o.LengthPenalty = m.LengthPenalty()
+	if c.IsSet("length-penalty") {
+		o.LengthPenalty = c.Float64("length-penalty")
+	}
+	if lp := o.LengthPenalty; !(lp >= 0 && lp <= 5) {
+		return fmt.Errorf("--length-penalty must be in [0, 5] (got %g)", lp)
+	}
 	tr, err := m.Translate(c.Context, srcs, o)
 	if err != nil {
 		return err

@@ -23,8 +23,10 @@ func trainTranslateCommand() *cli.Command {
 spaces such as French narrow no-break spaces made plain), tokenizes words and
 punctuation (one token per character for scripts written without spaces),
 drops exact duplicates and pairs longer than --max-tokens, shuffles with
---split-seed and holds out --val and --test pairs. The test split is written
-next to the model as OUT.test.tsv so 'recur eval' can score it.
+--split-seed and holds out --val and --test pairs. Both are written next to
+the model (OUT.val.tsv, OUT.test.tsv) so 'recur eval' can score them: tune
+decoding (--beam, --length-penalty) on the validation pairs, report the test
+pairs.
 
 The model: a (bidirectional) RNN encoder, its final state bridged into the
 shared decoder, which attends to the encoder's outputs (additive or
@@ -137,6 +139,9 @@ Examples:
 				if err := datasets.WritePairs(out+".test.tsv", data.Test); err != nil {
 					return err
 				}
+			}
+			if err := datasets.WritePairs(out+".val.tsv", data.Val); err != nil {
+				return err
 			}
 			tc := tasks.DefaultTrainConfig()
 			tc.Steps, tc.EvalEvery, tc.CheckpointEvery, tc.Patience = c.Int("steps"), c.Int("eval-every"), c.Int("checkpoint-every"), c.Int("patience")

@@ -38,7 +38,7 @@ Examples:
 			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "translate model file (default: the built-in English→French model)"},
 			&cli.IntFlag{Name: "beam", Aliases: []string{"b"}, Value: 1, Usage: "beam width, 1 to 100 (1: greedy)"},
 			&cli.IntFlag{Name: "nbest", Value: 1, Usage: "translations printed per sentence, 1 to --beam"},
-			&cli.Float64Flag{Name: "length-penalty", Value: 1, Usage: "beam score = log P / length^α; α in [0, 5]"},
+			&cli.Float64Flag{Name: "length-penalty", Value: 1, Usage: "beam score = log P / length^α; α in [0, 5] (default: the model's tuned value, else 1)"},
 			&cli.IntFlag{Name: "max-len", Usage: "longest output in tokens, 1 to 1000 (default: the model's)"},
 			&cli.Float64Flag{Name: "temperature", Usage: "sample instead of greedy decoding at this temperature (> 0; beam 1 only)"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed for sampling"},
@@ -84,6 +84,9 @@ Examples:
 			m, err := loadTranslator(c.String("model"))
 			if err != nil {
 				return err
+			}
+			if !c.IsSet("length-penalty") {
+				o.LengthPenalty = m.LengthPenalty()
 			}
 			out := bufio.NewWriter(os.Stdout)
 			defer out.Flush()
