@@ -27,32 +27,13 @@ type LanguageModel struct {
 
 // LoadLanguageModel reads a textgen model file.
 func LoadLanguageModel(path string) (*LanguageModel, error) {
-	f, err := modelfile.ReadTask(path, TaskTextGen)
-	if err != nil {
-		return nil, err
-	}
-	m, err := languageModelFromFile(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
+	return loadModel(path, TaskTextGen, languageModelFromFile)
 }
 
 // DecodeLanguageModel reads a textgen model from memory (embedded models);
 // name appears in errors.
 func DecodeLanguageModel(data []byte, name string) (*LanguageModel, error) {
-	f, err := modelfile.Decode(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if f.Task != TaskTextGen {
-		return nil, fmt.Errorf("%s: is a %q model, want %q", name, f.Task, TaskTextGen)
-	}
-	m, err := languageModelFromFile(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return m, nil
+	return decodeModel(data, name, TaskTextGen, languageModelFromFile)
 }
 
 func languageModelFromFile(f *modelfile.File) (*LanguageModel, error) {

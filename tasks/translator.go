@@ -95,31 +95,12 @@ func (m *Translator) File(meta map[string]string, dtype modelfile.DType) (*model
 
 // LoadTranslator reads a translation model file.
 func LoadTranslator(path string) (*Translator, error) {
-	f, err := modelfile.ReadTask(path, TaskTranslate)
-	if err != nil {
-		return nil, err
-	}
-	m, err := translatorFromFile(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
+	return loadModel(path, TaskTranslate, translatorFromFile)
 }
 
 // DecodeTranslator reads a translator from memory (embedded models).
 func DecodeTranslator(data []byte, name string) (*Translator, error) {
-	f, err := modelfile.Decode(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if f.Task != TaskTranslate {
-		return nil, fmt.Errorf("%s: is a %q model, want %q", name, f.Task, TaskTranslate)
-	}
-	m, err := translatorFromFile(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return m, nil
+	return decodeModel(data, name, TaskTranslate, translatorFromFile)
 }
 
 func readVocab(f *modelfile.File, key, side string) (*datasets.Vocab, error) {
