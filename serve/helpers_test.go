@@ -3,6 +3,7 @@ package serve
 import (
 	"bytes"
 	"fmt"
+	"github.com/recur-dev/recur/builtin"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -129,11 +130,17 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// testRegistry has the built-in Shakespeare model and the tiny models.
+// testRegistry has the built-in Shakespeare model and the tiny models (not
+// the other built-ins, so that each task's default model is a tiny one
+// whatever this build embeds).
 func testRegistry(t testing.TB) *Registry {
 	t.Helper()
 	reg := NewRegistry()
-	reg.AddBuiltins()
+	lm, err := builtin.Shakespeare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg.Add(&Model{Name: "shakespeare", Source: "built-in", LM: lm})
 	trPath, capPath := tinyModelFiles(t)
 	for _, p := range []string{trPath, capPath, filepath.Join(modelDir, "tiny-sentiment.model"), filepath.Join(modelDir, "tiny-shapes.model")} {
 		if _, err := reg.LoadFile(p); err != nil {
