@@ -19,6 +19,7 @@ var implemented = []struct{ name, unit string }{
 	{"charlm-sample/medium-lstm-tokens", "tokens/s"},
 	{"seq2seq-train", "pairs/s"},
 	{"seq2seq-beam", "sentences/s"},
+	{"caption-train", "images/s"},
 }
 
 func TestRegistryMatchesReadme(t *testing.T) {
@@ -75,7 +76,7 @@ func TestSelect(t *testing.T) {
 		{"peak,charlm-train/small-lstm", []string{"peak/sgemm-1024", "peak/sgemm-4096", "peak/sgemm-32x512x2048",
 			"peak/sgemv-4096x1024", "charlm-train/small-lstm"}, ""},
 		{"charlm-trian", nil, `unknown benchmark "charlm-trian" (valid: all, charlm-sample, charlm-train, peak, peak/sgemm-1024`},
-		{"caption-train", nil, "not implemented in recur yet"},
+		{"caption-train/x", nil, "unknown benchmark"},
 		{"charlm-train/tiny", nil, "unknown benchmark"},
 		{" , ", nil, "--suite is empty"},
 	}
