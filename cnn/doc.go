@@ -43,13 +43,15 @@
 //	grid, pooled, err := net.Graph(g, images, B) // training graph
 //	f, err := net.Extract(batch)                 // inference
 //
-// The blocks are gorgonia's own Conv2d, Rectify and MaxPool2D (im2col plus
-// a matrix product, which runs on recur's SIMD sgemm through
-// gorgonia.Use(kernels.BLAS{})), chosen over fused kernels of our own for
-// now: on the 2-core test machine, under load, forward and backward of the
-// benchmark CNN on 32 images took 0.8 to 1.9 s, dominated by gorgonia's
-// allocations (a fused im2col kernel would be the next speed-up). Batch
-// norm is not implemented yet.
+// Each block is one fused kernel of package nn (conv 3×3 → ReLU → max-pool
+// 2×2): per image an im2col unfolding and one product on recur's SIMD
+// sgemm, the backward pass recomputing the unfolding rather than storing
+// it. It replaced gorgonia's Conv2d, Rectify and MaxPool2D chain, which
+// computed the same (the built-in captioner was trained with it and scores
+// identically) but spent most of its time in strided iterators and
+// transposes: the caption-train benchmark went from 79 to 201 images/s on
+// one core (PyTorch: 183), its peak RSS from 870 to 109 MiB. Batch norm is
+// not implemented yet.
 //
 // # Formats: PNG, JPEG and GIF only
 //

@@ -1,0 +1,251 @@
+package nn
+
+import (
+	"fmt"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+var tF32x4 = G.TensorType{Dims: 4, Of: G.Float32}
+
+// convBlockKernel is one CNN block fused into a single op: a 3×3
+// convolution with padding 1 and no bias, ReLU, and 2×2 max-pooling with
+// stride 2. x [B, C, H, W], w [K, C, 3, 3] (PyTorch's layout) →
+// [B, K, H/2, W/2].
+//
+// Per image the convolution is one product W [K, 9C] · cols [9C, H·W], cols
+// being the image unfolded (im2col); the backward pass recomputes cols
+// instead of keeping them, and gives dW += dY·colsᵀ and, when the input
+// needs a gradient, dcols = Wᵀ·dY folded back (col2im). Pooling remembers
+// which of its four inputs won (argmax) and, since ReLU outputs are ≥ 0 and
+// max(relu) = relu(max), the gradient reaches the winner only when its
+// pre-activation was positive.
+type convBlockKernel struct {
+	inputGrad bool
+	cols      []float32 // [9C, H·W] scratch for one image
+	pre       []float32 // [K, H·W] one image's convolution
+	arg       []int32   // [B, K, H/2·W/2]: index in the image's H·W plane of each pooled value's winner, -1 when ≤ 0
+	out       []float32
+	dpre      []float32
+	dcols     []float32
+}
+
+func (k *convBlockKernel) name() string           { return "ConvReLUMaxPool" }
+func (k *convBlockKernel) signature() []hm.Type   { return []hm.Type{tF32x4, tF32x4, tF32x4} }
+func (k *convBlockKernel) differentiable() []bool { return []bool{k.inputGrad, true} }
+func (k *convBlockKernel) shape(in []tensor.Shape) (tensor.Shape, error) {
+	x, w := in[0], in[1]
+	if len(x) != 4 || len(w) != 4 || w[1] != x[1] || w[2] != 3 || w[3] != 3 || x[2]%2 != 0 || x[3]%2 != 0 {
+		return nil, fmt.Errorf("conv block: input %v and filters %v do not fit (want [B,C,H,W] with even H, W and [K,C,3,3])", x, w)
+	}
+	return tensor.Shape{x[0], w[0], x[2] / 2, x[3] / 2}, nil
+}
+
+// im2col unfolds one image x [C, H, W] into cols [9C, H·W]: row (c, dy, dx)
+// holds x[c, i+dy−1, j+dx−1] (0 outside) for every output pixel (i, j).
+func im2col(x []float32, C, H, W int, cols []float32) {
+	HW := H * W
+	for c := 0; c < C; c++ {
+		plane := x[c*HW : (c+1)*HW]
+		for dy := 0; dy < 3; dy++ {
+			for dx := 0; dx < 3; dx++ {
+				row := cols[((c*3+dy)*3+dx)*HW : ((c*3+dy)*3+dx+1)*HW]
+				for i := 0; i < H; i++ {
+					si := i + dy - 1
+					dst := row[i*W : (i+1)*W]
+					if si < 0 || si >= H {
+						clear(dst)
+						continue
+					}
+					src := plane[si*W : (si+1)*W]
+					switch dx {
+					case 0:
+						dst[0] = 0
+						copy(dst[1:], src[:W-1])
+					case 1:
+						copy(dst, src)
+					case 2:
+						copy(dst[:W-1], src[1:])
+						dst[W-1] = 0
+					}
+				}
+			}
+		}
+	}
+}
+
+// col2im adds cols [9C, H·W] back into dx [C, H, W] (the transpose of im2col).
+func col2im(cols []float32, C, H, W int, dx []float32) {
+	HW := H * W
+	for c := 0; c < C; c++ {
+		plane := dx[c*HW : (c+1)*HW]
+		for dy := 0; dy < 3; dy++ {
+			for ddx := 0; ddx < 3; ddx++ {
+				row := cols[((c*3+dy)*3+ddx)*HW : ((c*3+dy)*3+ddx+1)*HW]
+				for i := 0; i < H; i++ {
+					si := i + dy - 1
+					if si < 0 || si >= H {
+						continue
+					}
+					src := row[i*W : (i+1)*W]
+					dst := plane[si*W : (si+1)*W]
+					switch ddx {
+					case 0:
+						for j := 1; j < W; j++ {
+							dst[j-1] += src[j]
+						}
+					case 1:
+						for j, v := range src {
+							dst[j] += v
+						}
+					case 2:
+						for j := 0; j < W-1; j++ {
+							dst[j+1] += src[j]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func (k *convBlockKernel) forward(in []G.Value) (G.Value, error) {
+	s := in[0].Shape()
+	B, C, H, W := s[0], s[1], s[2], s[3]
+	K := in[1].Shape()[0]
+	x, w := f32(in[0]), f32(in[1])
+	HW, h2, w2 := H*W, H/2, W/2
+	P := h2 * w2
+	k.cols = grow(k.cols, 9*C*HW)
+	k.pre = grow(k.pre, K*HW)
+	k.out = grow(k.out, B*K*P)
+	if cap(k.arg) < B*K*P {
+		k.arg = make([]int32, B*K*P)
+	}
+	k.arg = k.arg[:B*K*P]
+	for b := 0; b < B; b++ {
+		im2col(x[b*C*HW:(b+1)*C*HW], C, H, W, k.cols)
+		gemm(false, false, K, HW, 9*C, 1, w, 9*C, k.cols, HW, 0, k.pre, HW)
+		out := k.out[b*K*P : (b+1)*K*P]
+		arg := k.arg[b*K*P : (b+1)*K*P]
+		for ch := 0; ch < K; ch++ {
+			plane := k.pre[ch*HW : (ch+1)*HW]
+			o := out[ch*P : (ch+1)*P]
+			a := arg[ch*P : (ch+1)*P]
+			for i := 0; i < h2; i++ {
+				top, bot := plane[2*i*W:(2*i+1)*W], plane[(2*i+1)*W:(2*i+2)*W]
+				or, ar := o[i*w2:(i+1)*w2], a[i*w2:(i+1)*w2]
+				for j := range or {
+					best, at := top[2*j], 2*i*W+2*j
+					if v := top[2*j+1]; v > best {
+						best, at = v, 2*i*W+2*j+1
+					}
+					if v := bot[2*j]; v > best {
+						best, at = v, (2*i+1)*W+2*j
+					}
+					if v := bot[2*j+1]; v > best {
+						best, at = v, (2*i+1)*W+2*j+1
+					}
+					if best > 0 {
+						or[j], ar[j] = best, int32(at)
+					} else {
+						or[j], ar[j] = 0, -1
+					}
+				}
+			}
+		}
+	}
+	return tensor.New(tensor.WithShape(B, K, h2, w2), tensor.WithBacking(k.out)), nil
+}
+
+func (k *convBlockKernel) backward(in []G.Value, dOut G.Value, grads [][]float32) error {
+	s := in[0].Shape()
+	B, C, H, W := s[0], s[1], s[2], s[3]
+	K := in[1].Shape()[0]
+	x, w := f32(in[0]), f32(in[1])
+	d := f32(dOut)
+	HW := H * W
+	P := (H / 2) * (W / 2)
+	k.dpre = grow(k.dpre, K*HW)
+	if grads[0] != nil {
+		k.dcols = grow(k.dcols, 9*C*HW)
+	}
+	for b := 0; b < B; b++ {
+		clear(k.dpre)
+		arg := k.arg[b*K*P : (b+1)*K*P]
+		db := d[b*K*P : (b+1)*K*P]
+		for ch := 0; ch < K; ch++ {
+			for p := 0; p < P; p++ {
+				if a := arg[ch*P+p]; a >= 0 {
+					k.dpre[ch*HW+int(a)] += db[ch*P+p]
+				}
+			}
+		}
+		im2col(x[b*C*HW:(b+1)*C*HW], C, H, W, k.cols)
+		gemm(false, true, K, 9*C, HW, 1, k.dpre, HW, k.cols, HW, 1, grads[1], 9*C)
+		if grads[0] != nil {
+			gemm(true, false, 9*C, HW, K, 1, w, 9*C, k.dpre, HW, 0, k.dcols, HW)
+			col2im(k.dcols, C, H, W, grads[0][b*C*HW:(b+1)*C*HW])
+		}
+	}
+	return nil
+}
+
+// cellsKernel turns a feature map [B, C, h, w] into S = h·w memory vectors
+// per image, time-major: row s·B+b holds cell s (raster order) of image b
+// → [S·B, C].
+type cellsKernel struct{ out []float32 }
+
+func (k *cellsKernel) name() string           { return "Cells" }
+func (k *cellsKernel) signature() []hm.Type   { return []hm.Type{tF32x4, tF32Mat} }
+func (k *cellsKernel) differentiable() []bool { return []bool{true} }
+func (k *cellsKernel) shape(in []tensor.Shape) (tensor.Shape, error) {
+	x := in[0]
+	if len(x) != 4 {
+		return nil, fmt.Errorf("cells: input %v is not [B, C, h, w]", x)
+	}
+	return tensor.Shape{x[2] * x[3] * x[0], x[1]}, nil
+}
+func (k *cellsKernel) forward(in []G.Value) (G.Value, error) {
+	s := in[0].Shape()
+	B, C, S := s[0], s[1], s[2]*s[3]
+	x := f32(in[0])
+	k.out = grow(k.out, S*B*C)
+	for b := 0; b < B; b++ {
+		for c := 0; c < C; c++ {
+			plane := x[(b*C+c)*S : (b*C+c+1)*S]
+			for cell, v := range plane {
+				k.out[(cell*B+b)*C+c] = v
+			}
+		}
+	}
+	return dense(k.out, S*B, C), nil
+}
+func (k *cellsKernel) backward(in []G.Value, dOut G.Value, grads [][]float32) error {
+	s := in[0].Shape()
+	B, C, S := s[0], s[1], s[2]*s[3]
+	d := f32(dOut)
+	for b := 0; b < B; b++ {
+		for c := 0; c < C; c++ {
+			plane := grads[0][(b*C+c)*S : (b*C+c+1)*S]
+			for cell := range plane {
+				plane[cell] = d[(cell*B+b)*C+c]
+			}
+		}
+	}
+	return nil
+}
+
+// ConvBlock adds conv 3×3 (padding 1) → ReLU → max-pool 2×2 over x
+// [B, C, H, W] with filters [K, C, 3, 3]; inputGrad says whether x needs a
+// gradient (false for the images themselves).
+func (g *Graph) ConvBlock(x *G.Node, filters *Param, inputGrad bool) *G.Node {
+	return g.apply(&convBlockKernel{inputGrad: inputGrad}, x, g.Param(filters))
+}
+
+// Cells reshapes a feature map [B, C, h, w] into time-major cells [h·w·B, C].
+func (g *Graph) Cells(x *G.Node) *G.Node { return g.apply(&cellsKernel{}, x) }
+
+func (k *convBlockKernel) lastOutput() []float32 { return k.out }
