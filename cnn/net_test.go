@@ -131,8 +131,8 @@ func TestExtractMatchesDirectConvolution(t *testing.T) {
 }
 
 // TestGradientsFiniteDifferences checks the filters' gradients through
-// every op the net uses (gorgonia's Conv2d, Rectify, MaxPool2D, Reshape,
-// Transpose, Mean) against central differences of a loss that reads all
+// every op the net uses (nn's fused conv block and cells, gorgonia's
+// Reshape and Mean) against central differences of a loss that reads all
 // three outputs: cross-entropy of a linear layer over the pooled vector,
 // one over every grid cell (so the transposed grid's gradient is checked
 // too) and one over the flattened map.
