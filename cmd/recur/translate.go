@@ -41,6 +41,8 @@ Examples:
 			&cli.Float64Flag{Name: "length-penalty", Value: 1, Usage: "beam score = log P / length^α; α in [0, 5] (default: the model's tuned value, else 1)"},
 			&cli.IntFlag{Name: "max-len", Usage: "longest output in tokens, 1 to 1000 (default: the model's)"},
 			&cli.Float64Flag{Name: "temperature", Usage: "sample instead of greedy decoding at this temperature (> 0; beam 1 only)"},
+			&cli.IntFlag{Name: "top-k", Usage: "when sampling: only among the k most likely tokens (0: off)"},
+			&cli.Float64Flag{Name: "top-p", Value: 1, Usage: "when sampling: nucleus, the smallest set of tokens with probability >= p, in (0, 1]"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed for sampling"},
 			&cli.StringFlag{Name: "attention", Usage: "write the attention heatmap of the first sentence to this PNG file"},
 			threadsFlag,
@@ -70,7 +72,7 @@ Examples:
 				if beam > 1 {
 					return fmt.Errorf("--temperature samples one translation: use it with --beam 1")
 				}
-				sc := decoder.SampleConfig{Temperature: c.Float64("temperature"), TopP: 1}
+				sc := decoder.SampleConfig{Temperature: c.Float64("temperature"), TopK: c.Int("top-k"), TopP: c.Float64("top-p")}
 				if err := sc.Validate(); err != nil {
 					return flagError(err)
 				}
