@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/recur-dev/recur/internal/kernels"
+	"github.com/recur-dev/recur/tasks"
 )
 
 // threadsFlag is shared by every command that computes.
@@ -30,4 +32,41 @@ func rangeInt(c *cli.Context, name string, lo, hi int) (int, error) {
 		return 0, fmt.Errorf("--%s must be in [%d, %d] (got %d)", name, lo, hi, v)
 	}
 	return v, nil
+}
+
+// loopDefaults are one task's defaults for the shared training loop's flags.
+type loopDefaults struct {
+	Steps                      int
+	LR, LRDecay                float64
+	EvalEvery, CheckpointEvery int
+	Watches                    string // what validation metric --patience watches
+}
+
+// loopFlags are the flags of the one training loop, the same for every
+// `recur train` task.
+func loopFlags(d loopDefaults) []cli.Flag {
+	t := tasks.DefaultTrainConfig()
+	return []cli.Flag{
+		&cli.IntFlag{Name: "steps", Value: d.Steps, Usage: "optimizer steps in total (with --resume: the new total)"},
+		&cli.Float64Flag{Name: "lr", Value: d.LR, Usage: "Adam learning rate"},
+		&cli.Float64Flag{Name: "lr-decay", Value: d.LRDecay, Usage: "multiply the learning rate by this every --decay-every steps, in (0, 1]"},
+		&cli.IntFlag{Name: "decay-every", Value: t.Optim.DecayEvery, Usage: "steps between learning-rate decays"},
+		&cli.Float64Flag{Name: "clip", Value: t.Optim.Clip, Usage: "clip the global gradient norm to this (0: off)"},
+		&cli.IntFlag{Name: "eval-every", Value: d.EvalEvery, Usage: "steps between validations (0: only at the end)"},
+		&cli.IntFlag{Name: "checkpoint-every", Value: d.CheckpointEvery, Usage: "steps between checkpoints (0: only at the end)"},
+		&cli.IntFlag{Name: "patience", Usage: "stop after this many validations without a better " + d.Watches + " (0: never)"},
+		&cli.BoolFlag{Name: "resume", Usage: "continue from OUT.ckpt (same data, model flags and seed)"},
+		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed for initialisation, batching and dropout"},
+	}
+}
+
+// loopConfig reads the loop flags; the model goes to out, its checkpoint
+// to out.ckpt, progress to standard error.
+func loopConfig(c *cli.Context, out string) tasks.TrainConfig {
+	tc := tasks.DefaultTrainConfig()
+	tc.Steps, tc.EvalEvery, tc.CheckpointEvery, tc.Patience = c.Int("steps"), c.Int("eval-every"), c.Int("checkpoint-every"), c.Int("patience")
+	tc.Out, tc.Resume, tc.Seed = out, c.Bool("resume"), c.Uint64("seed")
+	tc.Optim.LR, tc.Optim.DecayRate, tc.Optim.DecayEvery, tc.Optim.Clip = c.Float64("lr"), c.Float64("lr-decay"), c.Int("decay-every"), c.Float64("clip")
+	tc.Progress = os.Stderr
+	return tc
 }

@@ -47,7 +47,7 @@ Examples:
     recur train textgen --data corpus.txt --level word --seq 35 --dropout 0.3 --out words.model
     recur train textgen --data corpus.txt --arch markov --order 5 --out markov.model
     recur train textgen --data corpus.txt --out shakespeare.model --steps 8000 --resume`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Required: true, Usage: "UTF-8 text file to learn"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "model file to write (checkpoint: OUT.ckpt, loss curve: OUT.loss.png)"},
 			&cli.StringFlag{Name: "level", Value: d.Level, Usage: "tokens: char or word (word: lowercased words, punctuation and line breaks)"},
@@ -63,19 +63,9 @@ Examples:
 			&cli.Float64Flag{Name: "embed-dropout", Usage: "dropout on token embeddings, in [0, 1) (word-level models benefit)"},
 			&cli.IntFlag{Name: "batch", Value: d.Batch, Usage: "parallel streams per step"},
 			&cli.IntFlag{Name: "seq", Value: d.Seq, Usage: "tokens per stream per step (backpropagation length)"},
-			&cli.IntFlag{Name: "steps", Value: t.Steps, Usage: "optimizer steps in total (with --resume: the new total)"},
-			&cli.Float64Flag{Name: "lr", Value: t.Optim.LR, Usage: "Adam learning rate"},
-			&cli.Float64Flag{Name: "lr-decay", Value: t.Optim.DecayRate, Usage: "multiply the learning rate by this every --decay-every steps, in (0, 1]"},
-			&cli.IntFlag{Name: "decay-every", Value: t.Optim.DecayEvery, Usage: "steps between learning-rate decays"},
-			&cli.Float64Flag{Name: "clip", Value: t.Optim.Clip, Usage: "clip the global gradient norm to this (0: off)"},
 			&cli.Float64Flag{Name: "val-frac", Value: d.ValFrac, Usage: "fraction of the text held out for validation, in (0, 1)"},
-			&cli.IntFlag{Name: "eval-every", Value: t.EvalEvery, Usage: "steps between validations (0: only at the end)"},
-			&cli.IntFlag{Name: "checkpoint-every", Value: t.CheckpointEvery, Usage: "steps between checkpoints (0: only at the end)"},
-			&cli.IntFlag{Name: "patience", Usage: "stop after this many validations without improvement (0: never)"},
-			&cli.BoolFlag{Name: "resume", Usage: "continue from OUT.ckpt (same data, model flags and seed)"},
-			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed for initialisation and dropout"},
 			threadsFlag,
-		},
+		}, loopFlags(loopDefaults{Steps: t.Steps, LR: t.Optim.LR, LRDecay: t.Optim.DecayRate, EvalEvery: t.EvalEvery, CheckpointEvery: t.CheckpointEvery, Watches: "validation loss"})...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return fmt.Errorf("unexpected argument %q: pass the corpus with --data", c.Args().First())
@@ -138,11 +128,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			tc := tasks.DefaultTrainConfig()
-			tc.Steps, tc.EvalEvery, tc.CheckpointEvery = c.Int("steps"), c.Int("eval-every"), c.Int("checkpoint-every")
-			tc.Patience, tc.Out, tc.Resume, tc.Seed = c.Int("patience"), c.String("out"), c.Bool("resume"), c.Uint64("seed")
-			tc.Optim.LR, tc.Optim.DecayRate, tc.Optim.DecayEvery, tc.Optim.Clip = c.Float64("lr"), c.Float64("lr-decay"), c.Int("decay-every"), c.Float64("clip")
-			tc.Progress = os.Stderr
+			tc := loopConfig(c, c.String("out"))
 			tc.Meta = meta
 			fmt.Fprintf(os.Stderr, "model: %s %d x %d, embedding %d, %d parameters\n", cell, cfg.Decoder.Layers, cfg.Decoder.Hidden, cfg.Decoder.Embed, task.Params().Count())
 			res, err := tasks.Train(c.Context, task, tc)

@@ -14,7 +14,6 @@ import (
 
 func trainTranslateCommand() *cli.Command {
 	d := tasks.DefaultTranslateConfig()
-	t := tasks.DefaultTrainConfig()
 	return &cli.Command{
 		Name:      "translate",
 		Usage:     "train a translator on tab-separated sentence pairs (Tatoeba/manythings format)",
@@ -36,7 +35,7 @@ translations (free running, not teacher forced); the best BLEU is kept in OUT.
 Examples:
     recur train translate --data eng-fra.tsv --out en-fr.model
     recur train translate --data eng-fra.tsv --reverse --out fr-en.model --steps 4000`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Required: true, Usage: "sentence-pair TSV file"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "model file to write"},
 			&cli.BoolFlag{Name: "reverse", Usage: "swap the columns (translate from the second language to the first)"},
@@ -61,19 +60,9 @@ Examples:
 			&cli.Float64Flag{Name: "label-smoothing", Usage: "label smoothing ε of the loss, in [0, 1)"},
 			&cli.Float64Flag{Name: "teacher-forcing", Value: 1, Usage: "probability of feeding the true previous token in training, in (0, 1]; the rest are the model's own predictions (scheduled sampling)"},
 			&cli.IntFlag{Name: "batch", Value: d.Batch, Usage: "sentence pairs per step"},
-			&cli.IntFlag{Name: "steps", Value: 3000, Usage: "optimizer steps in total"},
-			&cli.Float64Flag{Name: "lr", Value: 1e-3, Usage: "Adam learning rate"},
-			&cli.Float64Flag{Name: "lr-decay", Value: 1, Usage: "multiply the learning rate by this every --decay-every steps, in (0, 1]"},
-			&cli.IntFlag{Name: "decay-every", Value: t.Optim.DecayEvery, Usage: "steps between learning-rate decays"},
-			&cli.Float64Flag{Name: "clip", Value: t.Optim.Clip, Usage: "clip the global gradient norm (0: off)"},
-			&cli.IntFlag{Name: "eval-every", Value: 250, Usage: "steps between validations"},
-			&cli.IntFlag{Name: "checkpoint-every", Value: 250, Usage: "steps between checkpoints"},
-			&cli.IntFlag{Name: "patience", Value: 0, Usage: "stop after this many validations without a better BLEU (0: never)"},
 			&cli.IntFlag{Name: "bleu-sentences", Value: 0, Usage: "validation sentences decoded for BLEU (0: all)"},
-			&cli.BoolFlag{Name: "resume", Usage: "continue from OUT.ckpt"},
-			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed for initialisation, batching and dropout"},
 			threadsFlag,
-		},
+		}, loopFlags(loopDefaults{Steps: 3000, LR: 1e-3, LRDecay: 1, EvalEvery: 250, CheckpointEvery: 250, Watches: "validation BLEU"})...),
 		Action: func(c *cli.Context) error {
 			if err := applyThreads(c); err != nil {
 				return err
@@ -143,12 +132,8 @@ Examples:
 			if err := datasets.WritePairs(out+".val.tsv", data.Val); err != nil {
 				return err
 			}
-			tc := tasks.DefaultTrainConfig()
-			tc.Steps, tc.EvalEvery, tc.CheckpointEvery, tc.Patience = c.Int("steps"), c.Int("eval-every"), c.Int("checkpoint-every"), c.Int("patience")
-			tc.Out, tc.Resume, tc.Seed = out, c.Bool("resume"), c.Uint64("seed")
-			tc.Optim.LR, tc.Optim.Clip, tc.Optim.DecayRate, tc.Optim.DecayEvery = c.Float64("lr"), c.Float64("clip"), c.Float64("lr-decay"), c.Int("decay-every")
+			tc := loopConfig(c, out)
 			tc.Primary, tc.Maximize = "bleu", true
-			tc.Progress = os.Stderr
 			tc.Meta = map[string]string{"data.file": c.String("data")}
 			fmt.Fprintf(os.Stderr, "model: %s encoder/decoder %d x %d, %s attention, %d parameters\n", cell, layers, hidden, dc.Attention, task.Params().Count())
 			res, err := tasks.Train(c.Context, task, tc)
