@@ -105,9 +105,9 @@ type TranslateRequest struct {
 	Text          Sentences `json:"text"`
 	Beam          int       `json:"beam"`
 	NBest         int       `json:"n_best"`
-	LengthPenalty float64   `json:"length_penalty"`
-	MaxLen        int       `json:"max_len"` // 0: the model's default (capped by the server)
-	Sample        bool      `json:"sample"`  // sample instead of greedy (beam must be 1)
+	LengthPenalty *float64  `json:"length_penalty"` // nil: the model's tuned value
+	MaxLen        int       `json:"max_len"`        // 0: the model's default (capped by the server)
+	Sample        bool      `json:"sample"`         // sample instead of greedy (beam must be 1)
 	Temperature   float64   `json:"temperature"`
 	TopK          int       `json:"top_k"`
 	TopP          float64   `json:"top_p"`
@@ -117,7 +117,7 @@ type TranslateRequest struct {
 
 // DefaultTranslateRequest is greedy decoding with the model's length.
 func DefaultTranslateRequest() TranslateRequest {
-	return TranslateRequest{Beam: 1, NBest: 1, LengthPenalty: 1, Temperature: 1, TopP: 1, Seed: 1}
+	return TranslateRequest{Beam: 1, NBest: 1, Temperature: 1, TopP: 1, Seed: 1}
 }
 
 func (q *TranslateRequest) validate(c Config) *APIError {
@@ -144,8 +144,8 @@ func (q *TranslateRequest) validate(c Config) *APIError {
 	if q.NBest < 1 || q.NBest > q.Beam {
 		return fieldError("n_best", "n_best must be in [1, beam = %d] (got %d)", q.Beam, q.NBest)
 	}
-	if !(q.LengthPenalty >= 0 && q.LengthPenalty <= 5) {
-		return fieldError("length_penalty", "length_penalty must be in [0, 5] (got %v)", q.LengthPenalty)
+	if lp := q.LengthPenalty; lp != nil && !(*lp >= 0 && *lp <= 5) {
+		return fieldError("length_penalty", "length_penalty must be in [0, 5] (got %v)", *lp)
 	}
 	if q.MaxLen < 0 || q.MaxLen > c.MaxOutputLength {
 		return fieldError("max_len", "max_len must be in [0, %d] tokens, 0 for the model's default (got %d)", c.MaxOutputLength, q.MaxLen)
