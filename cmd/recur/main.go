@@ -30,18 +30,19 @@ func newApp() *cli.App {
 	return &cli.App{
 		Name:  "recur",
 		Usage: "train and run recurrent sequence models (LSTM/GRU) from the command line",
-		Description: `recur trains character- and word-level language models and generates text
-from a prompt with temperature, top-k and top-p sampling. Every command that
-takes --model falls back to the built-in model for its task, so
+		Description: `recur trains and runs recurrent sequence models: one LSTM/GRU decoder,
+with temperature, top-k and top-p sampling and beam search, behind a text
+prompt, an RNN encoder with attention, or a small CNN. Every command that takes
+--model falls back to the built-in model for its task, so these work with no
+training and no data:
 
     recur generate --prompt "ROMEO:"
+    recur translate "I am cold."
+    recur caption testdata/scene.png
+    recur serve                      # HTTP API and playground on 127.0.0.1:8080
 
-works with no training and no data. Train your own with
-
-    recur train textgen --data corpus.txt --out my.model
-    recur generate --model my.model --prompt "Once upon" --length 300
-    recur eval --model my.model --data corpus.txt
-
+Train your own with 'recur train textgen|translate|caption|classify|classify-image',
+score them with 'recur eval', and compare speed with PyTorch with 'recur bench'.
 Seeds make every run repeatable; --threads sets how many cores the matrix
 kernels use (default: all).`,
 		EnableBashCompletion: true,

@@ -15,7 +15,7 @@ import (
 func trainCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "train",
-		Usage: "train a model (textgen, translate)",
+		Usage: "train a model (textgen, translate, caption, classify, classify-image)",
 		Description: `Trains a model with recur's one training loop: Adam with global-norm
 gradient clipping and learning-rate decay, validation every --eval-every
 steps, a resumable checkpoint (OUT.ckpt) every --checkpoint-every steps, the
