@@ -2,10 +2,13 @@ package nn
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/recur-dev/recur/internal/kernels"
 )
 
 var tF32x4 = G.TensorType{Dims: 4, Of: G.Float32}
@@ -24,12 +27,44 @@ var tF32x4 = G.TensorType{Dims: 4, Of: G.Float32}
 // pre-activation was positive.
 type convBlockKernel struct {
 	inputGrad bool
-	cols      []float32 // [9C, H·W] scratch for one image
-	pre       []float32 // [K, H·W] one image's convolution
-	arg       []int32   // [B, K, H/2·W/2]: index in the image's H·W plane of each pooled value's winner, -1 when ≤ 0
+	arg       []int32 // [B, K, H/2·W/2]: index in the image's H·W plane of each pooled value's winner, -1 when ≤ 0
 	out       []float32
-	dpre      []float32
-	dcols     []float32
+	work      []convWork // one per worker goroutine
+}
+
+// convWork is one worker's scratch: images are split over workers.
+type convWork struct {
+	cols  []float32 // [9C, H·W] one image unfolded
+	pre   []float32 // [K, H·W] one image's convolution
+	dpre  []float32
+	dcols []float32
+	dw    []float32 // this worker's share of the filter gradient
+}
+
+// workers splits images [0, B) over up to Threads() goroutines, each with
+// its own scratch; one worker runs inline.
+func (k *convBlockKernel) workers(B int, f func(w *convWork, lo, hi int)) {
+	t := min(kernels.Threads(), B)
+	if t < 1 {
+		t = 1
+	}
+	for len(k.work) < t {
+		k.work = append(k.work, convWork{})
+	}
+	if t == 1 {
+		f(&k.work[0], 0, B)
+		return
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < t; i++ {
+		lo, hi := i*B/t, (i+1)*B/t
+		wg.Add(1)
+		go func(w *convWork) {
+			defer wg.Done()
+			f(w, lo, hi)
+		}(&k.work[i])
+	}
+	wg.Wait()
 }
 
 func (k *convBlockKernel) name() string           { return "ConvReLUMaxPool" }
@@ -118,46 +153,53 @@ func (k *convBlockKernel) forward(in []G.Value) (G.Value, error) {
 	x, w := f32(in[0]), f32(in[1])
 	HW, h2, w2 := H*W, H/2, W/2
 	P := h2 * w2
-	k.cols = grow(k.cols, 9*C*HW)
-	k.pre = grow(k.pre, K*HW)
 	k.out = grow(k.out, B*K*P)
 	if cap(k.arg) < B*K*P {
 		k.arg = make([]int32, B*K*P)
 	}
 	k.arg = k.arg[:B*K*P]
-	for b := 0; b < B; b++ {
-		im2col(x[b*C*HW:(b+1)*C*HW], C, H, W, k.cols)
-		gemm(false, false, K, HW, 9*C, 1, w, 9*C, k.cols, HW, 0, k.pre, HW)
-		out := k.out[b*K*P : (b+1)*K*P]
-		arg := k.arg[b*K*P : (b+1)*K*P]
-		for ch := 0; ch < K; ch++ {
-			plane := k.pre[ch*HW : (ch+1)*HW]
-			o := out[ch*P : (ch+1)*P]
-			a := arg[ch*P : (ch+1)*P]
-			for i := 0; i < h2; i++ {
-				top, bot := plane[2*i*W:(2*i+1)*W], plane[(2*i+1)*W:(2*i+2)*W]
-				or, ar := o[i*w2:(i+1)*w2], a[i*w2:(i+1)*w2]
-				for j := range or {
-					best, at := top[2*j], 2*i*W+2*j
-					if v := top[2*j+1]; v > best {
-						best, at = v, 2*i*W+2*j+1
-					}
-					if v := bot[2*j]; v > best {
-						best, at = v, (2*i+1)*W+2*j
-					}
-					if v := bot[2*j+1]; v > best {
-						best, at = v, (2*i+1)*W+2*j+1
-					}
-					if best > 0 {
-						or[j], ar[j] = best, int32(at)
-					} else {
-						or[j], ar[j] = 0, -1
-					}
+	k.workers(B, func(wk *convWork, lo, hi int) {
+		wk.cols = grow(wk.cols, 9*C*HW)
+		wk.pre = grow(wk.pre, K*HW)
+		for b := lo; b < hi; b++ {
+			im2col(x[b*C*HW:(b+1)*C*HW], C, H, W, wk.cols)
+			gemm(false, false, K, HW, 9*C, 1, w, 9*C, wk.cols, HW, 0, wk.pre, HW)
+			pool(wk.pre, K, W, h2, w2, k.out[b*K*P:(b+1)*K*P], k.arg[b*K*P:(b+1)*K*P])
+		}
+	})
+	return tensor.New(tensor.WithShape(B, K, h2, w2), tensor.WithBacking(k.out)), nil
+}
+
+// pool applies ReLU and 2×2 max-pooling to pre [K, H·W] (rows W wide),
+// writing out and the winners' positions (−1 where the maximum is ≤ 0).
+func pool(pre []float32, K, W, h2, w2 int, out []float32, arg []int32) {
+	HW, P := 4*h2*w2, h2*w2
+	for ch := 0; ch < K; ch++ {
+		plane := pre[ch*HW : (ch+1)*HW]
+		o := out[ch*P : (ch+1)*P]
+		a := arg[ch*P : (ch+1)*P]
+		for i := 0; i < h2; i++ {
+			top, bot := plane[2*i*W:(2*i+1)*W], plane[(2*i+1)*W:(2*i+2)*W]
+			or, ar := o[i*w2:(i+1)*w2], a[i*w2:(i+1)*w2]
+			for j := range or {
+				best, at := top[2*j], 2*i*W+2*j
+				if v := top[2*j+1]; v > best {
+					best, at = v, 2*i*W+2*j+1
+				}
+				if v := bot[2*j]; v > best {
+					best, at = v, (2*i+1)*W+2*j
+				}
+				if v := bot[2*j+1]; v > best {
+					best, at = v, (2*i+1)*W+2*j+1
+				}
+				if best > 0 {
+					or[j], ar[j] = best, int32(at)
+				} else {
+					or[j], ar[j] = 0, -1
 				}
 			}
 		}
 	}
-	return tensor.New(tensor.WithShape(B, K, h2, w2), tensor.WithBacking(k.out)), nil
 }
 
 func (k *convBlockKernel) backward(in []G.Value, dOut G.Value, grads [][]float32) error {
@@ -168,27 +210,36 @@ func (k *convBlockKernel) backward(in []G.Value, dOut G.Value, grads [][]float32
 	d := f32(dOut)
 	HW := H * W
 	P := (H / 2) * (W / 2)
-	k.dpre = grow(k.dpre, K*HW)
-	if grads[0] != nil {
-		k.dcols = grow(k.dcols, 9*C*HW)
-	}
-	for b := 0; b < B; b++ {
-		clear(k.dpre)
-		arg := k.arg[b*K*P : (b+1)*K*P]
-		db := d[b*K*P : (b+1)*K*P]
-		for ch := 0; ch < K; ch++ {
-			for p := 0; p < P; p++ {
-				if a := arg[ch*P+p]; a >= 0 {
-					k.dpre[ch*HW+int(a)] += db[ch*P+p]
+	used := min(max(kernels.Threads(), 1), B)
+	k.workers(B, func(wk *convWork, lo, hi int) {
+		wk.cols = grow(wk.cols, 9*C*HW)
+		wk.dpre = grow(wk.dpre, K*HW)
+		wk.dw = grow(wk.dw, K*9*C)
+		clear(wk.dw)
+		if grads[0] != nil {
+			wk.dcols = grow(wk.dcols, 9*C*HW)
+		}
+		for b := lo; b < hi; b++ {
+			clear(wk.dpre)
+			arg := k.arg[b*K*P : (b+1)*K*P]
+			db := d[b*K*P : (b+1)*K*P]
+			for ch := 0; ch < K; ch++ {
+				for p := 0; p < P; p++ {
+					if a := arg[ch*P+p]; a >= 0 {
+						wk.dpre[ch*HW+int(a)] += db[ch*P+p]
+					}
 				}
 			}
+			im2col(x[b*C*HW:(b+1)*C*HW], C, H, W, wk.cols)
+			gemm(false, true, K, 9*C, HW, 1, wk.dpre, HW, wk.cols, HW, 1, wk.dw, 9*C)
+			if grads[0] != nil {
+				gemm(true, false, 9*C, HW, K, 1, w, 9*C, wk.dpre, HW, 0, wk.dcols, HW)
+				col2im(wk.dcols, C, H, W, grads[0][b*C*HW:(b+1)*C*HW])
+			}
 		}
-		im2col(x[b*C*HW:(b+1)*C*HW], C, H, W, k.cols)
-		gemm(false, true, K, 9*C, HW, 1, k.dpre, HW, k.cols, HW, 1, grads[1], 9*C)
-		if grads[0] != nil {
-			gemm(true, false, 9*C, HW, K, 1, w, 9*C, k.dpre, HW, 0, k.dcols, HW)
-			col2im(k.dcols, C, H, W, grads[0][b*C*HW:(b+1)*C*HW])
-		}
+	})
+	for i := 0; i < used; i++ {
+		kernels.Axpy(1, k.work[i].dw, grads[1])
 	}
 	return nil
 }

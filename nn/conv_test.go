@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/recur-dev/recur/internal/kernels"
 )
 
 // directConv is the textbook definition, for checking the im2col route:
@@ -88,6 +90,42 @@ func TestConvBlock(t *testing.T) {
 			if math.Abs(num-float64(ana[i])) > 2e-3+2e-2*math.Abs(float64(ana[i])) {
 				t.Errorf("%s[%d]: analytic %.6g, finite difference %.6g", p.Name, i, ana[i], num)
 			}
+		}
+	}
+}
+
+// Splitting images over workers changes the order of the filter-gradient
+// sums, nothing else.
+func TestConvBlockThreadsAgree(t *testing.T) {
+	defer kernels.SetThreads(kernels.Threads())
+	rng := rand.New(rand.NewPCG(5, 5))
+	img := NewParam("img", 5, 2, 4, 4)
+	img.Normal(rng, 1)
+	f := NewParam("f", 3, 2, 3, 3)
+	f.Normal(rng, 0.5)
+	out := NewLinear("o", 3, 2, rng)
+	run := func(threads int) ([]float32, []float32) {
+		kernels.SetThreads(threads)
+		g := NewGraph(false, 1)
+		m, err := g.Compile(g.CrossEntropy(g.Linear(out, g.Cells(g.ConvBlock(g.Param(img), f, true))), g.Ints("t", make([]int, 4*5)), 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Run(); err != nil {
+			t.Fatal(err)
+		}
+		return append([]float32(nil), f.Grad...), append([]float32(nil), img.Grad...)
+	}
+	f1, i1 := run(1)
+	f2, i2 := run(2)
+	for i := range f1 {
+		if math.Abs(float64(f1[i]-f2[i])) > 1e-5 {
+			t.Fatalf("filter grad %d: 1 thread %v, 2 threads %v", i, f1[i], f2[i])
+		}
+	}
+	for i := range i1 {
+		if i1[i] != i2[i] {
+			t.Fatalf("input grad %d differs: %v vs %v", i, i1[i], i2[i])
 		}
 	}
 }
