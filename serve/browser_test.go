@@ -123,7 +123,7 @@ func TestBrowser(t *testing.T) {
 	if c := text("#cap-output"); strings.TrimSpace(c) == "" {
 		t.Error("no caption shown")
 	}
-	if st := text("#cap-status"); !strings.Contains(st, "tiny-scenes") {
+	if st := text("#cap-status"); !strings.Contains(st, "scenes") {
 		t.Errorf("caption status %q", st)
 	}
 	desktop := shot("desktop.png")

@@ -191,7 +191,7 @@ func (m *Translator) LengthPenalty() float64 {
 type Hyp struct {
 	Text      string   // detokenized
 	Words     []string // target words
-	Tokens    []string // target tokens (subwords for subword models), one per attention row
+	Tokens    []string // target tokens as shown to people (subwords: "-" ends a piece the next one continues), one per attention row
 	Score     float64  // beam score (log-probability per token, α = 1); 0 for greedy
 	Finished  bool     // false when cut at the maximum length
 	Attention [][]float32
@@ -217,6 +217,34 @@ func subwords(b *datasets.BPE, words []string) []string {
 	}
 	return b.Encode(words)
 }
+
+// displayTokens writes subwords for people: the end-of-word marker is
+// dropped and a piece that continues into the next one ends in "-"
+// ("nerv- ously"). Word tokens are unchanged.
+func displayTokens(toks []string) []string {
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		if w, ok := strings.CutSuffix(t, datasets.EndOfWord); ok {
+			out[i] = w
+		} else if i+1 < len(toks) && !isSpecialToken(t) && anySubword(toks) {
+			out[i] = t + "-"
+		} else {
+			out[i] = t
+		}
+	}
+	return out
+}
+
+func anySubword(toks []string) bool {
+	for _, t := range toks {
+		if strings.HasSuffix(t, datasets.EndOfWord) {
+			return true
+		}
+	}
+	return false
+}
+
+func isSpecialToken(t string) bool { return strings.HasPrefix(t, "<") && strings.HasSuffix(t, ">") }
 
 // words joins subword tokens back into words (identity for word models).
 func (m *Translator) words(toks []string) []string {
@@ -249,7 +277,7 @@ func (m *Translator) encode(s string) (*encoder.Encoded, []string, []string, err
 func (m *Translator) hyp(ids []int, score float64, finished bool, att [][]float32) Hyp {
 	toks := datasets.DecodeSeq(m.TgtVocab, ids)
 	words := m.words(toks)
-	return Hyp{Text: datasets.Detokenize(words, m.Config.TgtLang, true), Words: words, Tokens: toks, Score: score, Finished: finished, Attention: att}
+	return Hyp{Text: datasets.Detokenize(words, m.Config.TgtLang, true), Words: words, Tokens: displayTokens(toks), Score: score, Finished: finished, Attention: att}
 }
 
 // Translate translates sentences. Greedy and sampled decoding run all
@@ -268,7 +296,7 @@ func (m *Translator) Translate(ctx context.Context, sentences []string, o Transl
 			return nil, fmt.Errorf("sentence %d: %w", i+1, err)
 		}
 		encs[i] = enc
-		out[i] = Translation{Source: s, SourceTokens: toks, Unknown: unk}
+		out[i] = Translation{Source: s, SourceTokens: displayTokens(toks), Unknown: unk}
 	}
 	if o.Beam > 1 {
 		cfg := decoder.BeamConfig{Width: o.Beam, LengthPenalty: o.LengthPenalty, MaxLen: maxLen, MinLen: 1, NBest: max(o.NBest, 1)}
