@@ -76,17 +76,21 @@ func gemmParallel(ar *arch, t int, splitN bool, panels int, transA, transB bool,
 		defer bufPool.Put(buf)
 		if splitN {
 			j0, j1 := panels*i/t*ar.nr, min(n, panels*(i+1)/t*ar.nr)
-			bj := b[j0:]
-			if transB {
+			var bj []float32
+			if transB { // B is n×k: the part starts at row j0
 				bj = b[j0*ldb:]
+			} else { // B is k×n: the part starts at column j0
+				bj = b[j0:]
 			}
 			gemmSerial(ar, buf, transA, transB, m, j1-j0, k, alpha, a, lda, bj, ldb, beta, c[j0:], ldc)
 			return
 		}
 		i0, i1 := panels*i/t*ar.mr, min(m, panels*(i+1)/t*ar.mr)
-		ai := a[i0*lda:]
-		if transA {
+		var ai []float32
+		if transA { // A is k×m: the part starts at column i0
 			ai = a[i0:]
+		} else { // A is m×k: the part starts at row i0
+			ai = a[i0*lda:]
 		}
 		gemmSerial(ar, buf, transA, transB, i1-i0, n, k, alpha, ai, lda, b, ldb, beta, c[i0*ldc:], ldc)
 	}

@@ -99,6 +99,7 @@ func TestSgemm(t *testing.T) {
 	shapes := []struct{ m, n, k int }{
 		{1, 1, 1}, {3, 17, 1000}, {33, 65, 129}, {17, 3, 1}, {1000, 3, 17},
 		{3, 1000, 17}, {64, 96, 40}, {129, 70, 300}, {1, 1000, 3}, {8, 32, 5},
+		{1200, 40, 50}, {40, 1200, 50}, // split across threads with k far below the split dimension
 	}
 	scalars := []float32{0, 1, 0.5, -2}
 	rng := rand.New(rand.NewPCG(1, 2))
