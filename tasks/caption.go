@@ -94,31 +94,12 @@ func (m *Captioner) File(meta map[string]string, dtype modelfile.DType) (*modelf
 
 // LoadCaptioner reads a captioning model file.
 func LoadCaptioner(path string) (*Captioner, error) {
-	f, err := modelfile.ReadTask(path, TaskCaption)
-	if err != nil {
-		return nil, err
-	}
-	m, err := captionerFromFile(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
+	return loadModel(path, TaskCaption, captionerFromFile)
 }
 
 // DecodeCaptioner reads a captioner from memory (embedded models).
 func DecodeCaptioner(data []byte, name string) (*Captioner, error) {
-	f, err := modelfile.Decode(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if f.Task != TaskCaption {
-		return nil, fmt.Errorf("%s: is a %q model, want %q", name, f.Task, TaskCaption)
-	}
-	m, err := captionerFromFile(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return m, nil
+	return decodeModel(data, name, TaskCaption, captionerFromFile)
 }
 
 func captionerFromFile(f *modelfile.File) (*Captioner, error) {

@@ -167,7 +167,6 @@ func drawAttention(out, name string, x []float32, ic cnn.ImageConfig, cp tasks.C
 
 func trainCaptionCommand() *cli.Command {
 	d := tasks.DefaultCaptionConfig()
-	t := tasks.DefaultTrainConfig()
 	return &cli.Command{
 		Name:      "caption",
 		Usage:     "train an image captioner on a folder of captioned images",
@@ -189,7 +188,7 @@ Examples:
     recur datasets scenes --out scenes/ --n 20000 --seed 1
     recur train caption --data scenes/ --out scenes.model
     recur train caption --data flickr8k/ --out flickr.model --attention --steps 20000`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Required: true, Usage: "folder of captioned images (Flickr8k, COCO or rendered-scenes layout)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "model file to write"},
 			&cli.IntFlag{Name: "size", Value: d.Model.Image.Size, Usage: "image side after resizing and cropping, a multiple of 2^(number of --channels)"},
@@ -206,18 +205,8 @@ Examples:
 			&cli.IntFlag{Name: "val", Value: d.Val, Usage: "validation images held out"},
 			&cli.Uint64Flag{Name: "split-seed", Value: d.SplitSeed, Usage: "shuffle seed of the split"},
 			&cli.IntFlag{Name: "batch", Value: d.Batch, Usage: "images per step, 1 to 1024"},
-			&cli.IntFlag{Name: "steps", Value: 3000, Usage: "optimizer steps in total"},
-			&cli.Float64Flag{Name: "lr", Value: 2e-3, Usage: "Adam learning rate"},
-			&cli.Float64Flag{Name: "lr-decay", Value: 1, Usage: "multiply the learning rate by this every --decay-every steps, in (0, 1]"},
-			&cli.IntFlag{Name: "decay-every", Value: t.Optim.DecayEvery, Usage: "steps between learning-rate decays"},
-			&cli.Float64Flag{Name: "clip", Value: t.Optim.Clip, Usage: "clip the global gradient norm (0: off)"},
-			&cli.IntFlag{Name: "eval-every", Value: 250, Usage: "steps between validations"},
-			&cli.IntFlag{Name: "checkpoint-every", Value: 250, Usage: "steps between checkpoints"},
-			&cli.IntFlag{Name: "patience", Value: 0, Usage: "stop after this many validations without a better exact match (0: never)"},
-			&cli.BoolFlag{Name: "resume", Usage: "continue from OUT.ckpt"},
-			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed for initialisation, batching and dropout"},
 			threadsFlag,
-		},
+		}, loopFlags(loopDefaults{Steps: 3000, LR: 2e-3, LRDecay: 1, EvalEvery: 250, CheckpointEvery: 250, Watches: "exact match"})...),
 		Action: func(c *cli.Context) error {
 			if err := applyThreads(c); err != nil {
 				return err
@@ -272,12 +261,8 @@ Examples:
 				return err
 			}
 			out := c.String("out")
-			tc := tasks.DefaultTrainConfig()
-			tc.Steps, tc.EvalEvery, tc.CheckpointEvery, tc.Patience = c.Int("steps"), c.Int("eval-every"), c.Int("checkpoint-every"), c.Int("patience")
-			tc.Out, tc.Resume, tc.Seed = out, c.Bool("resume"), c.Uint64("seed")
-			tc.Optim.LR, tc.Optim.Clip, tc.Optim.DecayRate, tc.Optim.DecayEvery = c.Float64("lr"), c.Float64("clip"), c.Float64("lr-decay"), c.Int("decay-every")
+			tc := loopConfig(c, out)
 			tc.Primary, tc.Maximize = "exact", true
-			tc.Progress = os.Stderr
 			tc.Meta = map[string]string{"data.dir": c.String("data")}
 			fmt.Fprintf(os.Stderr, "model: CNN %v on %d×%d, %s decoder %d x %d, attention %v, %d parameters\n",
 				cfg.Model.Encoder.CNN.Channels, cfg.Model.Image.Size, cfg.Model.Image.Size, cell, layers, hidden, cfg.Model.Encoder.Attention, task.Params().Count())

@@ -84,22 +84,13 @@ GIF). Giving one kind of model the other kind of input is an error.
 }
 
 func classifyTrainFlags(d tasks.ClassifyConfig, steps int) []cli.Flag {
-	t := tasks.DefaultTrainConfig()
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "model file to write (also OUT.confusion.png)"},
 		&cli.IntFlag{Name: "val", Value: d.Val, Usage: "validation examples held out"},
 		&cli.Uint64Flag{Name: "split-seed", Value: d.SplitSeed, Usage: "shuffle seed of the split"},
 		&cli.IntFlag{Name: "batch", Value: d.Batch, Usage: "examples per step, 1 to 4096"},
-		&cli.IntFlag{Name: "steps", Value: steps, Usage: "optimizer steps in total"},
-		&cli.Float64Flag{Name: "lr", Value: 2e-3, Usage: "Adam learning rate"},
-		&cli.Float64Flag{Name: "clip", Value: t.Optim.Clip, Usage: "clip the global gradient norm (0: off)"},
-		&cli.IntFlag{Name: "eval-every", Value: 250, Usage: "steps between validations"},
-		&cli.IntFlag{Name: "checkpoint-every", Value: 250, Usage: "steps between checkpoints"},
-		&cli.IntFlag{Name: "patience", Value: 0, Usage: "stop after this many validations without a better accuracy (0: never)"},
-		&cli.BoolFlag{Name: "resume", Usage: "continue from OUT.ckpt"},
-		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed for initialisation and batching"},
 		threadsFlag,
-	}
+	}, loopFlags(loopDefaults{Steps: steps, LR: 2e-3, LRDecay: 1, EvalEvery: 250, CheckpointEvery: 250, Watches: "accuracy"})...)
 }
 
 func runClassifyTraining(c *cli.Context, cfg tasks.ClassifyConfig, inputs, labels []string) error {
@@ -118,12 +109,8 @@ func runClassifyTraining(c *cli.Context, cfg tasks.ClassifyConfig, inputs, label
 		return err
 	}
 	out := c.String("out")
-	tc := tasks.DefaultTrainConfig()
-	tc.Steps, tc.EvalEvery, tc.CheckpointEvery, tc.Patience = c.Int("steps"), c.Int("eval-every"), c.Int("checkpoint-every"), c.Int("patience")
-	tc.Out, tc.Resume, tc.Seed = out, c.Bool("resume"), c.Uint64("seed")
-	tc.Optim.LR, tc.Optim.Clip = c.Float64("lr"), c.Float64("clip")
+	tc := loopConfig(c, out)
 	tc.Primary, tc.Maximize = "accuracy", true
-	tc.Progress = os.Stderr
 	tc.Meta = map[string]string{"data.file": c.String("data")}
 	res, err := tasks.Train(c.Context, task, tc)
 	if err != nil {
