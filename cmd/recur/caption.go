@@ -15,7 +15,6 @@ import (
 	"github.com/recur-dev/recur/builtin"
 	"github.com/recur-dev/recur/cnn"
 	"github.com/recur-dev/recur/datasets"
-	"github.com/recur-dev/recur/nn"
 	"github.com/recur-dev/recur/tasks"
 )
 
@@ -212,22 +211,11 @@ Examples:
 				return err
 			}
 			cfg := tasks.DefaultCaptionConfig()
-			cell, err := nn.ParseCell(c.String("cell"))
-			if err != nil {
-				return fmt.Errorf("--cell: %w", err)
-			}
-			hidden, err := rangeInt(c, "hidden", 1, 4096)
+			shape, err := readRNNShape(c, true)
 			if err != nil {
 				return err
 			}
-			embed, err := rangeInt(c, "embed", 1, 4096)
-			if err != nil {
-				return err
-			}
-			layers, err := rangeInt(c, "layers", 1, 8)
-			if err != nil {
-				return err
-			}
+			cell, hidden, embed, layers := shape.Cell, shape.Hidden, shape.Embed, shape.Layers
 			if _, err := rangeInt(c, "val", 1, 1_000_000); err != nil {
 				return err
 			}

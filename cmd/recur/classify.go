@@ -10,7 +10,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/recur-dev/recur/cnn"
-	"github.com/recur-dev/recur/nn"
 	"github.com/recur-dev/recur/tasks"
 )
 
@@ -167,18 +166,11 @@ and the confusion matrix, which is also drawn in OUT.confusion.png.
 				return err
 			}
 			cfg := tasks.DefaultClassifyConfig()
-			cell, err := nn.ParseCell(c.String("cell"))
-			if err != nil {
-				return fmt.Errorf("--cell: %w", err)
-			}
-			hidden, err := rangeInt(c, "hidden", 1, 4096)
+			shape, err := readRNNShape(c, false)
 			if err != nil {
 				return err
 			}
-			embed, err := rangeInt(c, "embed", 1, 4096)
-			if err != nil {
-				return err
-			}
+			cell, hidden, embed := shape.Cell, shape.Hidden, shape.Embed
 			maxTok, err := rangeInt(c, "max-tokens", 1, 10000)
 			if err != nil {
 				return err

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/recur-dev/recur/internal/kernels"
+	"github.com/recur-dev/recur/nn"
 	"github.com/recur-dev/recur/tasks"
 )
 
@@ -69,4 +70,32 @@ func loopConfig(c *cli.Context, out string) tasks.TrainConfig {
 	tc.Optim.LR, tc.Optim.DecayRate, tc.Optim.DecayEvery, tc.Optim.Clip = c.Float64("lr"), c.Float64("lr-decay"), c.Int("decay-every"), c.Float64("clip")
 	tc.Progress = os.Stderr
 	return tc
+}
+
+// rnnShape is the recurrent shape every train command reads from
+// --cell, --hidden, --embed (and --layers where the command has it).
+type rnnShape struct {
+	Cell                  nn.Cell
+	Hidden, Embed, Layers int
+}
+
+func readRNNShape(c *cli.Context, withLayers bool) (rnnShape, error) {
+	var s rnnShape
+	var err error
+	if s.Cell, err = nn.ParseCell(c.String("cell")); err != nil {
+		return s, fmt.Errorf("--cell: %w", err)
+	}
+	if s.Hidden, err = rangeInt(c, "hidden", 1, 4096); err != nil {
+		return s, err
+	}
+	if s.Embed, err = rangeInt(c, "embed", 1, 4096); err != nil {
+		return s, err
+	}
+	s.Layers = 1
+	if withLayers {
+		if s.Layers, err = rangeInt(c, "layers", 1, 8); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/recur-dev/recur/markov"
-	"github.com/recur-dev/recur/nn"
 	"github.com/recur-dev/recur/tasks"
 )
 
@@ -79,21 +78,12 @@ Examples:
 			cfg.MinCount = c.Int("min-count")
 			cfg.ValFrac = c.Float64("val-frac")
 			cfg.Batch, cfg.Seq = c.Int("batch"), c.Int("seq")
-			cell, err := nn.ParseCell(c.String("cell"))
+			shape, err := readRNNShape(c, true)
 			if err != nil {
-				return fmt.Errorf("--cell: %w", err)
+				return err
 			}
-			cfg.Decoder.Cell = cell
-			var errs error
-			if cfg.Decoder.Layers, errs = rangeInt(c, "layers", 1, 8); errs != nil {
-				return errs
-			}
-			if cfg.Decoder.Hidden, errs = rangeInt(c, "hidden", 1, 4096); errs != nil {
-				return errs
-			}
-			if cfg.Decoder.Embed, errs = rangeInt(c, "embed", 1, 4096); errs != nil {
-				return errs
-			}
+			cell := shape.Cell
+			cfg.Decoder.Cell, cfg.Decoder.Layers, cfg.Decoder.Hidden, cfg.Decoder.Embed = shape.Cell, shape.Layers, shape.Hidden, shape.Embed
 			cfg.Decoder.Dropout = c.Float64("dropout")
 			cfg.Decoder.EmbedDropout = c.Float64("embed-dropout")
 			if err := cfg.Validate(); err != nil {

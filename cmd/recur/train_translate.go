@@ -8,7 +8,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/recur-dev/recur/datasets"
-	"github.com/recur-dev/recur/nn"
 	"github.com/recur-dev/recur/tasks"
 )
 
@@ -82,22 +81,11 @@ Examples:
 			if cfg.Val < 1 || cfg.Test < 0 {
 				return fmt.Errorf("--val must be >= 1 and --test >= 0 (got %d, %d)", cfg.Val, cfg.Test)
 			}
-			cell, err := nn.ParseCell(c.String("cell"))
+			shape, err := readRNNShape(c, true)
 			if err != nil {
-				return fmt.Errorf("--cell: %w", err)
+				return err
 			}
-			hidden, errs := rangeInt(c, "hidden", 1, 4096)
-			if errs != nil {
-				return errs
-			}
-			embed, errs := rangeInt(c, "embed", 1, 4096)
-			if errs != nil {
-				return errs
-			}
-			layers, errs := rangeInt(c, "layers", 1, 8)
-			if errs != nil {
-				return errs
-			}
+			cell, hidden, embed, layers := shape.Cell, shape.Hidden, shape.Embed, shape.Layers
 			e := &cfg.Model.Encoder
 			e.Cell, e.Hidden, e.Embed, e.Layers, e.Bidirectional, e.Dropout = cell, hidden, embed, layers, !c.Bool("unidirectional"), c.Float64("dropout")
 			dc := &cfg.Model.Decoder
