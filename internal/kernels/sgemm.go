@@ -46,6 +46,17 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		scaleMatrix(m, n, beta, c, ldc)
 		return
 	}
+	if m == 1 && (!transA || lda == 1) {
+		// A single row (batch-1 recurrent steps, reading a prompt) is a
+		// matrix-vector product: packing all of B for one row of output would
+		// cost as much as the arithmetic.
+		if transB { // B is n×k: c = B·a
+			Sgemv(false, n, k, alpha, b, ldb, a[:k], beta, c[:n])
+		} else { // B is k×n: c = Bᵀ·a
+			Sgemv(true, k, n, alpha, b, ldb, a[:k], beta, c[:n])
+		}
+		return
+	}
 	ar := current()
 	t := Threads()
 	if t > 1 && 2*m*n*k >= parallelFlops {
