@@ -23,9 +23,10 @@ var modes = []testMode{
 		return func() { forceGeneric = false }
 	}},
 	{"threads2", func() func() {
-		old := Threads()
+		old, oldGemv := Threads(), parallelGemv
 		SetThreads(2)
-		return func() { SetThreads(old) }
+		parallelGemv = 1 << 18 // split the test's larger matrix-vector products too
+		return func() { SetThreads(old); parallelGemv = oldGemv }
 	}},
 	{"smallblocks", func() func() {
 		k, m, n := blockK, blockM, blockN
@@ -34,11 +35,12 @@ var modes = []testMode{
 	}},
 	{"generic+threads2+smallblocks", func() func() {
 		forceGeneric = true
-		old := Threads()
+		old, oldGemv := Threads(), parallelGemv
 		SetThreads(2)
+		parallelGemv = 1 << 18
 		k, m, n := blockK, blockM, blockN
 		blockK, blockM, blockN = 20, 16, 64
-		return func() { forceGeneric = false; SetThreads(old); blockK, blockM, blockN = k, m, n }
+		return func() { forceGeneric = false; SetThreads(old); parallelGemv = oldGemv; blockK, blockM, blockN = k, m, n }
 	}},
 }
 
