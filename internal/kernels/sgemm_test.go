@@ -40,7 +40,12 @@ var modes = []testMode{
 		parallelGemv = 1 << 18
 		k, m, n := blockK, blockM, blockN
 		blockK, blockM, blockN = 20, 16, 64
-		return func() { forceGeneric = false; SetThreads(old); parallelGemv = oldGemv; blockK, blockM, blockN = k, m, n }
+		return func() {
+			forceGeneric = false
+			SetThreads(old)
+			parallelGemv = oldGemv
+			blockK, blockM, blockN = k, m, n
+		}
 	}},
 }
 
