@@ -83,13 +83,7 @@ func (m *Captioner) File(meta map[string]string, dtype modelfile.DType) (*modelf
 	}
 	vb, _ := json.Marshal(m.Vocab.Tokens())
 	f := &modelfile.File{Task: TaskCaption, Metadata: map[string]string{"config": string(cb), "vocab": string(vb)}}
-	for k, v := range meta {
-		f.Metadata[k] = v
-	}
-	for _, p := range m.Params() {
-		f.Add(modelfile.Tensor{Name: p.Name, DType: dtype, Shape: p.Shape, F32: p.Data})
-	}
-	return f, nil
+	return addWeights(f, meta, m.Params(), dtype), nil
 }
 
 // LoadCaptioner reads a captioning model file.

@@ -120,13 +120,7 @@ func (m *Classifier) File(meta map[string]string, dtype modelfile.DType) (*model
 		vb, _ := json.Marshal(m.Vocab.Tokens())
 		f.Metadata["vocab"] = string(vb)
 	}
-	for k, v := range meta {
-		f.Metadata[k] = v
-	}
-	for _, p := range m.Params() {
-		f.Add(modelfile.Tensor{Name: p.Name, DType: dtype, Shape: p.Shape, F32: p.Data})
-	}
-	return f, nil
+	return addWeights(f, meta, m.Params(), dtype), nil
 }
 
 // LoadClassifier reads a text or image classifier.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/recur-dev/recur/modelfile"
+	"github.com/recur-dev/recur/nn"
 )
 
 // loadModel reads path as a model file of the given task and builds the
@@ -37,4 +38,19 @@ func decodeModel[T any](data []byte, name, task string, build func(*modelfile.Fi
 		return zero, fmt.Errorf("%s: %w", name, err)
 	}
 	return m, nil
+}
+
+// addWeights appends meta to f's metadata and every parameter as a tensor
+// stored as dtype: the part of writing a model file every task shares.
+func addWeights(f *modelfile.File, meta map[string]string, params nn.Params, dtype modelfile.DType) *modelfile.File {
+	if f.Metadata == nil {
+		f.Metadata = map[string]string{}
+	}
+	for k, v := range meta {
+		f.Metadata[k] = v
+	}
+	for _, p := range params {
+		f.Add(modelfile.Tensor{Name: p.Name, DType: dtype, Shape: p.Shape, F32: p.Data})
+	}
+	return f
 }

@@ -260,10 +260,7 @@ func TextGenModelFile(cfg TextGenConfig, tok datasets.Tokenizer, params nn.Param
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range params {
-		f.Add(modelfile.Tensor{Name: p.Name, DType: dtype, Shape: p.Shape, F32: p.Data})
-	}
-	return f, nil
+	return addWeights(f, nil, params, dtype), nil
 }
 
 func newTextGenFile(h textGenHeader, tok datasets.Tokenizer, meta map[string]string) (*modelfile.File, error) {
@@ -276,8 +273,5 @@ func newTextGenFile(h textGenHeader, tok datasets.Tokenizer, meta map[string]str
 		return nil, err
 	}
 	f := &modelfile.File{Task: TaskTextGen, Metadata: map[string]string{"config": string(hb), "vocab": string(vb)}}
-	for k, v := range meta {
-		f.Metadata[k] = v
-	}
-	return f, nil
+	return addWeights(f, meta, nil, ""), nil
 }

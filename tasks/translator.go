@@ -84,13 +84,7 @@ func (m *Translator) File(meta map[string]string, dtype modelfile.DType) (*model
 		bt, _ := json.Marshal(m.TgtBPE.Merges())
 		f.Metadata["src_bpe"], f.Metadata["tgt_bpe"] = string(bs), string(bt)
 	}
-	for k, v := range meta {
-		f.Metadata[k] = v
-	}
-	for _, p := range m.Params() {
-		f.Add(modelfile.Tensor{Name: p.Name, DType: dtype, Shape: p.Shape, F32: p.Data})
-	}
-	return f, nil
+	return addWeights(f, meta, m.Params(), dtype), nil
 }
 
 // LoadTranslator reads a translation model file.
