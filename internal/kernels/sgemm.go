@@ -46,6 +46,13 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		scaleMatrix(m, n, beta, c, ldc)
 		return
 	}
+	if m <= smallRows && transB && !transA {
+		// A few rows times Wᵀ (beam hypotheses, a small batch): W is
+		// streamed once, each of its rows dotted with all of A's rows
+		// (which stay in L1), instead of being packed.
+		smallRowsNT(current().vec, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	if m == 1 && (!transA || lda == 1) {
 		// A single row (batch-1 recurrent steps, reading a prompt) is a
 		// matrix-vector product: packing all of B for one row of output would
@@ -216,6 +223,10 @@ func tile(ar *arch, buf *gemmBuf, kc, ir, jr, mrr, nrr int, bp *float32, bstride
 	mergeTile(buf.t, ar.nr, mrr, nrr, alpha, beta, c, ldc)
 }
 
+// smallRows is the most rows of A·Bᵀ computed as one matrix-vector product
+// per row rather than by packing B.
+const smallRows = 8
+
 // Limits of the gemmNT path. Below ntMinM rows most of the 32-row vector
 // would be zero padding; above ntMaxM packing B pays for itself; ntMaxK keeps
 // the packed Aᵀ (32·k floats) inside L2.
@@ -348,5 +359,34 @@ func checkMatrix(fn, name, ldName string, rows, cols int, s []float32, ld int) {
 	}
 	if need := (rows-1)*ld + cols; len(s) < need {
 		panic(fmt.Sprintf("kernels: %s: len(%s)=%d, want >= %d for a %d×%d matrix with %s=%d", fn, name, len(s), need, rows, cols, ldName, ld))
+	}
+}
+
+// smallRowsNT computes C = alpha·A·Bᵀ + beta·C for m <= smallRows rows of A
+// by reading each row of B once and dotting it with every row of A.
+func smallRowsNT(vec bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	var d [4]float32
+	put := func(i, j int, v float32) {
+		if beta == 0 {
+			c[i*ldc+j] = alpha * v
+		} else {
+			c[i*ldc+j] = alpha*v + beta*c[i*ldc+j]
+		}
+	}
+	for j := 0; j < n; j++ {
+		w := b[j*ldb : j*ldb+k]
+		i := 0
+		if vec {
+			for ; i+4 <= m; i += 4 {
+				_ = a[(i+3)*lda+k-1]
+				dot4AVX2(k, &a[i*lda], lda, &w[0], &d[0])
+				for r, v := range d {
+					put(i+r, j, v)
+				}
+			}
+		}
+		for ; i < m; i++ {
+			put(i, j, Dot(a[i*lda:i*lda+k], w))
+		}
 	}
 }
