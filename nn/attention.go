@@ -8,6 +8,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/recur-dev/recur/internal/kernels"
 )
 
 // Attention kinds.
@@ -318,16 +320,6 @@ func (g *Graph) Attend(a *Attention, q, m *G.Node, batch int, lengths *[]int) (*
 	return g.apply(k, in...), AttentionNode{k}
 }
 
-func dot(x, y []float32) float32 {
-	var s float32
-	for i, v := range x {
-		s += v * y[i]
-	}
-	return s
-}
+func dot(x, y []float32) float32 { return kernels.Dot(x, y) }
 
-func axpy(alpha float32, x, y []float32) {
-	for i, v := range x {
-		y[i] += alpha * v
-	}
-}
+func axpy(alpha float32, x, y []float32) { kernels.Axpy(alpha, x, y) }
