@@ -121,24 +121,8 @@ func (k *bahdanauKernel) forward(in []G.Value) (G.Value, error) {
 		gemm(false, true, B, G3, l.In, 1, xt, l.In, l.Wih.Data, l.In, 1, gt, G3)
 		gemm(false, true, B, G3, H, 1, sp, H, l.Whh.Data, H, 1, k.hg, G3)
 		for b := 0; b < B; b++ {
-			row := gt[b*G3 : (b+1)*G3]
-			hg := k.hg[b*G3 : (b+1)*G3]
-			for j := 0; j < 2*H; j++ {
-				row[j] += hg[j]
-			}
-			sigmoid(row[:2*H], row[:2*H])
-			rr, z, n := row[:H], row[H:2*H], row[2*H:]
-			hn := k.hn[(t*B+b)*H : (t*B+b+1)*H]
-			copy(hn, hg[2*H:])
-			for j := range n {
-				n[j] += rr[j] * hn[j]
-			}
-			tanh(n, n)
-			hp := sp[b*H : (b+1)*H]
 			hnew := k.hs[((t+1)*B+b)*H : ((t+1)*B+b+1)*H]
-			for j := range hnew {
-				hnew[j] = n[j] + z[j]*(hp[j]-n[j])
-			}
+			gruCell(gt[b*G3:(b+1)*G3], k.hg[b*G3:(b+1)*G3], k.hn[(t*B+b)*H:(t*B+b+1)*H], sp[b*H:(b+1)*H], hnew)
 			o := k.out[(t*B+b)*(H+M) : (t*B+b+1)*(H+M)]
 			copy(o[:H], hnew)
 			copy(o[H:], k.xc[(t*B+b)*l.In+E:(t*B+b+1)*l.In])
@@ -171,23 +155,8 @@ func (k *bahdanauKernel) backward(in []G.Value, dOut G.Value, grads [][]float32)
 	for t := T - 1; t >= 0; t-- {
 		for b := 0; b < B; b++ {
 			r := t*B + b
-			row := k.act[r*G3 : (r+1)*G3]
-			rr, z, n := row[:H], row[H:2*H], row[2*H:]
-			hn := k.hn[r*H : (r+1)*H]
-			hp := k.hs[r*H : (r+1)*H]
-			dy := d[r*(H+M) : r*(H+M)+H]
-			dx := k.dG[r*G3 : (r+1)*G3]
-			dr := k.dHG[r*G3 : (r+1)*G3]
-			dsb, dpb := ds[b*H:(b+1)*H], dsPrev[b*H:(b+1)*H]
-			for j := 0; j < H; j++ {
-				h := dsb[j] + dy[j]
-				dn := h * (1 - z[j]) * (1 - n[j]*n[j])
-				dz := h * (hp[j] - n[j]) * z[j] * (1 - z[j])
-				drr := dn * hn[j] * rr[j] * (1 - rr[j])
-				dx[j], dx[H+j], dx[2*H+j] = drr, dz, dn
-				dr[j], dr[H+j], dr[2*H+j] = drr, dz, dn*rr[j]
-				dpb[j] = h * z[j]
-			}
+			gruCellBackward(k.act[r*G3:(r+1)*G3], k.hn[r*H:(r+1)*H], k.hs[r*H:(r+1)*H], ds[b*H:(b+1)*H],
+				d[r*(H+M):r*(H+M)+H], k.dG[r*G3:(r+1)*G3], k.dHG[r*G3:(r+1)*G3], dsPrev[b*H:(b+1)*H])
 		}
 		gemm(false, false, B, H, G3, 1, k.dHG[t*B*G3:(t+1)*B*G3], G3, l.Whh.Data, H, 1, dsPrev, H)
 		dxc := k.dxc[t*B*l.In : (t+1)*B*l.In]

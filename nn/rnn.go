@@ -211,27 +211,13 @@ func (l *RNNLayer) Forward(c *seqCache, T, B int, x, h0, c0 []float32) {
 			gt := c.act[t*B*G : (t+1)*B*G]
 			gemm(false, true, B, G, H, 1, c.hs[t*B*H:(t+1)*B*H], H, l.Whh.Data, H, 1, gt, G)
 			for b := 0; b < B; b++ {
-				row := gt[b*G : (b+1)*G]
-				sigmoid(row[:2*H], row[:2*H])
-				tanh(row[2*H:3*H], row[2*H:3*H])
-				sigmoid(row[3*H:], row[3*H:])
 				cp := c.cs[(t*B+b)*H : (t*B+b+1)*H]
 				cn := c.cs[((t+1)*B+b)*H : ((t+1)*B+b+1)*H]
-				i, f, g := row[:H], row[H:2*H], row[2*H:3*H]
-				for j := range cn {
-					cn[j] = f[j]*cp[j] + i[j]*g[j]
-				}
-				tc := c.tc[(t*B+b)*H : (t*B+b+1)*H]
-				tanh(tc, cn)
-				o := row[3*H:]
 				hn := c.hs[((t+1)*B+b)*H : ((t+1)*B+b+1)*H]
+				lstmCell(gt[b*G:(b+1)*G], cp, cn, c.tc[(t*B+b)*H:(t*B+b+1)*H], hn)
 				if c.frozen(t, b) {
 					copy(cn, cp)
 					copy(hn, c.hs[(t*B+b)*H:(t*B+b+1)*H])
-					continue
-				}
-				for j := range hn {
-					hn[j] = o[j] * tc[j]
 				}
 			}
 		}
@@ -246,27 +232,11 @@ func (l *RNNLayer) Forward(c *seqCache, T, B int, x, h0, c0 []float32) {
 		}
 		gemm(false, true, B, G, H, 1, hp, H, l.Whh.Data, H, 1, c.hg, G)
 		for b := 0; b < B; b++ {
-			row := gt[b*G : (b+1)*G]
-			hg := c.hg[b*G : (b+1)*G]
-			for j := 0; j < 2*H; j++ {
-				row[j] += hg[j]
-			}
-			sigmoid(row[:2*H], row[:2*H])
-			r, z, n := row[:H], row[H:2*H], row[2*H:]
-			hn := c.hn[(t*B+b)*H : (t*B+b+1)*H]
-			copy(hn, hg[2*H:])
-			for j := range n {
-				n[j] += r[j] * hn[j]
-			}
-			tanh(n, n)
 			hprev := hp[b*H : (b+1)*H]
 			hnew := c.hs[((t+1)*B+b)*H : ((t+1)*B+b+1)*H]
+			gruCell(gt[b*G:(b+1)*G], c.hg[b*G:(b+1)*G], c.hn[(t*B+b)*H:(t*B+b+1)*H], hprev, hnew)
 			if c.frozen(t, b) {
 				copy(hnew, hprev)
-				continue
-			}
-			for j := range hnew {
-				hnew[j] = n[j] + z[j]*(hprev[j]-n[j])
 			}
 		}
 	}
@@ -354,10 +324,6 @@ func (l *RNNLayer) Backward(c *seqCache, dY, dhT, dcT []float32, g RNNGrads) {
 		for t := T - 1; t >= 0; t-- {
 			for b := 0; b < B; b++ {
 				k := t*B + b
-				row := c.act[k*G : (k+1)*G]
-				r, z, n := row[:H], row[H:2*H], row[2*H:]
-				hn := c.hn[k*H : (k+1)*H]
-				hp := c.hs[k*H : (k+1)*H]
 				dx := c.dG[k*G : (k+1)*G]
 				dr := c.dHG[k*G : (k+1)*G]
 				dy := dY[k*H : (k+1)*H]
@@ -370,15 +336,7 @@ func (l *RNNLayer) Backward(c *seqCache, dY, dhT, dcT []float32, g RNNGrads) {
 					}
 					continue
 				}
-				for j := 0; j < H; j++ {
-					h := dh[j] + dy[j]
-					dn := h * (1 - z[j]) * (1 - n[j]*n[j])
-					dz := h * (hp[j] - n[j]) * z[j] * (1 - z[j])
-					drr := dn * hn[j] * r[j] * (1 - r[j])
-					dx[j], dx[H+j], dx[2*H+j] = drr, dz, dn
-					dr[j], dr[H+j], dr[2*H+j] = drr, dz, dn*r[j]
-					dh[j] = h * z[j]
-				}
+				gruCellBackward(c.act[k*G:(k+1)*G], c.hn[k*H:(k+1)*H], c.hs[k*H:(k+1)*H], dh, dy, dx, dr, dh)
 			}
 			gemm(false, false, B, H, G, 1, c.dHG[t*B*G:(t+1)*B*G], G, l.Whh.Data, H, 1, c.dh, H)
 		}

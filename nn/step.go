@@ -42,19 +42,8 @@ func (l *RNNLayer) StepGates(w *StepWork, B int, gates, h, c []float32) {
 		}
 		matmulT(B, G, H, h, l.Whh.Data, gates)
 		for b := 0; b < B; b++ {
-			row := gates[b*G : (b+1)*G]
-			sigmoid(row[:2*H], row[:2*H])
-			tanh(row[2*H:3*H], row[2*H:3*H])
-			sigmoid(row[3*H:], row[3*H:])
-			i, f, g, o := row[:H], row[H:2*H], row[2*H:3*H], row[3*H:]
 			cb, hb := c[b*H:(b+1)*H], h[b*H:(b+1)*H]
-			for j := range cb {
-				cb[j] = f[j]*cb[j] + i[j]*g[j]
-			}
-			tanh(hb, cb)
-			for j := range hb {
-				hb[j] *= o[j]
-			}
+			lstmCell(gates[b*G:(b+1)*G], cb, cb, hb, hb)
 		}
 		return
 	}
@@ -64,21 +53,8 @@ func (l *RNNLayer) StepGates(w *StepWork, B int, gates, h, c []float32) {
 	}
 	matmulT(B, G, H, h, l.Whh.Data, w.hg)
 	for b := 0; b < B; b++ {
-		row := gates[b*G : (b+1)*G]
-		hg := w.hg[b*G : (b+1)*G]
-		for j := 0; j < 2*H; j++ {
-			row[j] += hg[j]
-		}
-		sigmoid(row[:2*H], row[:2*H])
-		r, z, n := row[:H], row[H:2*H], row[2*H:]
-		for j := range n {
-			n[j] += r[j] * hg[2*H+j]
-		}
-		tanh(n, n)
 		hb := h[b*H : (b+1)*H]
-		for j := range hb {
-			hb[j] = n[j] + z[j]*(hb[j]-n[j])
-		}
+		gruCell(gates[b*G:(b+1)*G], w.hg[b*G:(b+1)*G], nil, hb, hb)
 	}
 }
 
