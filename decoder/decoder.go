@@ -119,6 +119,14 @@ type Config struct {
 	Attention    string `json:",omitempty"`
 	AttentionDim int    `json:",omitempty"` // additive scoring width
 	Memory       int    `json:",omitempty"` // width of one memory vector
+	// InputFeeding moves attention before the recurrence (Bahdanau
+	// placement): step t attends with the previous state s_{t-1}, the GRU
+	// reads [x_t; c_t], and the output layer reads tanh(W_c[s_t; c_t]).
+	// The context then shapes the state itself, so what was attended at
+	// one step is known at the next (a caption's second shape, say, is
+	// placed relative to the first). Needs additive attention and one GRU
+	// layer.
+	InputFeeding bool `json:",omitempty"`
 }
 
 // DefaultConfig is a 2 × 256 LSTM with 64-wide embeddings and dropout 0.1
@@ -150,11 +158,18 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("unknown attention %q (valid: additive, multiplicative, or none)", c.Attention)
 	}
+	if c.InputFeeding && (c.Attention != nn.Additive || c.Cell != nn.GRU || c.Layers != 1) {
+		return fmt.Errorf("input feeding needs additive attention and one GRU layer (got attention %q, cell %s, %d layers)", c.Attention, c.Cell, c.Layers)
+	}
 	return c.rnn().Validate()
 }
 
 func (c Config) rnn() nn.RNNConfig {
-	return nn.RNNConfig{Cell: c.Cell, Input: c.Embed, Hidden: c.Hidden, Layers: c.Layers, Dropout: c.Dropout}
+	in := c.Embed
+	if c.InputFeeding {
+		in += c.Memory
+	}
+	return nn.RNNConfig{Cell: c.Cell, Input: in, Hidden: c.Hidden, Layers: c.Layers, Dropout: c.Dropout}
 }
 
 // Decoder holds the weights, named like PyTorch's state dict:
@@ -177,6 +192,9 @@ type Decoder struct {
 // once the weights stop changing (a loaded model); training must not, since
 // the table would go stale.
 func (d *Decoder) Freeze() {
+	if d.Config.InputFeeding {
+		return // layer 0 also reads the attention context: nothing to tabulate
+	}
 	l := d.RNN.Layers[0]
 	G := l.Cell.Gates() * l.Hidden
 	t := make([]float32, d.Config.Vocab*G)
@@ -241,6 +259,15 @@ type GraphInputs struct {
 // the encoder's graph and attention over its memory.
 func (d *Decoder) GraphWith(g *nn.Graph, ids *G.Node, B int, in GraphInputs) (*G.Node, *nn.RNNRun, nn.AttentionNode) {
 	x := g.Dropout(g.Embed(d.Embed, ids), d.Config.EmbedDropout)
+	if d.Config.InputFeeding {
+		h0 := g.Floats("dec.h0", make([]float32, B*d.Config.Hidden), B, d.Config.Hidden)
+		if len(in.H0) > 0 {
+			h0 = in.H0[0]
+		}
+		y := g.BahdanauGRU(d.Attn, d.RNN.Layers[0], x, in.Memory, h0, B, in.SrcLengths)
+		y = g.Dropout(g.Tanh(g.Linear(d.Combine, y)), d.Config.Dropout)
+		return g.Linear(d.Out, y), nil, nn.AttentionNode{}
+	}
 	y, run := g.RNNWith(d.RNN, x, B, nn.RNNOptions{Name: "dec", H0: in.H0, C0: in.C0})
 	var an nn.AttentionNode
 	if d.Attn != nil {
@@ -286,6 +313,13 @@ func (d *Decoder) Step(s *State, tokens []int, logits []float32) error {
 	if err := d.checkTokens(tokens); err != nil {
 		return err
 	}
+	if d.Attn != nil && len(s.Mem) != B {
+		return fmt.Errorf("step: an attention decoder needs memory on every row (SetMemory)")
+	}
+	if d.Config.InputFeeding {
+		d.feedStep(s, tokens, logits)
+		return nil
+	}
 	E := d.Config.Embed
 	s.x = grow(s.x, B*max(E, d.Config.Hidden))
 	x := s.x[:B*E]
@@ -316,6 +350,31 @@ func (d *Decoder) Step(s *State, tokens []int, logits []float32) error {
 	}
 	d.Out.MatMulT(B, x, logits[:B*d.Config.Vocab])
 	return nil
+}
+
+// feedStep is Step with input feeding: each row attends with its previous
+// state, the GRU reads [embedding; context], and the output layer reads
+// tanh(W_c[s_t; c_t]).
+func (d *Decoder) feedStep(s *State, tokens []int, logits []float32) {
+	B, E, H, M := s.Batch, d.Config.Embed, d.Config.Hidden, d.Config.Memory
+	s.x = grow(s.x, B*(E+M))
+	s.ctx = grow(s.ctx, B*(H+M))
+	s.comb = grow(s.comb, B*H)
+	h := s.H[0]
+	for r, t := range tokens {
+		x := s.x[r*(E+M) : (r+1)*(E+M)]
+		copy(x[:E], d.Embed.Row(t))
+		d.Attn.Attend(&s.att, h[r*H:(r+1)*H], s.Mem[r], s.Keys[r], len(s.Weights[r]), s.Weights[r], x[E:])
+	}
+	d.RNN.Layers[0].Step(&s.work, B, s.x, h, nil)
+	for r := 0; r < B; r++ {
+		y := s.ctx[r*(H+M) : (r+1)*(H+M)]
+		copy(y[:H], h[r*H:(r+1)*H])
+		copy(y[H:], s.x[r*(E+M)+E:(r+1)*(E+M)])
+	}
+	d.Combine.MatMulT(B, s.ctx, s.comb)
+	nn.TanhInPlace(s.comb)
+	d.Out.MatMulT(B, s.comb, logits[:B*d.Config.Vocab])
 }
 
 // attend applies attention and the combination layer to the top layer's

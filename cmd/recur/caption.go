@@ -15,6 +15,7 @@ import (
 	"github.com/recur-dev/recur/builtin"
 	"github.com/recur-dev/recur/cnn"
 	"github.com/recur-dev/recur/datasets"
+	"github.com/recur-dev/recur/nn"
 	"github.com/recur-dev/recur/tasks"
 )
 
@@ -194,6 +195,7 @@ Examples:
 			&cli.IntSliceFlag{Name: "channels", Value: cli.NewIntSlice(d.Model.Encoder.CNN.Channels...), Usage: "output channels of each conv block, comma-separated"},
 			&cli.BoolFlag{Name: "coords", Value: true, Usage: "give the CNN two extra input planes with each pixel's x and y, so its features know where they are (--coords=false: plain RGB)"},
 			&cli.BoolFlag{Name: "attention", Usage: "the decoder attends to the CNN's grid (Show, Attend and Tell)"},
+			&cli.BoolFlag{Name: "input-feeding", Usage: "with --attention: attend before each GRU step and feed the context into it (Bahdanau), so the state knows where it looked; needs --cell gru --layers 1"},
 			&cli.StringFlag{Name: "init", Value: "pooled", Usage: "what starts the decoder: pooled (the average feature vector) or flat (the whole feature map, which keeps where things are)"},
 			&cli.StringFlag{Name: "cell", Value: string(d.Model.Decoder.Cell), Usage: "decoder cell: lstm or gru"},
 			&cli.IntFlag{Name: "hidden", Value: d.Model.Decoder.Hidden, Usage: "decoder state size, 1 to 4096"},
@@ -228,6 +230,9 @@ Examples:
 				return fmt.Errorf("--size: %w", err)
 			}
 			cfg.Model.Encoder.Attention = c.Bool("attention")
+			if c.Bool("input-feeding") && !c.Bool("attention") {
+				return fmt.Errorf("--input-feeding feeds the attention context into the decoder: add --attention")
+			}
 			switch c.String("init") {
 			case "pooled", "flat":
 				cfg.Model.Encoder.Init = c.String("init")
@@ -236,6 +241,10 @@ Examples:
 			}
 			dc := &cfg.Model.Decoder
 			dc.Cell, dc.Hidden, dc.Embed, dc.Layers, dc.Dropout = cell, hidden, embed, layers, c.Float64("dropout")
+			dc.InputFeeding = c.Bool("input-feeding")
+			if dc.InputFeeding && (cell != nn.GRU || layers != 1) {
+				return fmt.Errorf("--input-feeding needs --cell gru --layers 1 (got --cell %s --layers %d)", cell, layers)
+			}
 			cfg.MinCount, cfg.Val, cfg.SplitSeed, cfg.Batch = c.Int("min-count"), c.Int("val"), c.Uint64("split-seed"), c.Int("batch")
 			start := time.Now()
 			data, err := tasks.LoadCaptionData(c.String("data"), cfg)
@@ -252,8 +261,8 @@ Examples:
 			tc := loopConfig(c, out)
 			tc.Primary, tc.Maximize = "exact", true
 			tc.Meta = map[string]string{"data.dir": c.String("data")}
-			fmt.Fprintf(os.Stderr, "model: CNN %v on %d×%d, %s decoder %d x %d, attention %v, %d parameters\n",
-				cfg.Model.Encoder.CNN.Channels, cfg.Model.Image.Size, cfg.Model.Image.Size, cell, layers, hidden, cfg.Model.Encoder.Attention, task.Params().Count())
+			fmt.Fprintf(os.Stderr, "model: CNN %v on %d×%d, %s decoder %d x %d, attention %v, input feeding %v, %d parameters\n",
+				cfg.Model.Encoder.CNN.Channels, cfg.Model.Image.Size, cfg.Model.Image.Size, cell, layers, hidden, cfg.Model.Encoder.Attention, dc.InputFeeding, task.Params().Count())
 			res, err := tasks.Train(c.Context, task, tc)
 			if err != nil {
 				if c.Context.Err() != nil {
