@@ -3,6 +3,8 @@ package nn
 import (
 	"fmt"
 	"math"
+
+	"github.com/recur-dev/recur/internal/kernels"
 )
 
 // AdamConfig configures Adam with global-norm clipping and step decay of the
@@ -91,25 +93,18 @@ func (a *Adam) Update(params Params) (float64, error) {
 	}
 	lr := a.LR()
 	a.Step++
-	b1, b2 := float32(a.Config.Beta1), float32(a.Config.Beta2)
 	c1 := 1 - math.Pow(a.Config.Beta1, float64(a.Step))
 	c2 := 1 - math.Pow(a.Config.Beta2, float64(a.Step))
-	stepSize := float32(lr / c1)
-	sqrtC2 := float32(math.Sqrt(c2))
-	eps := float32(a.Config.Eps)
+	coeffs := kernels.AdamCoeffs{
+		Scale: scale, Beta1: float32(a.Config.Beta1), Beta2: float32(a.Config.Beta2),
+		StepSize: float32(lr / c1), InvSqrtC2: float32(1 / math.Sqrt(c2)), Eps: float32(a.Config.Eps),
+	}
 	for i, p := range params {
 		m, v := a.M[i], a.V[i]
-		if len(m) != p.Size() {
-			return norm, fmt.Errorf("adam: parameter %s has %d values but state for %d", p.Name, p.Size(), len(m))
+		if len(m) != p.Size() || len(v) != p.Size() || len(p.Grad) != p.Size() {
+			return norm, fmt.Errorf("adam: parameter %s has %d values, %d gradients, but state for %d", p.Name, p.Size(), len(p.Grad), len(m))
 		}
-		for j, g := range p.Grad {
-			g *= scale
-			m[j] = b1*m[j] + (1-b1)*g
-			v[j] = b2*v[j] + (1-b2)*g*g
-			p.Data[j] -= stepSize * m[j] / (sqrt32(v[j])/sqrtC2 + eps)
-		}
+		kernels.AdamStep(p.Data, p.Grad, m, v, coeffs)
 	}
 	return norm, nil
 }
-
-func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }

@@ -2,12 +2,13 @@ package nn
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/recur-dev/recur/internal/kernels"
 )
 
 // embedKernel: ids [N] (Int), W [V, E] → [N, E]. The backward pass
@@ -265,8 +266,12 @@ func (k *crossEntropyKernel) backward(in []G.Value, dOut G.Value, grads [][]floa
 		}
 		p := k.probs[r*V : (r+1)*V]
 		g := d[r*V : (r+1)*V]
-		for j, pj := range p {
-			g[j] = (pj - eps/float32(V)) * scale
+		kernels.ScaleTo(g, p, scale)
+		if eps > 0 {
+			c := eps / float32(V) * scale
+			for j := range g {
+				g[j] -= c
+			}
 		}
 		g[t] -= (1 - eps) * scale
 	}
@@ -274,25 +279,7 @@ func (k *crossEntropyKernel) backward(in []G.Value, dOut G.Value, grads [][]floa
 }
 
 // softmaxInto writes softmax(row) into p and returns log Σ exp(row).
-func softmaxInto(p, row []float32) float64 {
-	m := row[0]
-	for _, x := range row {
-		if x > m {
-			m = x
-		}
-	}
-	var s float64
-	for j, x := range row {
-		e := math.Exp(float64(x - m))
-		p[j] = float32(e)
-		s += e
-	}
-	inv := float32(1 / s)
-	for j := range p {
-		p[j] *= inv
-	}
-	return float64(m) + math.Log(s)
-}
+func softmaxInto(p, row []float32) float64 { return kernels.Softmax(p, row) }
 
 func scalarOf(v G.Value) float32 {
 	switch x := v.(type) {

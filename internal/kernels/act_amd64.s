@@ -84,6 +84,38 @@ tanh_done:
 	VZEROUPPER
 	RET
 
+// func expShiftSumAVX2(n int, dst, src *float32, shift float32) float32
+// n must be a multiple of 8. dst[i] = exp(src[i]-shift); returns Σ dst[i]
+// (eight lane sums, added pairwise at the end).
+TEXT ·expShiftSumAVX2(SB), NOSPLIT, $0-36
+	MOVQ n+0(FP), CX
+	MOVQ dst+8(FP), DI
+	MOVQ src+16(FP), SI
+	VBROADCASTSS shift+24(FP), Y5
+	VXORPS Y4, Y4, Y4
+	SHRQ $3, CX
+	JZ exps_done
+exps_loop:
+	VMOVUPS (SI), Y0
+	VSUBPS Y5, Y0, Y0
+	EXPY
+	VMOVUPS Y0, (DI)
+	VADDPS Y0, Y4, Y4
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ exps_loop
+exps_done:
+	VEXTRACTF128 $1, Y4, X1
+	VADDPS X1, X4, X4
+	VMOVHLPS X4, X1, X1
+	VADDPS X1, X4, X4
+	VMOVSHDUP X4, X1
+	VADDSS X1, X4, X4
+	VMOVSS X4, ret+32(FP)
+	VZEROUPPER
+	RET
+
 // Constant table: each entry is one value repeated in 8 lanes (32 bytes),
 // because VEX instructions cannot broadcast a memory operand.
 // 0: 89 (upper clamp: exp(89) rounds to +Inf, so 1/(1+exp) is exactly 0)

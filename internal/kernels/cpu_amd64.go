@@ -45,3 +45,15 @@ func tanhAVX2(n int, dst, src *float32)
 
 //go:noescape
 func sgemmKernelNT32x8(k int, at, b *float32, ldb int, out *float32)
+
+//go:noescape
+func expShiftSumAVX2(n int, dst, src *float32, shift float32) float32
+
+//go:noescape
+func maxAVX2(n int, x *float32) float32
+
+//go:noescape
+func scalAVX2(n int, alpha float32, x, y *float32)
+
+//go:noescape
+func adamAVX2(n int, p, grad, m, v *float32, c *[8]float32)

@@ -8,9 +8,13 @@ func detectArch() *arch {
 	return &arch{name: "generic", mr: genMR, nr: genNR, kernel: sgemmKernelGeneric}
 }
 
-func dotAVX2(n int, x, y *float32) float32                          { panic("kernels: no assembly") }
-func axpyAVX2(n int, alpha float32, x, y *float32)                  { panic("kernels: no assembly") }
-func dot4AVX2(n int, a *float32, lda int, x *float32, out *float32) { panic("kernels: no assembly") }
-func axpy4AVX2(n int, s *float32, a *float32, lda int, y *float32)  { panic("kernels: no assembly") }
-func sigmoidAVX2(n int, dst, src *float32)                          { panic("kernels: no assembly") }
-func tanhAVX2(n int, dst, src *float32)                             { panic("kernels: no assembly") }
+func dotAVX2(n int, x, y *float32) float32                            { panic("kernels: no assembly") }
+func axpyAVX2(n int, alpha float32, x, y *float32)                    { panic("kernels: no assembly") }
+func dot4AVX2(n int, a *float32, lda int, x *float32, out *float32)   { panic("kernels: no assembly") }
+func axpy4AVX2(n int, s *float32, a *float32, lda int, y *float32)    { panic("kernels: no assembly") }
+func sigmoidAVX2(n int, dst, src *float32)                            { panic("kernels: no assembly") }
+func tanhAVX2(n int, dst, src *float32)                               { panic("kernels: no assembly") }
+func expShiftSumAVX2(n int, dst, src *float32, shift float32) float32 { panic("kernels: no assembly") }
+func maxAVX2(n int, x *float32) float32                               { panic("kernels: no assembly") }
+func scalAVX2(n int, alpha float32, x, y *float32)                    { panic("kernels: no assembly") }
+func adamAVX2(n int, p, grad, m, v *float32, c *[8]float32)           { panic("kernels: no assembly") }

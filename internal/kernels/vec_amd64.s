@@ -285,3 +285,96 @@ axpy4_loop1:
 axpy4_done:
 	VZEROUPPER
 	RET
+
+// func maxAVX2(n int, x *float32) float32
+// n must be a positive multiple of 8. Returns max x[i] (NaNs are skipped
+// unless every value is NaN, as VMAXPS keeps its second operand).
+TEXT ·maxAVX2(SB), NOSPLIT, $0-20
+	MOVQ n+0(FP), CX
+	MOVQ x+8(FP), SI
+	VMOVUPS (SI), Y0
+	ADDQ $32, SI
+	SHRQ $3, CX
+	DECQ CX
+	JZ max_reduce
+max_loop:
+	VMAXPS (SI), Y0, Y0
+	ADDQ $32, SI
+	DECQ CX
+	JNZ max_loop
+max_reduce:
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPS X1, X0, X0
+	VMOVHLPS X0, X1, X1
+	VMAXPS X1, X0, X0
+	VMOVSHDUP X0, X1
+	VMAXSS X1, X0, X0
+	VMOVSS X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func scalAVX2(n int, alpha float32, x, y *float32)
+// n must be a multiple of 8. y[i] = alpha*x[i] (x and y may be the same).
+TEXT ·scalAVX2(SB), NOSPLIT, $0-32
+	MOVQ n+0(FP), CX
+	VBROADCASTSS alpha+8(FP), Y0
+	MOVQ x+16(FP), SI
+	MOVQ y+24(FP), DI
+	SHRQ $3, CX
+	JZ scal_done
+scal_loop:
+	VMULPS (SI), Y0, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ scal_loop
+scal_done:
+	VZEROUPPER
+	RET
+
+// func adamAVX2(n int, p, grad, m, v *float32, c *[8]float32)
+// n must be a multiple of 8. With c = {scale, β₁, 1−β₁, β₂, 1−β₂,
+// step size, 1/√(1−β₂ᵗ), ε} and ĝ = scale·g:
+//   m = β₁m + (1−β₁)ĝ;  v = β₂v + (1−β₂)ĝ²;  p −= step·m / (√v/√(1−β₂ᵗ) + ε)
+TEXT ·adamAVX2(SB), NOSPLIT, $0-48
+	MOVQ n+0(FP), CX
+	MOVQ p+8(FP), DI
+	MOVQ grad+16(FP), SI
+	MOVQ m+24(FP), R8
+	MOVQ v+32(FP), R9
+	MOVQ c+40(FP), AX
+	VBROADCASTSS 0(AX), Y8
+	VBROADCASTSS 4(AX), Y9
+	VBROADCASTSS 8(AX), Y10
+	VBROADCASTSS 12(AX), Y11
+	VBROADCASTSS 16(AX), Y12
+	VBROADCASTSS 20(AX), Y13
+	VBROADCASTSS 24(AX), Y14
+	VBROADCASTSS 28(AX), Y15
+	SHRQ $3, CX
+	JZ adam_done
+adam_loop:
+	VMULPS (SI), Y8, Y0
+	VMULPS (R8), Y9, Y1
+	VFMADD231PS Y0, Y10, Y1
+	VMOVUPS Y1, (R8)
+	VMULPS Y0, Y0, Y0
+	VMULPS (R9), Y11, Y2
+	VFMADD231PS Y0, Y12, Y2
+	VMOVUPS Y2, (R9)
+	VSQRTPS Y2, Y2
+	VFMADD213PS Y15, Y14, Y2
+	VDIVPS Y2, Y1, Y1
+	VMOVUPS (DI), Y3
+	VFNMADD231PS Y1, Y13, Y3
+	VMOVUPS Y3, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, R8
+	ADDQ $32, R9
+	DECQ CX
+	JNZ adam_loop
+adam_done:
+	VZEROUPPER
+	RET
