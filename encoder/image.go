@@ -22,6 +22,28 @@ type ImageConfig struct {
 	// feature vector, "flat" the whole feature map flattened (S·C inputs
 	// per projection), which keeps where each feature is.
 	Init string `json:"init,omitempty"`
+	// GridCoords appends each grid cell's x and y in [-1, 1] to its feature
+	// vector in the attention memory, so the attention context says where
+	// the decoder looked, exactly and linearly: what a spatial relation
+	// ("left of") is computed from. (cnn.Config.Coords only gives the
+	// first convolution those planes; after three ReLU and max-pool blocks
+	// little of them is left in a readable form.)
+	GridCoords bool `json:"grid_coords,omitempty"`
+}
+
+// MemoryWidth is the width of one attention memory vector: the CNN's
+// features, plus 2 with GridCoords.
+func (c ImageConfig) MemoryWidth() int {
+	if c.GridCoords {
+		return c.CNN.Features() + 2
+	}
+	return c.CNN.Features()
+}
+
+// gridCoords returns the x, y in [-1, 1] of cell s of a side×side grid in
+// raster order.
+func gridCoords(s, side int) (x, y float32) {
+	return 2*(float32(s%side)+0.5)/float32(side) - 1, 2*(float32(s/side)+0.5)/float32(side) - 1
 }
 
 // initWidth is the width of the vector the initial-state projections read.
@@ -108,6 +130,17 @@ func (e *Image) Graph(g *nn.Graph, x *G.Node, B int) (in decoder.GraphInputs, po
 	if e.Config.Attention {
 		in.Memory = grid
 		side := e.Config.CNN.GridSide()
+		if e.Config.GridCoords {
+			S := side * side
+			xy := make([]float32, S*B*2) // time-major like the grid: row s·B+b
+			for s := 0; s < S; s++ {
+				x, y := gridCoords(s, side)
+				for b := 0; b < B; b++ {
+					xy[(s*B+b)*2], xy[(s*B+b)*2+1] = x, y
+				}
+			}
+			in.Memory = g.Concat(grid, g.Floats("img.grid_xy", xy, S*B, 2))
+		}
 		lens := make([]int, B)
 		for i := range lens {
 			lens[i] = side * side
@@ -120,7 +153,7 @@ func (e *Image) Graph(g *nn.Graph, x *G.Node, B int) (in decoder.GraphInputs, po
 // EncodedImage is one image ready for decoding.
 type EncodedImage struct {
 	H, C   [][]float32 // per decoder layer [decHidden]; C nil for GRU
-	Memory []float32   // [Cells, Features] grid (raster order); always filled
+	Memory []float32   // [Cells, MemoryWidth] grid (raster order); always filled
 	Cells  int
 	Pooled []float32 // [Features]
 }
@@ -136,6 +169,9 @@ func (e *Image) Encode(images [][]float32) ([]*EncodedImage, error) {
 	for b := range out {
 		pooled := f.Pooled[b*f.C : (b+1)*f.C]
 		enc := &EncodedImage{Memory: f.Cell(b), Cells: f.S, Pooled: append([]float32(nil), pooled...)}
+		if e.Config.GridCoords {
+			enc.Memory = withCoords(enc.Memory, f.S, f.C, e.Config.CNN.GridSide())
+		}
 		in := pooled
 		if e.Config.Init == "flat" {
 			in = f.Flat[b*f.C*f.S : (b+1)*f.C*f.S]
@@ -149,6 +185,18 @@ func (e *Image) Encode(images [][]float32) ([]*EncodedImage, error) {
 		out[b] = enc
 	}
 	return out, nil
+}
+
+// withCoords appends each cell's grid coordinates to its row of cells
+// [S, C], giving [S, C+2].
+func withCoords(cells []float32, S, C, side int) []float32 {
+	out := make([]float32, S*(C+2))
+	for s := 0; s < S; s++ {
+		row := out[s*(C+2) : (s+1)*(C+2)]
+		copy(row, cells[s*C:(s+1)*C])
+		row[C], row[C+1] = gridCoords(s, side)
+	}
+	return out
 }
 
 func project(l *nn.Linear, x []float32) []float32 {

@@ -17,13 +17,20 @@ import (
 // for an LSTM decoder (h0 and c0) with attention.
 func TestImageEncodeMatchesGraph(t *testing.T) {
 	for _, init := range []string{"pooled", "flat"} {
-		t.Run(init, func(t *testing.T) { testEncodeMatchesGraph(t, init) })
+		for _, xy := range []bool{false, true} {
+			name := init
+			if xy {
+				name += "+grid-coords"
+			}
+			t.Run(name, func(t *testing.T) { testEncodeMatchesGraph(t, init, xy) })
+		}
 	}
 }
 
-func testEncodeMatchesGraph(t *testing.T, init string) {
-	cfg := ImageConfig{CNN: cnn.Config{Size: 16, Channels: []int{4, 6}, Coords: true}, Attention: true, Init: init}
-	dc := decoder.Config{Cell: nn.LSTM, Vocab: 7, Embed: 5, Hidden: 8, Layers: 2, Attention: nn.Additive, AttentionDim: 8, Memory: 6}
+func testEncodeMatchesGraph(t *testing.T, init string, gridCoords bool) {
+	cfg := ImageConfig{CNN: cnn.Config{Size: 16, Channels: []int{4, 6}, Coords: true}, Attention: true, Init: init, GridCoords: gridCoords}
+	W := cfg.MemoryWidth()
+	dc := decoder.Config{Cell: nn.LSTM, Vocab: 7, Embed: 5, Hidden: 8, Layers: 2, Attention: nn.Additive, AttentionDim: 8, Memory: W}
 	e, err := NewImage(cfg, dc, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -71,12 +78,26 @@ func testEncodeMatchesGraph(t *testing.T, init string) {
 			near("c0", cg[b*8:(b+1)*8], encs[b].C[l])
 		}
 	}
+	// The memory, cell by cell: the graph's is time-major [S·B, W].
+	mem := in.Memory.Value().Data().([]float32)
+	const S = 16 // a 4×4 grid
+	for b := 0; b < B; b++ {
+		for c := 0; c < S; c++ {
+			near("memory", mem[(c*B+b)*W:(c*B+b+1)*W], encs[b].Memory[c*W:(c+1)*W])
+		}
+	}
+	if gridCoords {
+		// cell 1 of the top row of a 4×4 grid sits at x = -0.25, y = -0.75
+		if got := encs[0].Memory[W : 2*W][W-2:]; got[0] != -0.25 || got[1] != -0.75 {
+			t.Fatalf("cell 1's coordinates %v, want [-0.25 -0.75]", got)
+		}
+	}
 	dec, err := decoder.New(dc, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := StartImages(dec, encs)
-	if s.Batch != B || len(s.Mem) != B || len(s.Mem[1]) != 16*6 {
+	if s.Batch != B || len(s.Mem) != B || len(s.Mem[1]) != 16*W {
 		t.Fatalf("state batch %d, memory %d rows", s.Batch, len(s.Mem))
 	}
 	near("state c", s.C[1][8:16], encs[1].C[1])

@@ -56,7 +56,7 @@ func NewCaptioner(cfg CaptionerConfig, vocab *datasets.Vocab, seed uint64) (*Cap
 	cfg.Decoder.Memory, cfg.Decoder.Attention = 0, ""
 	if cfg.Encoder.Attention {
 		cfg.Decoder.Attention = nn.Additive
-		cfg.Decoder.Memory = cfg.Encoder.CNN.Features()
+		cfg.Decoder.Memory = cfg.Encoder.MemoryWidth()
 		if cfg.Decoder.AttentionDim == 0 {
 			cfg.Decoder.AttentionDim = cfg.Decoder.Hidden
 		}

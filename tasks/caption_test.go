@@ -41,11 +41,17 @@ func writeTinyScenes(t *testing.T, n int) string {
 // TestCaptionLearnsScenes trains on 400 one-shape 32×32 scenes through the
 // shared loop and checks that greedy captions of held-out scenes are mostly
 // exactly one of their true captions, then that the saved model file
-// captions the same way (beam search included).
+// captions the same way (beam search included). Both attention placements
+// are trained: Luong (LSTM) and input feeding with grid coordinates (GRU).
 func TestCaptionLearnsScenes(t *testing.T) {
 	dir := writeTinyScenes(t, 400)
-	for _, att := range []bool{true} {
+	for _, feed := range []bool{false, true} {
+		att := true
 		cfg := tinyCaptionConfig(att)
+		if feed {
+			cfg.Model.Decoder.Cell, cfg.Model.Decoder.InputFeeding = nn.GRU, true
+			cfg.Model.Encoder.GridCoords = true
+		}
 		data, err := LoadCaptionData(dir, cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -63,9 +69,9 @@ func TestCaptionLearnsScenes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("attention %v: %v", att, res.Best)
+		t.Logf("input feeding %v: %v", feed, res.Best)
 		if res.Best["exact"] < 60 {
-			t.Errorf("attention %v: exact match %.1f%% after %d steps, want >= 60%%", att, res.Best["exact"], res.Steps)
+			t.Errorf("input feeding %v: exact match %.1f%% after %d steps, want >= 60%%", att, res.Best["exact"], res.Steps)
 		}
 		m, err := LoadCaptioner(tc.Out)
 		if err != nil {

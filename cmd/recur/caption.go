@@ -195,6 +195,7 @@ Examples:
 			&cli.IntSliceFlag{Name: "channels", Value: cli.NewIntSlice(d.Model.Encoder.CNN.Channels...), Usage: "output channels of each conv block, comma-separated"},
 			&cli.BoolFlag{Name: "coords", Value: true, Usage: "give the CNN two extra input planes with each pixel's x and y, so its features know where they are (--coords=false: plain RGB)"},
 			&cli.BoolFlag{Name: "attention", Usage: "the decoder attends to the CNN's grid (Show, Attend and Tell)"},
+			&cli.BoolFlag{Name: "grid-coords", Usage: "with --attention: append each grid cell's x, y to its features, so the attended context says where the decoder looked"},
 			&cli.BoolFlag{Name: "input-feeding", Usage: "with --attention: attend before each GRU step and feed the context into it (Bahdanau), so the state knows where it looked; needs --cell gru --layers 1"},
 			&cli.StringFlag{Name: "init", Value: "pooled", Usage: "what starts the decoder: pooled (the average feature vector) or flat (the whole feature map, which keeps where things are)"},
 			&cli.StringFlag{Name: "cell", Value: string(d.Model.Decoder.Cell), Usage: "decoder cell: lstm or gru"},
@@ -230,6 +231,10 @@ Examples:
 				return fmt.Errorf("--size: %w", err)
 			}
 			cfg.Model.Encoder.Attention = c.Bool("attention")
+			cfg.Model.Encoder.GridCoords = c.Bool("grid-coords")
+			if c.Bool("grid-coords") && !c.Bool("attention") {
+				return fmt.Errorf("--grid-coords extends the attention memory: add --attention")
+			}
 			if c.Bool("input-feeding") && !c.Bool("attention") {
 				return fmt.Errorf("--input-feeding feeds the attention context into the decoder: add --attention")
 			}
