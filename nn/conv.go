@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"math"
 	"sync"
 
 	"github.com/chewxy/hm"
@@ -172,8 +173,18 @@ func (k *convBlockKernel) forward(in []G.Value) (G.Value, error) {
 
 // pool applies ReLU and 2×2 max-pooling to pre [K, H·W] (rows W wide),
 // writing out and the winners' positions (−1 where the maximum is ≤ 0).
+//
+// Which of the four wins is random, so compare-and-branch code mispredicts
+// about every other window. After ReLU every value is ≥ 0, and for those
+// the float order is the integer order of the bit patterns; so the window
+// is reduced on int32s (ReLU as x &^ (x>>31): negative floats have the
+// sign bit set), where the compiler selects with conditional moves.
 func pool(pre []float32, K, W, h2, w2 int, out []float32, arg []int32) {
 	HW, P := 4*h2*w2, h2*w2
+	relu := func(v float32) int32 {
+		x := int32(math.Float32bits(v))
+		return x &^ (x >> 31)
+	}
 	for ch := 0; ch < K; ch++ {
 		plane := pre[ch*HW : (ch+1)*HW]
 		o := out[ch*P : (ch+1)*P]
@@ -181,22 +192,21 @@ func pool(pre []float32, K, W, h2, w2 int, out []float32, arg []int32) {
 		for i := 0; i < h2; i++ {
 			top, bot := plane[2*i*W:(2*i+1)*W], plane[(2*i+1)*W:(2*i+2)*W]
 			or, ar := o[i*w2:(i+1)*w2], a[i*w2:(i+1)*w2]
+			rowTop, rowBot := int32(2*i*W), int32((2*i+1)*W)
 			for j := range or {
-				best, at := top[2*j], 2*i*W+2*j
-				if v := top[2*j+1]; v > best {
-					best, at = v, 2*i*W+2*j+1
+				c := int32(2 * j)
+				best, at := relu(top[2*j]), rowTop+c
+				if v := relu(top[2*j+1]); v > best {
+					best, at = v, rowTop+c+1
 				}
-				if v := bot[2*j]; v > best {
-					best, at = v, (2*i+1)*W+2*j
+				if v := relu(bot[2*j]); v > best {
+					best, at = v, rowBot+c
 				}
-				if v := bot[2*j+1]; v > best {
-					best, at = v, (2*i+1)*W+2*j+1
+				if v := relu(bot[2*j+1]); v > best {
+					best, at = v, rowBot+c+1
 				}
-				if best > 0 {
-					or[j], ar[j] = best, int32(at)
-				} else {
-					or[j], ar[j] = 0, -1
-				}
+				or[j] = math.Float32frombits(uint32(best))
+				ar[j] = at | (best-1)>>31 // −1 when the maximum is 0
 			}
 		}
 	}
