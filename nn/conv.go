@@ -127,19 +127,13 @@ func col2im(cols []float32, C, H, W int, dx []float32) {
 					}
 					src := row[i*W : (i+1)*W]
 					dst := plane[si*W : (si+1)*W]
-					switch ddx {
+					switch ddx { // dst[j+ddx-1] += src[j] where both exist
 					case 0:
-						for j := 1; j < W; j++ {
-							dst[j-1] += src[j]
-						}
+						kernels.Axpy(1, src[1:], dst[:W-1])
 					case 1:
-						for j, v := range src {
-							dst[j] += v
-						}
+						kernels.Axpy(1, src, dst)
 					case 2:
-						for j := 0; j < W-1; j++ {
-							dst[j+1] += src[j]
-						}
+						kernels.Axpy(1, src[:W-1], dst[1:])
 					}
 				}
 			}
