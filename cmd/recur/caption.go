@@ -44,12 +44,16 @@ shapes) is used:
 
 --attention (for models trained with --attention) draws, for each image, the
 image followed by one panel per generated word with the cells it looked at
-highlighted; with several images the file name gets the image's index.`,
+highlighted; with several images the file name gets the image's index.
+--sheet draws all the images with their captions into one PNG:
+
+    recur caption --beam 3 --sheet captions.png testdata/*.png`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "captioning model file (default: the built-in scenes model)"},
 			&cli.IntFlag{Name: "beam", Value: 1, Usage: "beam width, 1 (greedy) to 100"},
 			&cli.IntFlag{Name: "max-len", Value: 0, Usage: "longest caption in tokens, 0 to 1000 (0: the model's default)"},
 			&cli.StringFlag{Name: "attention", Usage: "write the attention over each image to this PNG"},
+			&cli.StringFlag{Name: "sheet", Usage: "also draw the images with their captions, four to a row, into this PNG"},
 			threadsFlag,
 		},
 		Action: func(c *cli.Context) error {
@@ -82,6 +86,15 @@ highlighted; with several images the file name gets the image's index.`,
 			caps, err := m.Caption(c.Context, imgs, tasks.CaptionOptions{Beam: beam, MaxLen: maxLen, LengthPenalty: 1})
 			if err != nil {
 				return err
+			}
+			if out := c.String("sheet"); out != "" {
+				texts := make([]string, len(caps))
+				for i, cp := range caps {
+					texts[i] = cp.Text
+				}
+				if err := writeSheet(out, imgs, m.Config.Image, texts); err != nil {
+					return err
+				}
 			}
 			for i, cp := range caps {
 				text := cp.Text
@@ -116,7 +129,8 @@ func drawAttention(out, name string, x []float32, ic cnn.ImageConfig, cp tasks.C
 	S, scale := ic.Size, 3
 	panel := S * scale
 	n := len(cp.Attention) + 1
-	img := image.NewRGBA(image.Rect(0, 0, n*(panel+4), panel))
+	const label = 18 // a strip under the panels for each one's word
+	img := image.NewRGBA(image.Rect(0, 0, n*(panel+4), panel+label))
 	for i := range img.Pix {
 		img.Pix[i] = 255
 	}
@@ -151,6 +165,13 @@ func drawAttention(out, name string, x []float32, ic cnn.ImageConfig, cp tasks.C
 				}
 				img.Set(p*(panel+4)+xx, y, color.RGBA{uint8(v[0] * a), uint8(v[1] * a), uint8(v[2] * a), 255})
 			}
+		}
+		if p > 0 {
+			word := "</s>"
+			if p-1 < len(cp.Tokens) {
+				word = cp.Tokens[p-1]
+			}
+			drawText(img, p*(panel+4)+4, panel+14, word, color.Black)
 		}
 	}
 	f, err := os.Create(out)
