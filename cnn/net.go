@@ -27,6 +27,10 @@ type Config struct {
 	// and a caption's "left of" has to come from the attention weights
 	// alone.
 	Coords bool `json:"coords,omitempty"`
+	// BatchNorm normalises each block's output channels (after the
+	// max-pool, so the fused conv → ReLU → pool kernel stays one pass):
+	// batch statistics in training, running estimates at inference.
+	BatchNorm bool `json:"batch_norm,omitempty"`
 }
 
 // InputChannels is 3 (RGB), or 5 with coordinate planes.
@@ -91,6 +95,7 @@ func (c Config) Features() int { return c.Channels[len(c.Channels)-1] }
 type Net struct {
 	Config  Config
 	Filters []*nn.Param
+	Norms   []*nn.BatchNorm // cnn.bn{i}.*, with Config.BatchNorm only
 }
 
 // New initialises the filters with He (Kaiming) normal initialisation,
@@ -106,13 +111,23 @@ func New(cfg Config, seed uint64) (*Net, error) {
 		p := nn.NewParam(fmt.Sprintf("cnn.conv%d.weight", i), out, in, 3, 3)
 		p.Normal(rng, math.Sqrt(2/float64(9*in)))
 		n.Filters = append(n.Filters, p)
+		if cfg.BatchNorm {
+			n.Norms = append(n.Norms, nn.NewBatchNorm(fmt.Sprintf("cnn.bn%d", i), out))
+		}
 		in = out
 	}
 	return n, nil
 }
 
-// Params lists the filters.
-func (n *Net) Params() nn.Params { return append(nn.Params{}, n.Filters...) }
+// Params lists the filters, then the batch-norm layers' weights and
+// running estimates.
+func (n *Net) Params() nn.Params {
+	ps := append(nn.Params{}, n.Filters...)
+	for _, bn := range n.Norms {
+		ps = append(ps, bn.Params()...)
+	}
+	return ps
+}
 
 // Graph adds the network to g for x [B, InputChannels, Size, Size] (NCHW,
 // filled by Config.FillInput from images as Preprocess returns them) and
@@ -162,6 +177,11 @@ func (n *Net) graph(g *nn.Graph, x *G.Node, B int) (o Outputs, err error) {
 	for i, f := range n.Filters {
 		if h = g.ConvBlock(h, f, i > 0); h == nil {
 			return o, fmt.Errorf("cnn block %d: %w", i+1, g.Err())
+		}
+		if n.Norms != nil {
+			if h = g.BatchNorm(n.Norms[i], h); h == nil {
+				return o, fmt.Errorf("cnn block %d batch norm: %w", i+1, g.Err())
+			}
 		}
 	}
 	side, C := n.Config.GridSide(), n.Config.Features()

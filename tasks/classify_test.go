@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,6 +74,15 @@ func TestTextClassifierLearns(t *testing.T) {
 
 // TestImageClassifierLearns learns the shape of one-shape 32×32 scenes.
 func TestImageClassifierLearns(t *testing.T) {
+	for _, bn := range []bool{false, true} {
+		t.Run(fmt.Sprintf("batchnorm=%v", bn), func(t *testing.T) { testImageClassifierLearns(t, bn) })
+	}
+}
+
+// testImageClassifierLearns trains the CNN alone on scene colours; with
+// batch norm the saved model must also classify as the training run's
+// validation did (running estimates stored and used at inference).
+func testImageClassifierLearns(t *testing.T, batchNorm bool) {
 	dir := t.TempDir()
 	sc := datasets.DefaultSceneConfig()
 	sc.Size, sc.MaxShapes, sc.Noise = 32, 1, 0
@@ -85,7 +95,7 @@ func TestImageClassifierLearns(t *testing.T) {
 	}
 	cfg := DefaultClassifyConfig()
 	cfg.Model.Kind = "image"
-	cfg.Model.CNN, cfg.Model.Image.Size = cnn.Config{Size: 32, Channels: []int{8, 16}}, 32
+	cfg.Model.CNN, cfg.Model.Image.Size = cnn.Config{Size: 32, Channels: []int{8, 16}, BatchNorm: batchNorm}, 32
 	cfg.Val, cfg.Batch = 50, 32
 	data, err := NewClassifyData(cfg, paths, labels)
 	if err != nil {
@@ -112,6 +122,23 @@ func TestImageClassifierLearns(t *testing.T) {
 	}
 	if _, err := m.ClassifyText([]string{"a red circle"}); err == nil || !strings.Contains(err.Error(), "image classifier") {
 		t.Errorf("image model given text: %v", err)
+	}
+	imgs := make([][]float32, len(data.Val))
+	for i, ex := range data.Val {
+		imgs[i] = ex.Image
+	}
+	preds, err := m.ClassifyImages(imgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	right := 0
+	for i, p := range preds {
+		if p.Label == data.Labels[data.Val[i].Label] {
+			right++
+		}
+	}
+	if acc := 100 * float64(right) / float64(len(preds)); math.Abs(acc-res.Best["accuracy"]) > 1e-9 {
+		t.Errorf("the saved model scores %.1f%% on the validation images, training reported %.1f%%", acc, res.Best["accuracy"])
 	}
 }
 

@@ -215,6 +215,7 @@ Examples:
 			&cli.IntFlag{Name: "size", Value: d.Model.Image.Size, Usage: "image side after resizing and cropping, a multiple of 2^(number of --channels)"},
 			&cli.IntSliceFlag{Name: "channels", Value: cli.NewIntSlice(d.Model.Encoder.CNN.Channels...), Usage: "output channels of each conv block, comma-separated"},
 			&cli.BoolFlag{Name: "coords", Value: true, Usage: "give the CNN two extra input planes with each pixel's x and y, so its features know where they are (--coords=false: plain RGB)"},
+			&cli.BoolFlag{Name: "batch-norm", Usage: "normalise each conv block's output channels (batch statistics in training, running estimates at inference)"},
 			&cli.BoolFlag{Name: "attention", Usage: "the decoder attends to the CNN's grid (Show, Attend and Tell)"},
 			&cli.BoolFlag{Name: "grid-coords", Usage: "with --attention: append each grid cell's x, y to its features, so the attended context says where the decoder looked"},
 			&cli.BoolFlag{Name: "input-feeding", Usage: "with --attention: attend before each GRU step and feed the context into it (Bahdanau), so the state knows where it looked; needs --cell gru --layers 1"},
@@ -244,7 +245,7 @@ Examples:
 				return err
 			}
 			cfg.Model.Image.Size = c.Int("size")
-			cfg.Model.Encoder.CNN = cnn.Config{Size: c.Int("size"), Channels: c.IntSlice("channels"), Coords: c.Bool("coords")}
+			cfg.Model.Encoder.CNN = cnn.Config{Size: c.Int("size"), Channels: c.IntSlice("channels"), Coords: c.Bool("coords"), BatchNorm: c.Bool("batch-norm")}
 			if err := cfg.Model.Encoder.CNN.Validate(); err != nil {
 				return fmt.Errorf("--size/--channels: %w", err)
 			}

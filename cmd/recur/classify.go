@@ -208,6 +208,7 @@ Prints validation accuracy and the confusion matrix (also OUT.confusion.png).
 			&cli.IntFlag{Name: "size", Value: d.Model.CNN.Size, Usage: "image side after resizing and cropping, a multiple of 2^(number of --channels)"},
 			&cli.IntSliceFlag{Name: "channels", Value: cli.NewIntSlice(d.Model.CNN.Channels...), Usage: "output channels of each conv block, comma-separated"},
 			&cli.BoolFlag{Name: "coords", Usage: "give the CNN two extra input planes with each pixel's x and y"},
+			&cli.BoolFlag{Name: "batch-norm", Usage: "normalise each conv block's output channels (batch statistics in training, running estimates at inference)"},
 		}, classifyTrainFlags(d, 1500)...),
 		Action: func(c *cli.Context) error {
 			if err := applyThreads(c); err != nil {
@@ -215,7 +216,7 @@ Prints validation accuracy and the confusion matrix (also OUT.confusion.png).
 			}
 			cfg := tasks.DefaultClassifyConfig()
 			cfg.Model.Kind = "image"
-			cfg.Model.CNN = cnn.Config{Size: c.Int("size"), Channels: c.IntSlice("channels"), Coords: c.Bool("coords")}
+			cfg.Model.CNN = cnn.Config{Size: c.Int("size"), Channels: c.IntSlice("channels"), Coords: c.Bool("coords"), BatchNorm: c.Bool("batch-norm")}
 			cfg.Model.Image.Size = c.Int("size")
 			if err := cfg.Model.CNN.Validate(); err != nil {
 				return fmt.Errorf("--size/--channels: %w", err)
