@@ -54,21 +54,7 @@ func TestAttentionGradients(t *testing.T) {
 					t.Fatalf("row %d weights sum to %v", r, sum)
 				}
 			}
-			for _, p := range params {
-				ana := append([]float32(nil), p.Grad...)
-				for i := range p.Data {
-					old := p.Data[i]
-					p.Data[i] = old + 1e-2
-					up, _ := m.Forward()
-					p.Data[i] = old - 1e-2
-					down, _ := m.Forward()
-					p.Data[i] = old
-					num := float64(up-down) / 2e-2
-					if math.Abs(num-float64(ana[i])) > 5e-4+1e-2*math.Abs(float64(ana[i])) {
-						t.Errorf("%s[%d]: analytic %.6g, finite difference %.6g", p.Name, i, ana[i], num)
-					}
-				}
-			}
+			checkFiniteDifferences(t, m, params, 1e-2, 5e-4, 1e-2)
 		})
 	}
 }

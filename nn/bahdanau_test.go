@@ -1,7 +1,6 @@
 package nn
 
 import (
-	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -48,21 +47,7 @@ func TestBahdanauGradients(t *testing.T) {
 	if _, err := m.Run(); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range params {
-		ana := append([]float32(nil), p.Grad...)
-		for i := range p.Data {
-			old := p.Data[i]
-			p.Data[i] = old + 1e-2
-			up, _ := m.Forward()
-			p.Data[i] = old - 1e-2
-			down, _ := m.Forward()
-			p.Data[i] = old
-			num := float64(up-down) / 2e-2
-			if math.Abs(num-float64(ana[i])) > 1e-3+1e-2*math.Abs(float64(ana[i])) {
-				t.Errorf("%s[%d]: analytic %.6g, finite difference %.6g", p.Name, i, ana[i], num)
-			}
-		}
-	}
+	checkFiniteDifferences(t, m, params, 1e-2, 1e-3, 1e-2)
 	before, _ := m.Forward()
 	mids[3*B+1] = (mids[3*B+1] + 1) % V // row 1 has length 2: padding
 	after, _ := m.Forward()

@@ -76,21 +76,7 @@ func TestBatchNorm(t *testing.T) {
 			t.Fatalf("channel %d running mean, var = %v, %v, want %v, %v", c, bn.RunningMean.Data[c], bn.RunningVar.Data[c], wantMean, wantVar)
 		}
 	}
-	for _, p := range (Params{x, bn.Weight, bn.Bias}) {
-		ana := append([]float32(nil), p.Grad...)
-		for i := range p.Data {
-			old := p.Data[i]
-			p.Data[i] = old + 1e-2
-			up, _ := m.Forward()
-			p.Data[i] = old - 1e-2
-			down, _ := m.Forward()
-			p.Data[i] = old
-			num := float64(up-down) / 2e-2
-			if math.Abs(num-float64(ana[i])) > 1e-3+1e-2*math.Abs(float64(ana[i])) {
-				t.Errorf("%s[%d]: analytic %.6g, finite difference %.6g", p.Name, i, ana[i], num)
-			}
-		}
-	}
+	checkFiniteDifferences(t, m, Params{x, bn.Weight, bn.Bias}, 1e-2, 1e-3, 1e-2)
 	for _, p := range (Params{bn.RunningMean, bn.RunningVar}) {
 		for i, g := range p.Grad {
 			if g != 0 {

@@ -77,21 +77,7 @@ func TestConvBlock(t *testing.T) {
 			}
 		}
 	}
-	for _, p := range (Params{img, f1, f2}) {
-		ana := append([]float32(nil), p.Grad...)
-		for i := range p.Data {
-			old := p.Data[i]
-			p.Data[i] = old + 1e-3
-			up, _ := m.Forward()
-			p.Data[i] = old - 1e-3
-			down, _ := m.Forward()
-			p.Data[i] = old
-			num := float64(up-down) / 2e-3
-			if math.Abs(num-float64(ana[i])) > 2e-3+2e-2*math.Abs(float64(ana[i])) {
-				t.Errorf("%s[%d]: analytic %.6g, finite difference %.6g", p.Name, i, ana[i], num)
-			}
-		}
-	}
+	checkFiniteDifferences(t, m, Params{img, f1, f2}, 1e-3, 2e-3, 2e-2)
 }
 
 // Splitting images over workers changes the order of the filter-gradient
