@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -221,6 +222,13 @@ type CaptionConfig struct {
 	SplitSeed  uint64 // shuffle before the split
 	Batch      int
 	BLEUSample int // validation images decoded for BLEU and exact match (0 = all)
+	// TrainCaptions, a regular expression, limits the captions trained on
+	// to those it matches; an image none of whose captions match keeps all
+	// of them. Validation still accepts every true caption. Where a data
+	// set lists each fact several ways ("A left of B" and "B right of A"),
+	// training on one canonical way gives the decoder one answer to learn
+	// instead of a coin toss it must keep consistent across the caption.
+	TrainCaptions string `json:",omitempty"`
 }
 
 // DefaultCaptionConfig: the benchmark CNN (3→32→64→128 on 64×64) with
@@ -240,6 +248,9 @@ type CaptionItem struct {
 	Image  []float32  // 3×Size×Size
 	Refs   [][]string // tokenized captions
 	Tokens [][]int    // the same, as ids (filled once the vocabulary exists)
+	// Targets indexes the captions trained on (all of them unless
+	// CaptionConfig.TrainCaptions narrows them).
+	Targets []int
 }
 
 // CaptionData is a loaded, split captioning data set.
@@ -292,10 +303,26 @@ func captionDataFrom(items []datasets.CaptionedImage, cfg CaptionConfig) (*Capti
 		toks = append(toks, it.Refs...)
 	}
 	d.Vocab = datasets.BuildSeqVocab(toks, cfg.MinCount)
+	var keep *regexp.Regexp
+	if cfg.TrainCaptions != "" {
+		var err error
+		if keep, err = regexp.Compile(cfg.TrainCaptions); err != nil {
+			return nil, fmt.Errorf("training-caption filter %q: %w", cfg.TrainCaptions, err)
+		}
+	}
 	for _, part := range [][]CaptionItem{d.Train, d.Val} {
 		for i := range part {
-			for _, r := range part[i].Refs {
-				part[i].Tokens = append(part[i].Tokens, datasets.EncodeSeq(d.Vocab, r))
+			it := &part[i]
+			for k, r := range it.Refs {
+				it.Tokens = append(it.Tokens, datasets.EncodeSeq(d.Vocab, r))
+				if keep != nil && keep.MatchString(strings.Join(r, " ")) {
+					it.Targets = append(it.Targets, k)
+				}
+			}
+			if len(it.Targets) == 0 {
+				for k := range it.Refs {
+					it.Targets = append(it.Targets, k)
+				}
 			}
 		}
 	}
@@ -427,8 +454,8 @@ func (t *CaptionTask) item(p int) (*CaptionItem, []int) {
 		t.permE = e
 	}
 	it := &t.Data.Train[t.perm[p%N]]
-	k := rand.New(rand.NewPCG(t.seed^0x5eed, uint64(p))).IntN(len(it.Tokens))
-	return it, it.Tokens[k]
+	k := rand.New(rand.NewPCG(t.seed^0x5eed, uint64(p))).IntN(len(it.Targets))
+	return it, it.Tokens[it.Targets[k]]
 }
 
 // TrainStep implements Trainable: one batch of images, each with one

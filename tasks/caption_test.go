@@ -172,3 +172,35 @@ func TestCaptionBeamIsTheSharedBeamSearch(t *testing.T) {
 		t.Errorf("Caption gives %q (%g), BeamSearch %q (%g)", got, caps[0].Score, want, hyps[0].Score)
 	}
 }
+
+// TrainCaptions narrows what is trained on, never what validation accepts,
+// and an image with no matching caption keeps all of its captions.
+func TestCaptionTrainCaptionsFilter(t *testing.T) {
+	dir := writeTinyScenes(t, 4)
+	img := filepath.Join(dir, datasets.SceneName(0))
+	items := []datasets.CaptionedImage{
+		{Path: img, Captions: []string{"a red circle left of a blue square", "a blue square right of a red circle"}},
+		{Path: img, Captions: []string{"a blue square above a red circle", "a red circle below a blue square"}},
+		{Path: img, Captions: []string{"a red circle", "a large circle"}},
+	}
+	cfg := tinyCaptionConfig(false)
+	cfg.Val, cfg.TrainCaptions = 0, "left of|above"
+	data, err := captionDataFrom(items, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]int{"a red circle left of a blue square": {0}, "a blue square above a red circle": {0}, "a red circle": {0, 1}}
+	for _, it := range data.Train {
+		key := strings.Join(it.Refs[0], " ")
+		if got := it.Targets; len(got) != len(want[key]) || got[0] != want[key][0] {
+			t.Errorf("%q: training targets %v, want %v", key, got, want[key])
+		}
+		if len(it.Tokens) != 2 {
+			t.Errorf("%q: %d references kept, want both", key, len(it.Tokens))
+		}
+	}
+	cfg.TrainCaptions = "left of("
+	if _, err := captionDataFrom(items, cfg); err == nil {
+		t.Error("an invalid regular expression was accepted")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -225,6 +226,7 @@ Examples:
 			&cli.IntFlag{Name: "embed", Value: d.Model.Decoder.Embed, Usage: "word embedding size, 1 to 4096"},
 			&cli.IntFlag{Name: "layers", Value: d.Model.Decoder.Layers, Usage: "decoder layers, 1 to 8"},
 			&cli.Float64Flag{Name: "dropout", Usage: "decoder dropout, in [0, 1)"},
+			&cli.StringFlag{Name: "train-captions", Usage: "train only on the captions matching this regular expression (an image with no match keeps all); e.g. 'left of|above' trains on one of each mirrored pair of scene captions"},
 			&cli.IntFlag{Name: "min-count", Value: d.MinCount, Usage: "words seen fewer times in training captions become <unk>"},
 			&cli.IntFlag{Name: "val", Value: d.Val, Usage: "validation images held out"},
 			&cli.Uint64Flag{Name: "split-seed", Value: d.SplitSeed, Usage: "shuffle seed of the split"},
@@ -273,6 +275,10 @@ Examples:
 				return fmt.Errorf("--input-feeding needs --cell gru --layers 1 (got --cell %s --layers %d)", cell, layers)
 			}
 			cfg.MinCount, cfg.Val, cfg.SplitSeed, cfg.Batch = c.Int("min-count"), c.Int("val"), c.Uint64("split-seed"), c.Int("batch")
+			cfg.TrainCaptions = c.String("train-captions")
+			if _, err := regexp.Compile(cfg.TrainCaptions); err != nil {
+				return fmt.Errorf("--train-captions %q is not a valid regular expression (RE2 syntax, e.g. 'left of|above'): %w", cfg.TrainCaptions, err)
+			}
 			start := time.Now()
 			data, err := tasks.LoadCaptionData(c.String("data"), cfg)
 			if err != nil {
