@@ -7,4 +7,13 @@
 // recurrent state, plus memory for attention); Step advances every row of
 // the state by one token and writes next-token logits. Samplers and beam
 // search see only the Stepper interface, so every task decodes the same way.
+//
+// Attention comes in two placements. Luong's (the default) attends with the
+// top layer's output after the recurrence, so training stays one
+// whole-sequence kernel per layer. Input feeding (Config.InputFeeding,
+// Bahdanau's placement, one GRU layer) attends with the previous state
+// before each step and feeds the context into the GRU, so the state carries
+// what was looked at: a captioner that has named one shape knows where it
+// is when it places the next one. Its training graph is nn's fused
+// BahdanauGRU kernel; Step runs the same arithmetic one token at a time.
 package decoder
