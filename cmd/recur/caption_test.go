@@ -55,6 +55,21 @@ func TestCaptionPipeline(t *testing.T) {
 	if out, err = runOut(t, "eval", "--model", capModel, "--data", scenes); err != nil || !strings.Contains(out, "exact_match") {
 		t.Errorf("eval: %q, %v", out, err)
 	}
+	// The built-in recipe's options: input feeding, grid coordinates, a
+	// canonical subset of captions, and batch norm; then a captioned sheet.
+	feedModel := filepath.Join(dir, "feed.model")
+	if _, err := runOut(t, "train", "caption", "--data", scenes, "--out", feedModel, "--size", "32", "--channels", "4,8",
+		"--attention", "--input-feeding", "--grid-coords", "--batch-norm", "--train-captions", "left of|above", "--init", "flat",
+		"--hidden", "16", "--embed", "8", "--val", "8", "--batch", "8", "--steps", "3", "--eval-every", "3", "--threads", "1"); err != nil {
+		t.Fatal(err)
+	}
+	sheet := filepath.Join(dir, "sheet.png")
+	if out, err = runOut(t, "caption", "--model", feedModel, "--beam", "3", "--sheet", sheet, img, img); err != nil || strings.Count(out, img+"\t") != 2 {
+		t.Errorf("caption with an input-feeding model: %q, %v", out, err)
+	}
+	if st, err := os.Stat(sheet); err != nil || st.Size() == 0 {
+		t.Errorf("no caption sheet: %v", err)
+	}
 	clsModel := filepath.Join(dir, "cls.model")
 	if _, err := runOut(t, "train", "classify-image", "--data", scenes, "--label", "colour", "--out", clsModel, "--size", "32",
 		"--channels", "4,8", "--val", "8", "--batch", "8", "--steps", "2", "--eval-every", "2", "--threads", "1"); err != nil {
@@ -98,6 +113,10 @@ func TestCaptionPipeline(t *testing.T) {
 		{[]string{"classify", "--model", textModel, img}, "is a text classifier"},
 		{[]string{"train", "caption", "--data", filepath.Join(dir, "nope"), "--out", capModel}, "nope"},
 		{[]string{"train", "caption", "--data", scenes, "--out", capModel, "--size", "30"}, "--size/--channels"},
+		{[]string{"train", "caption", "--data", scenes, "--out", capModel, "--input-feeding"}, "add --attention"},
+		{[]string{"train", "caption", "--data", scenes, "--out", capModel, "--grid-coords"}, "add --attention"},
+		{[]string{"train", "caption", "--data", scenes, "--out", capModel, "--attention", "--input-feeding", "--cell", "lstm"}, "--input-feeding needs --cell gru"},
+		{[]string{"train", "caption", "--data", scenes, "--out", capModel, "--train-captions", "left of("}, "--train-captions"},
 		{[]string{"train", "classify-image", "--data", scenes, "--out", clsModel, "--label", "sise"}, "valid --label: shape, colour, size, count"},
 		{[]string{"train", "classify", "--data", tsv, "--out", clsModel, "--cell", "lsmt"}, `unknown cell "lsmt"`},
 		{[]string{"datasets", "scenes", "--out", filepath.Join(dir, "x"), "--max-shapes", "4"}, "MaxShapes 4 is invalid"},
