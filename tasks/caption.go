@@ -482,7 +482,8 @@ func (t *CaptionTask) TrainStep(step int) (float64, int, error) {
 }
 
 // Evaluate implements Trainable: teacher-forced loss on the first caption
-// of every validation image, then greedy free-running captions scored by
+// of every validation image that training would use (see TrainCaptions),
+// then greedy free-running captions scored by
 // BLEU-4 against all references and by exact match (the caption equals
 // one of the references, token for token).
 func (t *CaptionTask) Evaluate(ctx context.Context) (Metrics, error) {
@@ -496,7 +497,7 @@ func (t *CaptionTask) Evaluate(ctx context.Context) (Metrics, error) {
 		caps := make([][]int, end-start)
 		T := 0
 		for i := range imgs {
-			imgs[i], caps[i] = val[start+i].Image, val[start+i].Tokens[0]
+			imgs[i], caps[i] = val[start+i].Image, val[start+i].Tokens[val[start+i].Targets[0]]
 			T = max(T, len(caps[i])+1)
 		}
 		g, err := t.graph(t.eval, end-start, T, false)
