@@ -3,7 +3,6 @@ package nn
 import (
 	"fmt"
 	"math"
-	"sync"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
@@ -56,16 +55,7 @@ func (k *convBlockKernel) workers(B int, f func(w *convWork, lo, hi int)) {
 		f(&k.work[0], 0, B)
 		return
 	}
-	var wg sync.WaitGroup
-	for i := 0; i < t; i++ {
-		lo, hi := i*B/t, (i+1)*B/t
-		wg.Add(1)
-		go func(w *convWork) {
-			defer wg.Done()
-			f(w, lo, hi)
-		}(&k.work[i])
-	}
-	wg.Wait()
+	kernels.Parallel(t, func(i int) { f(&k.work[i], i*B/t, (i+1)*B/t) })
 }
 
 func (k *convBlockKernel) name() string           { return "ConvReLUMaxPool" }

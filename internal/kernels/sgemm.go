@@ -88,7 +88,6 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 // gemmParallel runs t independent gemmSerial calls on disjoint panel-aligned
 // slices of C's columns (splitN) or rows; the calling goroutine does part 0.
 func gemmParallel(ar *arch, t int, splitN bool, panels int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	var wg sync.WaitGroup
 	part := func(i int) {
 		buf := getBuf()
 		defer bufPool.Put(buf)
@@ -112,15 +111,7 @@ func gemmParallel(ar *arch, t int, splitN bool, panels int, transA, transB bool,
 		}
 		gemmSerial(ar, buf, transA, transB, i1-i0, n, k, alpha, ai, lda, b, ldb, beta, c[i0*ldc:], ldc)
 	}
-	wg.Add(t - 1)
-	for i := 1; i < t; i++ {
-		go func() {
-			defer wg.Done()
-			part(i)
-		}()
-	}
-	part(0)
-	wg.Wait()
+	Parallel(t, part)
 }
 
 // gemmBuf holds one goroutine's packing buffers; they are pooled so a steady

@@ -2,16 +2,17 @@ package kernels
 
 import (
 	"fmt"
-	"sync"
 )
 
 // parallelGemv is the smallest matrix (in elements) worth splitting over
-// goroutines. On the 2-core AMD EPYC this was tuned on, splitting the
-// models' matrices (up to 4096×1024, 16 MiB) made batch-1 sampling slower
-// (4,358 → 3,026 tokens/s back to back), since each call is a fraction of a
-// millisecond and waking the other core's thread costs a good part of it;
-// so only much larger matrices are split.
-var parallelGemv = 1 << 24 // a variable so tests can exercise the split
+// the worker pool. A model-size product takes a fraction of a millisecond:
+// with goroutines started per call, waking the other core's thread cost a
+// good part of that and batch-1 sampling got slower, so only huge matrices
+// were split. The pool's spinning workers (see Parallel) start within
+// microseconds, and splitting the medium LSTM's 2048×512 matrices took
+// two-thread sampling from about 3,000-4,000 to 5,000-8,700 tokens/s
+// (alternating runs on the 2-core EPYC VM).
+var parallelGemv = 1 << 20 // a variable so tests can exercise the split
 
 // Sgemv computes y = alpha*op(A)*x + beta*y where A is m×n row-major with
 // leading dimension lda; op(A) = A (x has n entries, y has m) or Aᵀ when
@@ -69,16 +70,7 @@ func Sgemv(transA bool, m, n int, alpha float32, a []float32, lda int, x []float
 // one in the calling goroutine.
 func parallelRange(t, units int, f func(lo, hi int)) {
 	t = min(t, units)
-	var wg sync.WaitGroup
-	wg.Add(t - 1)
-	for i := 1; i < t; i++ {
-		go func() {
-			defer wg.Done()
-			f(units*i/t, units*(i+1)/t)
-		}()
-	}
-	f(0, units/t)
-	wg.Wait()
+	Parallel(t, func(i int) { f(units*i/t, units*(i+1)/t) })
 }
 
 // gemvN: y[i] = alpha*dot(A[i,:], x) + beta*y[i]. Rows go four at a time so

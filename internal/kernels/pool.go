@@ -1,0 +1,116 @@
+package kernels
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// spinFor (nanoseconds) is how long an idle worker keeps polling for its next part before
+// it parks. A parked worker is a sleeping OS thread, and on a virtual
+// machine its idle vCPU may be descheduled too: waking it for a product of
+// a fraction of a millisecond cost more than the product (two-thread
+// training ran at about 1.1× one thread). OpenBLAS's threads spin for the
+// same reason. The spinning happens only between parallel calls of one
+// computation, a few hundred microseconds apart at most; a worker that
+// sees no work for this long parks and costs nothing.
+var spinFor atomic.Int64
+
+func init() { spinFor.Store(int64(2 * time.Millisecond)) }
+
+// worker is one persistent goroutine running the parts 1..t-1 of Parallel.
+type worker struct {
+	part   atomic.Pointer[func()]
+	parked atomic.Bool
+	wake   chan struct{}
+	_      [40]byte // keep workers on separate cache lines
+}
+
+var pool struct {
+	mu      sync.Mutex // held by the one Parallel call using the workers
+	workers []*worker
+	pending atomic.Int64
+}
+
+func (w *worker) run() {
+	for {
+		start := time.Now()
+		for spins := 0; ; spins++ {
+			if f := w.part.Load(); f != nil {
+				w.part.Store(nil)
+				(*f)()
+				pool.pending.Add(-1)
+				start, spins = time.Now(), 0
+				continue
+			}
+			if spins%64 == 63 {
+				if time.Since(start) > time.Duration(spinFor.Load()) {
+					break
+				}
+				runtime.Gosched()
+			}
+		}
+		// Park: announce it, then look once more so a part posted in between
+		// is not missed (the poster wakes only workers that announced).
+		w.parked.Store(true)
+		if w.part.Load() != nil {
+			if w.parked.CompareAndSwap(true, false) {
+				continue
+			}
+			<-w.wake // the poster saw parked first and is sending
+			continue
+		}
+		<-w.wake
+	}
+}
+
+// post hands f to the worker, waking it if it parked.
+func (w *worker) post(f *func()) {
+	w.part.Store(f)
+	if w.parked.CompareAndSwap(true, false) {
+		w.wake <- struct{}{}
+	}
+}
+
+// Parallel runs f(0), …, f(t−1) concurrently and returns when all are done;
+// f(0) runs on the calling goroutine, the others on persistent workers. A
+// call made while another Parallel call holds the workers (nested, or from
+// another goroutine) runs its extra parts on fresh goroutines instead.
+func Parallel(t int, f func(part int)) {
+	if t <= 1 {
+		f(0)
+		return
+	}
+	if !pool.mu.TryLock() {
+		var wg sync.WaitGroup
+		wg.Add(t - 1)
+		for i := 1; i < t; i++ {
+			go func() {
+				defer wg.Done()
+				f(i)
+			}()
+		}
+		f(0)
+		wg.Wait()
+		return
+	}
+	defer pool.mu.Unlock()
+	for len(pool.workers) < t-1 {
+		w := &worker{wake: make(chan struct{}, 1)}
+		pool.workers = append(pool.workers, w)
+		go w.run()
+	}
+	parts := make([]func(), t)
+	pool.pending.Store(int64(t - 1))
+	for i := 1; i < t; i++ {
+		parts[i] = func() { f(i) }
+		pool.workers[i-1].post(&parts[i])
+	}
+	f(0)
+	for spins := 0; pool.pending.Load() != 0; spins++ {
+		if spins%64 == 63 {
+			runtime.Gosched()
+		}
+	}
+}

@@ -1,0 +1,52 @@
+package kernels
+
+import (
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// Every part runs exactly once per call, whether the workers are spinning,
+// parked (after spinFor) or busy with another call (nested or concurrent
+// callers fall back to fresh goroutines).
+func TestParallel(t *testing.T) {
+	old := spinFor.Load()
+	spinFor.Store(int64(time.Millisecond))
+	defer spinFor.Store(old)
+	check := func(parts int, nested bool) {
+		var hits [5]atomic.Int32
+		Parallel(parts, func(i int) {
+			hits[i].Add(1)
+			if nested {
+				var inner atomic.Int32
+				Parallel(3, func(int) { inner.Add(1) })
+				if inner.Load() != 3 {
+					t.Errorf("nested call ran %d of 3 parts", inner.Load())
+				}
+			}
+		})
+		for i := range parts {
+			if n := hits[i].Load(); n != 1 {
+				t.Fatalf("%d parts: part %d ran %d times", parts, i, n)
+			}
+		}
+	}
+	for round := range 50 {
+		check(1+round%5, round%7 == 3)
+		if round%10 == 9 {
+			time.Sleep(3 * time.Millisecond) // let the workers park
+		}
+	}
+	var wg sync.WaitGroup
+	for range 8 { // concurrent callers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				check(4, false)
+			}
+		}()
+	}
+	wg.Wait()
+}
