@@ -526,8 +526,25 @@ func (t *CaptionTask) Evaluate(ctx context.Context) (Metrics, error) {
 // Score captions the items and returns corpus BLEU-4 (sacrebleu-compatible,
 // all references) and the exact-match rate in percent.
 func (m *Captioner) Score(ctx context.Context, items []CaptionItem, o CaptionOptions) (bleu, exact float64, err error) {
+	r, err := m.ScoreItems(ctx, items, o)
+	if err != nil {
+		return 0, 0, err
+	}
+	return r.BLEU, r.Exact, nil
+}
+
+// CaptionScores are a captioner's results on a set of images.
+type CaptionScores struct {
+	BLEU, Exact float64   // corpus BLEU-4 and exact-match rate in percent
+	Captions    []Caption // per item, in order
+	Hit         []bool    // per item: the finished caption equals one of its references
+}
+
+// ScoreItems is Score with the per-item captions and exact matches, for
+// error analysis.
+func (m *Captioner) ScoreItems(ctx context.Context, items []CaptionItem, o CaptionOptions) (*CaptionScores, error) {
 	if len(items) == 0 {
-		return 0, 0, errors.New("no images to score")
+		return nil, errors.New("no images to score")
 	}
 	imgs := make([][]float32, len(items))
 	nref := 0
@@ -537,41 +554,35 @@ func (m *Captioner) Score(ctx context.Context, items []CaptionItem, o CaptionOpt
 	}
 	caps, err := m.Caption(ctx, imgs, o)
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	hyps := make([]string, len(items))
 	refs := make([][]string, nref)
 	for k := range refs {
 		refs[k] = make([]string, len(items))
 	}
+	r := &CaptionScores{Captions: caps, Hit: make([]bool, len(items))}
 	hits := 0
 	for i, it := range items {
 		hyps[i] = strings.Join(caps[i].Tokens, " ")
-		for k, r := range it.Refs {
-			refs[k][i] = strings.Join(r, " ")
+		for k, ref := range it.Refs {
+			refs[k][i] = strings.Join(ref, " ")
 			if refs[k][i] == hyps[i] && caps[i].Finished {
-				hits++
-				hits -= countPrev(refs, k, i, hyps[i])
+				r.Hit[i] = true
 			}
+		}
+		if r.Hit[i] {
+			hits++
 		}
 	}
 	b, err := metrics.CorpusBLEU(hyps, refs, metrics.DefaultBLEUConfig())
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
-	return b.Score, 100 * float64(hits) / float64(len(items)), nil
+	r.BLEU, r.Exact = b.Score, 100*float64(hits)/float64(len(items))
+	return r, nil
 }
 
-// countPrev is 1 when an earlier reference of item i already matched h
-// (duplicate references count once).
-func countPrev(refs [][]string, k, i int, h string) int {
-	for j := 0; j < k; j++ {
-		if refs[j][i] == h {
-			return 1
-		}
-	}
-	return 0
-}
 
 // Model implements Trainable.
 func (t *CaptionTask) Model() (*modelfile.File, error) {

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -392,10 +396,69 @@ func evalCaption(c *cli.Context) error {
 			scored[i].Refs = append(scored[i].Refs, datasets.CaptionTokens(cp))
 		}
 	}
-	bleu, exact, err := m.Score(c.Context, scored, tasks.CaptionOptions{Beam: beam, LengthPenalty: 1})
+	r, err := m.ScoreItems(c.Context, scored, tasks.CaptionOptions{Beam: beam, LengthPenalty: 1})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.Writer, "images %d\nbeam %d\nexact_match %.2f\nbleu %.2f\n", len(items), beam, exact, bleu)
+	fmt.Fprintf(c.App.Writer, "images %d\nbeam %d\nexact_match %.2f\nbleu %.2f\n", len(items), beam, r.Exact, r.BLEU)
+	counts, err := sceneCounts(c.String("data"))
+	if err != nil {
+		return err
+	}
+	if counts != nil {
+		n, hit := map[string]int{}, map[string]int{}
+		for i, it := range items {
+			k := counts[filepath.Base(it.Path)]
+			n[k]++
+			if r.Hit[i] {
+				hit[k]++
+			}
+		}
+		keys := make([]string, 0, len(n))
+		for k := range n {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Fprintf(c.App.Writer, "exact_match.shapes=%s %.2f (%d images)\n", k, 100*float64(hit[k])/float64(n[k]), n[k])
+		}
+	}
+	if out := c.String("errors"); out != "" {
+		var b strings.Builder
+		for i, it := range items {
+			if !r.Hit[i] {
+				fmt.Fprintf(&b, "%s\t%s\t%s\n", it.Path, strings.Join(r.Captions[i].Tokens, " "), strings.Join(it.Captions, " | "))
+			}
+		}
+		if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
+			return fmt.Errorf("--errors: %w", err)
+		}
+	}
 	return nil
+}
+
+// sceneCounts reads the count column of DIR/labels.tsv (rendered scenes),
+// keyed by file name; nil without such a file or column.
+func sceneCounts(dir string) (map[string]string, error) {
+	data, err := os.ReadFile(filepath.Join(dir, "labels.tsv"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	col := slices.Index(strings.Split(lines[0], "\t"), "count")
+	if col < 0 {
+		return nil, nil
+	}
+	counts := map[string]string{}
+	for i, line := range lines[1:] {
+		f := strings.Split(line, "\t")
+		if len(f) <= col {
+			return nil, fmt.Errorf("%s:%d: %d columns, want at least %d", filepath.Join(dir, "labels.tsv"), i+2, len(f), col+1)
+		}
+		counts[f[0]] = f[col]
+	}
+	return counts, nil
 }

@@ -52,8 +52,13 @@ func TestCaptionPipeline(t *testing.T) {
 	if st, err := os.Stat(att); err != nil || st.Size() == 0 {
 		t.Errorf("no attention picture: %v", err)
 	}
-	if out, err = runOut(t, "eval", "--model", capModel, "--data", scenes); err != nil || !strings.Contains(out, "exact_match") {
+	misses := filepath.Join(dir, "misses.tsv")
+	if out, err = runOut(t, "eval", "--model", capModel, "--data", scenes, "--errors", misses); err != nil ||
+		!strings.Contains(out, "exact_match") || !strings.Contains(out, "exact_match.shapes=1 ") {
 		t.Errorf("eval: %q, %v", out, err)
+	}
+	if data, err := os.ReadFile(misses); err != nil || !strings.Contains(string(data), "00000.png\t") && !strings.Contains(out, "exact_match 100.00") {
+		t.Errorf("--errors file: %v\n%s", err, data)
 	}
 	// The built-in recipe's options: input feeding, grid coordinates, a
 	// canonical subset of captions, and batch norm; then a captioned sheet.

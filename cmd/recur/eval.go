@@ -41,12 +41,16 @@ Without --model, a .tsv file is scored with the built-in translator and
 a folder with the built-in captioner and anything else with the built-in
 character model. A captioner scores a captioned folder (see recur train
 caption): corpus BLEU-4 against all true captions and the exact-match rate
-(percent of captions equal to one of the true ones).`,
+(percent of captions equal to one of the true ones). When the folder has a
+labels.tsv with a count column (rendered scenes), the exact-match rate is
+also printed per number of shapes; --errors FILE writes every image whose
+caption matched none of its references, with those references.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "model file (default: the built-in character model)"},
 			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Required: true, Usage: "UTF-8 text file (textgen), sentence-pair TSV (translate) or captioned folder (caption)"},
 			&cli.IntFlag{Name: "beam", Value: 1, Usage: "translate: beam width, 1 to 100"},
 			&cli.Float64Flag{Name: "length-penalty", Value: 1, Usage: "translate: beam score = log P / length^α; α in [0, 5] (default: the model's tuned value, else 1)"},
+			&cli.StringFlag{Name: "errors", Usage: "caption: write 'image<TAB>caption<TAB>references joined by |' for every miss to this file"},
 			&cli.Float64Flag{Name: "val-frac", Value: 0.1, Usage: "score the last fraction of the text, in (0, 1]"},
 			threadsFlag,
 		},
