@@ -1,9 +1,11 @@
 package decoder
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -77,9 +79,18 @@ func BeamSearch(ctx context.Context, st Stepper, s *State, bos, eos int, cfg Bea
 		score    float64
 	}
 	cands := make([]cand, 0, 2*K)
-	// History for backtracking: per step, each row's token, parent and attention.
-	var tokHist, parentHist [][]int
+	byScore := func(a, b cand) int { return cmp.Compare(b.score, a.score) }
+	// History for backtracking: per step, each row's token, parent and
+	// attention, in buffers sized for MaxLen steps up front, so a step
+	// allocates nothing (a hypothesis allocates only when it ends).
+	tokHist, parentHist := make([][]int, cfg.MaxLen), make([][]int, cfg.MaxLen)
+	histBuf := make([]int, 2*cfg.MaxLen*K)
+	for t := range tokHist {
+		tokHist[t], parentHist[t] = histBuf[2*t*K:(2*t+1)*K], histBuf[(2*t+1)*K:(2*t+2)*K]
+	}
 	var attHist [][][]float32
+	var attBuf []float32
+	newScores := make([]float64, K)
 	var finished []Hypothesis
 	backtrack := func(step, row int) ([]int, [][]float32) {
 		n := step + 1
@@ -106,11 +117,21 @@ func BeamSearch(ctx context.Context, st Stepper, s *State, bos, eos int, cfg Bea
 			return nil, err
 		}
 		if s.Weights != nil {
-			w := make([][]float32, K)
-			for r := range w {
-				w[r] = append([]float32(nil), s.Weights[r]...)
+			if attHist == nil {
+				n := len(s.Weights[0])
+				attHist = make([][][]float32, cfg.MaxLen)
+				rows := make([][]float32, cfg.MaxLen*K)
+				attBuf = make([]float32, cfg.MaxLen*K*n)
+				for t := range attHist {
+					attHist[t] = rows[t*K : (t+1)*K]
+					for r := range attHist[t] {
+						attHist[t][r] = attBuf[(t*K+r)*n : (t*K+r+1)*n : (t*K+r+1)*n]
+					}
+				}
 			}
-			attHist = append(attHist, w)
+			for r := range K {
+				copy(attHist[step][r], s.Weights[r])
+			}
 		}
 		// Keep the 2K best extensions: enough to refill K live beams even if
 		// K of them end here.
@@ -128,7 +149,7 @@ func BeamSearch(ctx context.Context, st Stepper, s *State, bos, eos int, cfg Bea
 				if len(cands) < 2*K {
 					cands = append(cands, cand{r, v, sc})
 					if len(cands) == 2*K {
-						sort.Slice(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+						slices.SortFunc(cands, byScore)
 					}
 					continue
 				}
@@ -143,13 +164,9 @@ func BeamSearch(ctx context.Context, st Stepper, s *State, bos, eos int, cfg Bea
 				cands[i] = cand{r, v, sc}
 			}
 		}
-		sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-		parents := make([]int, K)
-		toks := make([]int, K)
-		newScores := make([]float64, K)
+		slices.SortStableFunc(cands, byScore)
+		parents, toks := parentHist[step], tokHist[step]
 		live := 0
-		tokHist = append(tokHist, nil)
-		parentHist = append(parentHist, nil)
 		for i, c := range cands {
 			if math.IsInf(c.score, -1) {
 				continue
@@ -180,13 +197,12 @@ func BeamSearch(ctx context.Context, st Stepper, s *State, bos, eos int, cfg Bea
 		for i := live; i < K; i++ {
 			parents[i], toks[i], newScores[i] = 0, eos, math.Inf(-1)
 		}
-		tokHist[step], parentHist[step] = toks, parents
 		if len(finished) >= K || live == 0 {
 			break
 		}
 		s.Reorder(parents)
 		copy(tokens, toks)
-		scores = newScores
+		scores, newScores = newScores, scores
 		if step == cfg.MaxLen-1 {
 			for r := 0; r < live; r++ {
 				body, att := backtrack(step, r)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 	"testing"
+
+	"github.com/recur-dev/recur/nn"
 )
 
 // tableStepper is a bigram model: the next-token distribution depends only
@@ -86,5 +88,35 @@ func TestBeamSearchNeverEmptyAndMarksCut(t *testing.T) {
 	}
 	if _, err := BeamSearch(context.Background(), eager, eager.NewState(1), tBOS, tEOS, BeamConfig{Width: 0, MaxLen: 4, MinLen: 1, NBest: 1}); err == nil {
 		t.Fatal("width 0 accepted")
+	}
+}
+
+// Beam search allocates per search (history sized for MaxLen, finished
+// hypotheses), never per step: a search twice as long allocates the same,
+// for a real decoder with attention (the state's reordering included).
+func TestBeamSearchStepsAllocateNothing(t *testing.T) {
+	d, err := New(Config{Cell: nn.GRU, Vocab: 11, Embed: 6, Hidden: 8, Layers: 1, Attention: nn.Additive, AttentionDim: 5, Memory: 4, InputFeeding: true}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := make([]float32, 5*4)
+	for i := range mem {
+		mem[i] = float32(i%7) / 7
+	}
+	allocs := func(steps int) float64 {
+		// MinLen forbids the end token, so every search runs all its steps;
+		// the state is made outside the measured function's steps.
+		cfg := BeamConfig{Width: 4, MaxLen: steps, MinLen: steps, NBest: 1, LengthPenalty: 1}
+		return testing.AllocsPerRun(5, func() {
+			s := d.NewState(1)
+			d.SetMemory(s, 0, mem, 5)
+			if _, err := BeamSearch(context.Background(), d, s, 0, 1, cfg); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	short, long := allocs(10), allocs(40)
+	if long != short {
+		t.Errorf("beam search of 10 steps allocates %v times, of 40 steps %v: steps allocate", short, long)
 	}
 }

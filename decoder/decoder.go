@@ -36,6 +36,9 @@ type State struct {
 	work               nn.StepWork
 	att                nn.AttendWork
 	x, ctx, comb       []float32
+	// Reorder's scratch: the previous buffers, reused by the next call.
+	spareH, spareC              [][]float32
+	spareMem, spareKeys, spareW [][]float32
 }
 
 // SetMemory attaches attention memory to row r (mem is [n, width]).
@@ -53,34 +56,52 @@ func (d *Decoder) SetMemory(s *State, r int, mem []float32, n int) {
 
 // Reorder makes row i of s a copy of old row src[i]; the state then has
 // len(src) rows. Beam search keeps its surviving hypotheses this way (and
-// first expands one input into K identical rows).
+// first expands one input into K identical rows). The rows are gathered
+// into scratch buffers kept in s and swapped in, so a beam search of fixed
+// width reorders without allocating.
 func (s *State) Reorder(src []int) {
 	if s.Batch == 0 {
 		return
 	}
-	reorder := func(m []float32) []float32 {
+	reorder := func(m []float32, spare *[]float32) []float32 {
 		n := len(m) / s.Batch
-		out := make([]float32, len(src)*n)
+		out := grow(*spare, len(src)*n)
 		for i, r := range src {
 			copy(out[i*n:(i+1)*n], m[r*n:(r+1)*n])
 		}
+		*spare = m
 		return out
 	}
+	if len(s.spareH) < len(s.H) {
+		s.spareH = make([][]float32, len(s.H))
+		s.spareC = make([][]float32, len(s.H))
+	}
 	for l := range s.H {
-		s.H[l] = reorder(s.H[l])
+		s.H[l] = reorder(s.H[l], &s.spareH[l])
 		if s.C != nil {
-			s.C[l] = reorder(s.C[l])
+			s.C[l] = reorder(s.C[l], &s.spareC[l])
 		}
 	}
 	if s.Mem != nil {
-		mem, keys, w := make([][]float32, len(src)), make([][]float32, len(src)), make([][]float32, len(src))
+		mem, keys, w := growRows(s.spareMem, len(src)), growRows(s.spareKeys, len(src)), growRows(s.spareW, len(src))
 		for i, r := range src {
 			mem[i], keys[i] = s.Mem[r], s.Keys[r]
-			w[i] = append([]float32(nil), s.Weights[r]...)
+			// Weights rows are written by the next step; each row needs
+			// its own buffer (the old ones are recycled through spareW).
+			w[i] = append(w[i][:0], s.Weights[r]...)
 		}
+		s.spareMem, s.spareKeys, s.spareW = s.Mem, s.Keys, s.Weights
 		s.Mem, s.Keys, s.Weights = mem, keys, w
 	}
 	s.Batch = len(src)
+}
+
+// growRows returns rows resized to n entries, keeping its buffers.
+func growRows(rows [][]float32, n int) [][]float32 {
+	if cap(rows) < n {
+		rows = append(rows[:cap(rows)], make([][]float32, n-cap(rows))...)
+	}
+	return rows[:n]
 }
 
 // Clone deep-copies the recurrent state (not the scratch).

@@ -11,7 +11,7 @@ import (
 func Sigmoid(dst, src []float32) {
 	checkSame("Sigmoid", dst, src)
 	if current().vec {
-		vectorised(sigmoidAVX2, dst, src)
+		vectorised(sigmoidKind, dst, src)
 		return
 	}
 	for i, x := range src {
@@ -24,7 +24,7 @@ func Sigmoid(dst, src []float32) {
 func Tanh(dst, src []float32) {
 	checkSame("Tanh", dst, src)
 	if current().vec {
-		vectorised(tanhAVX2, dst, src)
+		vectorised(tanhKind, dst, src)
 		return
 	}
 	for i, x := range src {
@@ -38,18 +38,35 @@ func checkSame(fn string, dst, src []float32) {
 	}
 }
 
+// The 8-wide assembly activations, named rather than passed as func values:
+// a func value would make the tail's scratch block escape to the heap (one
+// allocation per call), where a direct call to a //go:noescape function
+// keeps it on the stack.
+const (
+	sigmoidKind = iota
+	tanhKind
+)
+
+func activation8(kind, n int, dst, src *float32) {
+	if kind == sigmoidKind {
+		sigmoidAVX2(n, dst, src)
+	} else {
+		tanhAVX2(n, dst, src)
+	}
+}
+
 // vectorised runs an 8-wide assembly kernel over src, passing the last
 // len%8 values through a small scratch block so every element gets exactly
 // the same arithmetic.
-func vectorised(f func(n int, dst, src *float32), dst, src []float32) {
+func vectorised(kind int, dst, src []float32) {
 	n := len(src) &^ 7
 	if n > 0 {
-		f(n, &dst[0], &src[0])
+		activation8(kind, n, &dst[0], &src[0])
 	}
 	if n < len(src) {
 		var tmp [8]float32
 		copy(tmp[:], src[n:])
-		f(8, &tmp[0], &tmp[0])
+		activation8(kind, 8, &tmp[0], &tmp[0])
 		copy(dst[n:], tmp[:])
 	}
 }

@@ -94,3 +94,12 @@ func BenchmarkTanh(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(x))*float64(b.N)/b.Elapsed().Seconds()/1e9, "Gelem/s")
 }
+
+// The activations allocate nothing, tail included (a step of a decoder
+// whose width is not a multiple of 8 calls them every token).
+func TestActivationsAllocateNothing(t *testing.T) {
+	x := make([]float32, 13)
+	if n := testing.AllocsPerRun(10, func() { Sigmoid(x, x); Tanh(x, x) }); n != 0 {
+		t.Errorf("Sigmoid and Tanh of 13 values allocate %v times", n)
+	}
+}
