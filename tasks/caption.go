@@ -583,7 +583,6 @@ func (m *Captioner) ScoreItems(ctx context.Context, items []CaptionItem, o Capti
 	return r, nil
 }
 
-
 // Model implements Trainable.
 func (t *CaptionTask) Model() (*modelfile.File, error) {
 	meta := map[string]string{"data.sha256": t.Data.SHA256,
