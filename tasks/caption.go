@@ -310,6 +310,7 @@ func captionDataFrom(items []datasets.CaptionedImage, cfg CaptionConfig) (*Capti
 			return nil, fmt.Errorf("training-caption filter %q: %w", cfg.TrainCaptions, err)
 		}
 	}
+	matched := 0
 	for _, part := range [][]CaptionItem{d.Train, d.Val} {
 		for i := range part {
 			it := &part[i]
@@ -319,12 +320,16 @@ func captionDataFrom(items []datasets.CaptionedImage, cfg CaptionConfig) (*Capti
 					it.Targets = append(it.Targets, k)
 				}
 			}
+			matched += len(it.Targets)
 			if len(it.Targets) == 0 {
 				for k := range it.Refs {
 					it.Targets = append(it.Targets, k)
 				}
 			}
 		}
+	}
+	if keep != nil && matched == 0 {
+		return nil, fmt.Errorf("training-caption filter %q matches none of the captions (e.g. %q)", cfg.TrainCaptions, strings.Join(d.Train[0].Refs[0], " "))
 	}
 	return d, nil
 }

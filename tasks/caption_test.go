@@ -203,4 +203,8 @@ func TestCaptionTrainCaptionsFilter(t *testing.T) {
 	if _, err := captionDataFrom(items, cfg); err == nil {
 		t.Error("an invalid regular expression was accepted")
 	}
+	cfg.TrainCaptions = "behind"
+	if _, err := captionDataFrom(items, cfg); err == nil || !strings.Contains(err.Error(), "matches none") {
+		t.Errorf("a filter matching nothing: %v", err)
+	}
 }
