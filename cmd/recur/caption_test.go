@@ -64,7 +64,7 @@ func TestCaptionPipeline(t *testing.T) {
 	// canonical subset of captions, and batch norm; then a captioned sheet.
 	feedModel := filepath.Join(dir, "feed.model")
 	if _, err := runOut(t, "train", "caption", "--data", scenes, "--out", feedModel, "--size", "32", "--channels", "4,8",
-		"--attention", "--input-feeding", "--grid-coords", "--batch-norm", "--train-captions", "left of|above", "--init", "flat",
+		"--attention", "--input-feeding", "--grid-coords", "--batch-norm", "--train-captions", "large|left of|above", "--init", "flat",
 		"--hidden", "16", "--embed", "8", "--val", "8", "--batch", "8", "--steps", "3", "--eval-every", "3", "--threads", "1"); err != nil {
 		t.Fatal(err)
 	}
