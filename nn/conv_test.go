@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -40,7 +41,15 @@ func directConv(x, w []float32, B, C, H, W, K int) []float32 {
 	return out
 }
 
+// Both graph kinds: a training graph keeps each image's unfolding from the
+// forward pass for the backward pass, an inference graph unfolds again.
 func TestConvBlock(t *testing.T) {
+	for _, train := range []bool{false, true} {
+		t.Run(fmt.Sprintf("train=%v", train), func(t *testing.T) { testConvBlock(t, train) })
+	}
+}
+
+func testConvBlock(t *testing.T, train bool) {
 	const B, C, H, W, K, V = 2, 3, 8, 4, 5, 4
 	rng := rand.New(rand.NewPCG(21, 22))
 	img := NewParam("img", B, C, H, W) // a parameter here, so its gradient is checked too
@@ -54,7 +63,7 @@ func TestConvBlock(t *testing.T) {
 	for i := range targets {
 		targets[i] = rng.IntN(V)
 	}
-	g := NewGraph(false, 1)
+	g := NewGraph(train, 1)
 	h1 := g.ConvBlock(g.Param(img), f1, true)
 	h2 := g.ConvBlock(h1, f2, true)
 	cells := g.Cells(h2) // [2·1·B, 4]

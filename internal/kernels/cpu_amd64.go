@@ -57,3 +57,6 @@ func scalAVX2(n int, alpha float32, x, y *float32)
 
 //go:noescape
 func adamAVX2(n int, p, grad, m, v *float32, c *[8]float32)
+
+//go:noescape
+func reluMaxPoolAVX2(n int, top, bot, out *float32, arg *int32, base, w int32)

@@ -18,3 +18,6 @@ func expShiftSumAVX2(n int, dst, src *float32, shift float32) float32 { panic("k
 func maxAVX2(n int, x *float32) float32                               { panic("kernels: no assembly") }
 func scalAVX2(n int, alpha float32, x, y *float32)                    { panic("kernels: no assembly") }
 func adamAVX2(n int, p, grad, m, v *float32, c *[8]float32)           { panic("kernels: no assembly") }
+func reluMaxPoolAVX2(n int, top, bot, out *float32, arg *int32, base, w int32) {
+	panic("kernels: no assembly")
+}
