@@ -30,7 +30,7 @@ type convBlockKernel struct {
 	inputGrad bool
 	keepCols  bool      // training: forward keeps cols for backward
 	cols      []float32 // [B, 9C, H·W] with keepCols
-	arg       []int32 // [B, K, H/2·W/2]: index in the image's H·W plane of each pooled value's winner, -1 when ≤ 0
+	arg       []int32   // [B, K, H/2·W/2]: index in the image's H·W plane of each pooled value's winner, -1 when ≤ 0
 	out       []float32
 	work      []convWork // one per worker goroutine
 }
