@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/recur-dev/recur/internal/kernels"
 )
 
 // SampleConfig says how a Sampler turns next-token logits into a token id.
@@ -381,6 +383,9 @@ func LogSoftmax(dst, logits []float32) {
 		return
 	}
 	logits, dst = logits[:n], dst[:n]
+	if kernels.LogSoftmax(dst, logits) {
+		return // all finite (or −Inf): the vector path; the rules below are for NaN and ±Inf
+	}
 	m := math.Inf(-1)
 	for _, l := range logits {
 		if float64(l) > m {

@@ -60,3 +60,6 @@ func adamAVX2(n int, p, grad, m, v *float32, c *[8]float32)
 
 //go:noescape
 func reluMaxPoolAVX2(n int, top, bot, out *float32, arg *int32, base, w int32)
+
+//go:noescape
+func addScalarAVX2(n int, c float32, x, y *float32)

@@ -21,3 +21,4 @@ func adamAVX2(n int, p, grad, m, v *float32, c *[8]float32)           { panic("k
 func reluMaxPoolAVX2(n int, top, bot, out *float32, arg *int32, base, w int32) {
 	panic("kernels: no assembly")
 }
+func addScalarAVX2(n int, c float32, x, y *float32) { panic("kernels: no assembly") }

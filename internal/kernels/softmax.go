@@ -44,6 +44,65 @@ func Softmax(dst, src []float32) float64 {
 	return float64(m) + math.Log(float64(s))
 }
 
+// LogSoftmax writes log softmax(src) into dst, dst_i = src_i − log Σ_j
+// exp(src_j), when every value is finite or −Inf, and reports whether it
+// could: with a NaN or +Inf present it returns false (callers keep their
+// own rules for those). dst and src must have the same, non-zero length.
+func LogSoftmax(dst, src []float32) bool {
+	checkSame("LogSoftmax", dst, src)
+	m := Max(src)
+	if math.IsInf(float64(m), 0) || m != m {
+		return false
+	}
+	// exp(src − m) goes through dst; a NaN anywhere makes the sum +Inf
+	// (the exponential clamps NaN to its upper bound).
+	var s float32
+	if current().vec {
+		n := len(src) &^ 7
+		if n > 0 {
+			s = expShiftSumAVX2(n, &dst[0], &src[0], m)
+		}
+		if n < len(src) {
+			var tmp [8]float32
+			for i := range tmp {
+				tmp[i] = m - 1000
+			}
+			copy(tmp[:], src[n:])
+			s += expShiftSumAVX2(8, &tmp[0], &tmp[0], m)
+		}
+	} else {
+		for _, x := range src {
+			if x != x {
+				return false
+			}
+			s += expClamped(x - m)
+		}
+	}
+	if math.IsInf(float64(s), 0) || !(s > 0) {
+		return false
+	}
+	// (src − m) − log s, in two steps: m + log s rounded to float32 would
+	// lose the low bits of every result when the logits are large (1000:
+	// steps of 6e-5).
+	addScalar(-m, src, dst)
+	addScalar(-float32(math.Log(float64(s))), dst, dst)
+	return true
+}
+
+// addScalar sets y[i] = x[i] + c.
+func addScalar(c float32, x, y []float32) {
+	n := 0
+	if current().vec {
+		n = len(x) &^ 7
+		if n > 0 {
+			addScalarAVX2(n, c, &x[0], &y[0])
+		}
+	}
+	for i := n; i < len(x); i++ {
+		y[i] = x[i] + c
+	}
+}
+
 // Max returns the largest value of x, which must not be empty.
 func Max(x []float32) float32 {
 	if len(x) == 0 {

@@ -162,3 +162,51 @@ func TestScaleTo(t *testing.T) {
 		})
 	}
 }
+
+func TestLogSoftmax(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for _, mode := range modes[:2] {
+		t.Run(mode.name, func(t *testing.T) {
+			restore := mode.setup()
+			defer restore()
+			for _, n := range []int{1, 3, 8, 17, 5000} {
+				x := make([]float32, n+1)[1:]
+				for i := range x {
+					x[i] = float32(rng.NormFloat64() * 5)
+				}
+				if n > 3 {
+					x[2] = float32(math.Inf(-1))
+				}
+				p, _ := softmaxRef(x)
+				got := make([]float32, n)
+				if !LogSoftmax(got, x) {
+					t.Fatalf("n=%d: refused finite logits", n)
+				}
+				for i := range got {
+					want := math.Log(p[i])
+					if math.IsInf(want, -1) {
+						if !math.IsInf(float64(got[i]), -1) {
+							t.Fatalf("n=%d: log p[%d] = %v, want -Inf", n, i, got[i])
+						}
+						continue
+					}
+					if math.Abs(float64(got[i])-want) > 2e-5*math.Max(1, math.Abs(want)) {
+						t.Fatalf("n=%d: log p[%d] = %v, want %v", n, i, got[i], want)
+					}
+				}
+			}
+			big := []float32{1000, 1001} // log softmax = −log(1+e), 1 − log(1+e), to float32 precision
+			got := make([]float32, 2)
+			LogSoftmax(got, big)
+			if want := -math.Log(1 + math.E); math.Abs(float64(got[0])-want) > 1e-6 || math.Abs(float64(got[1])-(1+want)) > 1e-6 {
+				t.Errorf("LogSoftmax(1000, 1001) = %v, want %v, %v", got, want, 1+want)
+			}
+			for _, bad := range []float32{float32(math.NaN()), float32(math.Inf(1))} {
+				x := []float32{1, 2, bad, 3, 4, 5, 6, 7, 8, 9}
+				if LogSoftmax(make([]float32, len(x)), x) {
+					t.Errorf("LogSoftmax accepted %v", bad)
+				}
+			}
+		})
+	}
+}

@@ -378,3 +378,23 @@ adam_loop:
 adam_done:
 	VZEROUPPER
 	RET
+
+// func addScalarAVX2(n int, c float32, x, y *float32)
+// n must be a multiple of 8. y[i] = x[i] + c (x and y may be the same).
+TEXT ·addScalarAVX2(SB), NOSPLIT, $0-32
+	MOVQ n+0(FP), CX
+	VBROADCASTSS c+8(FP), Y0
+	MOVQ x+16(FP), SI
+	MOVQ y+24(FP), DI
+	SHRQ $3, CX
+	JZ adds_done
+adds_loop:
+	VADDPS (SI), Y0, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ adds_loop
+adds_done:
+	VZEROUPPER
+	RET
