@@ -61,16 +61,7 @@ func TestStepMatchesTrainingGraph(t *testing.T) {
 			var nll float64
 			for tt := 0; tt < T; tt++ {
 				for b := 0; b < B; b++ {
-					row := want[tt][b*11 : (b+1)*11]
-					mx := row[0]
-					for _, v := range row {
-						mx = max(mx, v)
-					}
-					var z float64
-					for _, v := range row {
-						z += math.Exp(float64(v - mx))
-					}
-					nll += float64(mx) + math.Log(z) - float64(row[ids[tt*B+b]])
+					nll += rowNLL(want[tt][b*11:(b+1)*11], ids[tt*B+b])
 				}
 			}
 			nll /= T * B

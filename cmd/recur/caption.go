@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -179,16 +178,11 @@ func drawAttention(out, name string, x []float32, ic cnn.ImageConfig, cp tasks.C
 			drawText(img, p*(panel+4)+4, panel+14, word, color.Black)
 		}
 	}
-	f, err := os.Create(out)
-	if err != nil {
-		return fmt.Errorf("--attention: %w", err)
-	}
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
-		return fmt.Errorf("--attention: %s: %w", out, err)
+	if err := writePNG(out, img, "--attention"); err != nil {
+		return err
 	}
 	fmt.Fprintf(os.Stderr, "%s: attention of %q (panel 1: the image; then one per word: %s </s>)\n", out, name, strings.Join(cp.Tokens, " "))
-	return f.Close()
+	return nil
 }
 
 func trainCaptionCommand() *cli.Command {

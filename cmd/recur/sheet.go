@@ -83,13 +83,21 @@ func writeSheet(out string, imgs [][]float32, ic cnn.ImageConfig, captions []str
 			drawText(sheet, ox, oy+side+lineH*(l+1), line, color.Black)
 		}
 	}
-	f, err := os.Create(out)
+	return writePNG(out, sheet, "--sheet")
+}
+
+// writePNG writes img to path; errors name the flag that asked for it.
+func writePNG(path string, img image.Image, flag string) error {
+	f, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("--sheet: %w", err)
+		return fmt.Errorf("%s: %w", flag, err)
 	}
-	if err := png.Encode(f, sheet); err != nil {
+	if err := png.Encode(f, img); err != nil {
 		f.Close()
-		return fmt.Errorf("--sheet: %s: %w", out, err)
+		return fmt.Errorf("%s: %s: %w", flag, path, err)
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("%s: %s: %w", flag, path, err)
+	}
+	return nil
 }

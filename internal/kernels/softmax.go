@@ -16,30 +16,7 @@ func Softmax(dst, src []float32) float64 {
 		panic("kernels: Softmax of an empty row")
 	}
 	m := Max(src)
-	var s float32
-	if current().vec {
-		n := len(src) &^ 7
-		if n > 0 {
-			s = expShiftSumAVX2(n, &dst[0], &src[0], m)
-		}
-		if n < len(src) {
-			// The tail goes through a block padded with values whose
-			// exponent clamps to exactly 0, so it adds nothing to the sum.
-			var tmp [8]float32
-			for i := range tmp {
-				tmp[i] = m - 1000
-			}
-			copy(tmp[:], src[n:])
-			s += expShiftSumAVX2(8, &tmp[0], &tmp[0], m)
-			copy(dst[n:], tmp[:])
-		}
-	} else {
-		for i, x := range src {
-			e := expClamped(x - m)
-			dst[i] = e
-			s += e
-		}
-	}
+	s := expShiftSum(dst, src, m)
 	Scal(1/s, dst)
 	return float64(m) + math.Log(float64(s))
 }
@@ -56,28 +33,7 @@ func LogSoftmax(dst, src []float32) bool {
 	}
 	// exp(src − m) goes through dst; a NaN anywhere makes the sum +Inf
 	// (the exponential clamps NaN to its upper bound).
-	var s float32
-	if current().vec {
-		n := len(src) &^ 7
-		if n > 0 {
-			s = expShiftSumAVX2(n, &dst[0], &src[0], m)
-		}
-		if n < len(src) {
-			var tmp [8]float32
-			for i := range tmp {
-				tmp[i] = m - 1000
-			}
-			copy(tmp[:], src[n:])
-			s += expShiftSumAVX2(8, &tmp[0], &tmp[0], m)
-		}
-	} else {
-		for _, x := range src {
-			if x != x {
-				return false
-			}
-			s += expClamped(x - m)
-		}
-	}
+	s := expShiftSum(dst, src, m)
 	if math.IsInf(float64(s), 0) || !(s > 0) {
 		return false
 	}
@@ -101,6 +57,35 @@ func addScalar(c float32, x, y []float32) {
 	for i := n; i < len(x); i++ {
 		y[i] = x[i] + c
 	}
+}
+
+// expShiftSum sets dst[i] = exp(src[i] − shift) and returns their sum.
+func expShiftSum(dst, src []float32, shift float32) float32 {
+	if !current().vec {
+		var s float32
+		for i, x := range src {
+			dst[i] = expClamped(x - shift)
+			s += dst[i]
+		}
+		return s
+	}
+	var s float32
+	n := len(src) &^ 7
+	if n > 0 {
+		s = expShiftSumAVX2(n, &dst[0], &src[0], shift)
+	}
+	if n < len(src) {
+		// The tail goes through a block padded with values whose exponent
+		// clamps to exactly 0, so it adds nothing to the sum.
+		var tmp [8]float32
+		for i := range tmp {
+			tmp[i] = shift - 1000
+		}
+		copy(tmp[:], src[n:])
+		s += expShiftSumAVX2(8, &tmp[0], &tmp[0], shift)
+		copy(dst[n:], tmp[:])
+	}
+	return s
 }
 
 // Max returns the largest value of x, which must not be empty.
