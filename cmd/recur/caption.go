@@ -207,7 +207,18 @@ captions equal to one of the true captions); the best exact match is kept.
 Examples:
     recur datasets scenes --out scenes/ --n 20000 --seed 1
     recur train caption --data scenes/ --out scenes.model
-    recur train caption --data flickr8k/ --out flickr.model --attention --steps 20000`,
+    recur train caption --data flickr8k/ --out flickr.model --attention --steps 20000
+
+The built-in scenes model (98.8% exact match on fresh scenes) was trained with
+attention that feeds the GRU (--input-feeding), grid coordinates in the
+attention memory (--grid-coords), and one caption of each mirrored pair
+(--train-captions; "A left of B" and "B right of A" are the same fact, and
+learning one way to say it is what made the relations learnable); see
+scripts/train-builtin-caption.sh:
+
+    recur train caption --data scenes/ --out scenes.model --channels 16,32,64 \
+      --attention --input-feeding --grid-coords --init flat --hidden 128 --embed 32 \
+      --train-captions 'left of|above' --lr 3e-3 --lr-decay 0.9 --decay-every 1500 --steps 20000`,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Required: true, Usage: "folder of captioned images (Flickr8k, COCO or rendered-scenes layout)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "model file to write"},
