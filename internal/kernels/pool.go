@@ -33,9 +33,18 @@ var pool struct {
 	pending atomic.Int64
 }
 
+// numCPU is the number of logical CPUs: with more threads than that, a
+// spinning worker would take a core from the thread doing the work, so
+// workers then park at once.
+var numCPU = runtime.NumCPU()
+
 func (w *worker) run() {
 	for {
 		start := time.Now()
+		spin := time.Duration(spinFor.Load())
+		if Threads() > numCPU {
+			spin = 0
+		}
 		for spins := 0; ; spins++ {
 			if f := w.part.Load(); f != nil {
 				w.part.Store(nil)
@@ -45,7 +54,7 @@ func (w *worker) run() {
 				continue
 			}
 			if spins%64 == 63 {
-				if time.Since(start) > time.Duration(spinFor.Load()) {
+				if time.Since(start) > spin {
 					break
 				}
 				runtime.Gosched()
