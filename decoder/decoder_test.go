@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/recur-dev/recur/internal/kernels"
 	"github.com/recur-dev/recur/nn"
 )
 
@@ -157,5 +158,24 @@ func TestFreezeKeepsLogits(t *testing.T) {
 				t.Fatalf("%s: logit %d %v before Freeze, %v after", cell, i, la[i], lb[i])
 			}
 		}
+	}
+}
+
+// At the benchmark's size on two threads the recurrent products are split
+// over the kernel workers, and a token still allocates nothing.
+func TestMediumStepOnTwoThreadsAllocatesNothing(t *testing.T) {
+	defer kernels.SetThreads(kernels.Threads())
+	kernels.SetThreads(2)
+	d, err := New(Config{Cell: nn.LSTM, Vocab: 65, Embed: 512, Hidden: 512, Layers: 2}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Freeze()
+	s := d.NewState(1)
+	logits := make([]float32, 65)
+	tok := []int{3}
+	_ = d.Step(s, tok, logits)
+	if n := testing.AllocsPerRun(50, func() { _ = d.Step(s, tok, logits) }); n != 0 {
+		t.Fatalf("Step allocates %v times per token", n)
 	}
 }

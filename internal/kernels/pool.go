@@ -19,16 +19,26 @@ var spinFor atomic.Int64
 
 func init() { spinFor.Store(int64(2 * time.Millisecond)) }
 
-// worker is one persistent goroutine running the parts 1..t-1 of Parallel.
+// Task is work split into parts: RunPart(i, t) does part i of t.
+type Task interface{ RunPart(i, t int) }
+
+// posted is one part handed to a worker.
+type posted struct {
+	task Task
+	i, t int
+}
+
+// worker is one persistent goroutine running the parts 1..t-1 of a call.
 type worker struct {
-	part   atomic.Pointer[func()]
+	part   atomic.Pointer[posted]
+	slot   posted // the part being posted; part points here while it is pending
 	parked atomic.Bool
 	wake   chan struct{}
 	_      [40]byte // keep workers on separate cache lines
 }
 
 var pool struct {
-	mu      sync.Mutex // held by the one Parallel call using the workers
+	mu      sync.Mutex // held by the one call using the workers
 	workers []*worker
 	pending atomic.Int64
 }
@@ -46,9 +56,9 @@ func (w *worker) run() {
 			spin = 0
 		}
 		for spins := 0; ; spins++ {
-			if f := w.part.Load(); f != nil {
+			if p := w.part.Load(); p != nil {
 				w.part.Store(nil)
-				(*f)()
+				p.task.RunPart(p.i, p.t)
 				pool.pending.Add(-1)
 				start, spins = time.Now(), 0
 				continue
@@ -74,21 +84,32 @@ func (w *worker) run() {
 	}
 }
 
-// post hands f to the worker, waking it if it parked.
-func (w *worker) post(f *func()) {
-	w.part.Store(f)
+// post hands part i of t to the worker, waking it if it parked.
+func (w *worker) post(task Task, i, t int) {
+	w.slot = posted{task, i, t}
+	w.part.Store(&w.slot)
 	if w.parked.CompareAndSwap(true, false) {
 		w.wake <- struct{}{}
 	}
 }
 
+// funcTask adapts a function of the part number to Task.
+type funcTask func(part int)
+
+func (f funcTask) RunPart(i, _ int) { f(i) }
+
 // Parallel runs f(0), …, f(t−1) concurrently and returns when all are done;
 // f(0) runs on the calling goroutine, the others on persistent workers. A
-// call made while another Parallel call holds the workers (nested, or from
-// another goroutine) runs its extra parts on fresh goroutines instead.
-func Parallel(t int, f func(part int)) {
+// call made while another call holds the workers (nested, or from another
+// goroutine) runs its extra parts on fresh goroutines instead. f usually
+// escapes to the heap; per-token paths use RunParallel with a pooled Task.
+func Parallel(t int, f func(part int)) { RunParallel(t, funcTask(f)) }
+
+// RunParallel is Parallel for a Task: with a Task that is already a pointer
+// (a pooled job, say) a call allocates nothing.
+func RunParallel(t int, task Task) {
 	if t <= 1 {
-		f(0)
+		task.RunPart(0, 1)
 		return
 	}
 	if !pool.mu.TryLock() {
@@ -97,10 +118,10 @@ func Parallel(t int, f func(part int)) {
 		for i := 1; i < t; i++ {
 			go func() {
 				defer wg.Done()
-				f(i)
+				task.RunPart(i, t)
 			}()
 		}
-		f(0)
+		task.RunPart(0, t)
 		wg.Wait()
 		return
 	}
@@ -110,13 +131,11 @@ func Parallel(t int, f func(part int)) {
 		pool.workers = append(pool.workers, w)
 		go w.run()
 	}
-	parts := make([]func(), t)
 	pool.pending.Store(int64(t - 1))
 	for i := 1; i < t; i++ {
-		parts[i] = func() { f(i) }
-		pool.workers[i-1].post(&parts[i])
+		pool.workers[i-1].post(task, i, t)
 	}
-	f(0)
+	task.RunPart(0, t)
 	for spins := 0; pool.pending.Load() != 0; spins++ {
 		if spins%64 == 63 {
 			runtime.Gosched()

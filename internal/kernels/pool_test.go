@@ -50,3 +50,26 @@ func TestParallel(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// A matrix-vector product split over the workers allocates nothing: batch-1
+// sampling does one per layer per token.
+func TestSplitGemvAllocatesNothing(t *testing.T) {
+	old := Threads()
+	SetThreads(2)
+	defer SetThreads(old)
+	m, n := 2048, 512 // at the split threshold: a medium LSTM's recurrent matrix
+	if m*n < parallelGemv {
+		t.Fatalf("%d×%d is not split (threshold %d)", m, n, parallelGemv)
+	}
+	a, x, y := make([]float32, m*n), make([]float32, n), make([]float32, m)
+	for _, trans := range []bool{false, true} {
+		yy, xx := y, x
+		if trans {
+			yy, xx = make([]float32, n), make([]float32, m)
+		}
+		Sgemv(trans, m, n, 1, a, n, xx, 0, yy) // warm the pool
+		if allocs := testing.AllocsPerRun(20, func() { Sgemv(trans, m, n, 1, a, n, xx, 0, yy) }); allocs != 0 {
+			t.Errorf("transA=%v: a split Sgemv allocates %v times per call", trans, allocs)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package kernels
 
 import (
 	"fmt"
+	"sync"
 )
 
 // parallelGemv is the smallest matrix (in elements) worth splitting over
@@ -44,19 +45,17 @@ func Sgemv(transA bool, m, n int, alpha float32, a []float32, lda int, x []float
 	vec := current().vec
 	t := Threads()
 	if t > 1 && m*n >= parallelGemv {
-		if !transA {
-			// Split rows (in blocks of 4, the row-kernel's width).
-			parallelRange(t, (m+3)/4, func(lo, hi int) {
-				r0, r1 := lo*4, min(m, hi*4)
-				gemvN(vec, r1-r0, n, alpha, a[r0*lda:], lda, x, beta, y[r0:r1])
-			})
-			return
+		// A pooled job, so that splitting (batch-1 sampling does it every
+		// token) allocates nothing.
+		j := gemvJobs.Get().(*gemvJob)
+		*j = gemvJob{vec: vec, transA: transA, m: m, n: n, alpha: alpha, a: a, lda: lda, x: x, beta: beta, y: y}
+		units := (m + 3) / 4 // rows in blocks of 4, the row kernel's width
+		if transA {
+			units = (n + 7) / 8 // columns in blocks of 8, one ymm register
 		}
-		// Split columns (in blocks of 8, one ymm register).
-		parallelRange(t, (n+7)/8, func(lo, hi int) {
-			c0, c1 := lo*8, min(n, hi*8)
-			gemvT(vec, m, c1-c0, alpha, a[c0:], lda, x, beta, y[c0:c1])
-		})
+		RunParallel(min(t, units), j)
+		*j = gemvJob{}
+		gemvJobs.Put(j)
 		return
 	}
 	if transA {
@@ -66,11 +65,27 @@ func Sgemv(transA bool, m, n int, alpha float32, a []float32, lda int, x []float
 	}
 }
 
-// parallelRange splits [0, units) into t contiguous parts and runs f on each,
-// one in the calling goroutine.
-func parallelRange(t, units int, f func(lo, hi int)) {
-	t = min(t, units)
-	Parallel(t, func(i int) { f(units*i/t, units*(i+1)/t) })
+// gemvJob is one split matrix-vector product; part i of t gets a
+// contiguous range of row blocks (or, transposed, column blocks).
+type gemvJob struct {
+	vec, transA bool
+	m, n, lda   int
+	alpha, beta float32
+	a, x, y     []float32
+}
+
+var gemvJobs = sync.Pool{New: func() any { return new(gemvJob) }}
+
+func (j *gemvJob) RunPart(i, t int) {
+	if !j.transA {
+		units := (j.m + 3) / 4
+		r0, r1 := units*i/t*4, min(j.m, units*(i+1)/t*4)
+		gemvN(j.vec, r1-r0, j.n, j.alpha, j.a[r0*j.lda:], j.lda, j.x, j.beta, j.y[r0:r1])
+		return
+	}
+	units := (j.n + 7) / 8
+	c0, c1 := units*i/t*8, min(j.n, units*(i+1)/t*8)
+	gemvT(j.vec, j.m, c1-c0, j.alpha, j.a[c0:], j.lda, j.x, j.beta, j.y[c0:c1])
 }
 
 // gemvN: y[i] = alpha*dot(A[i,:], x) + beta*y[i]. Rows go four at a time so
