@@ -73,3 +73,35 @@ func TestSplitGemvAllocatesNothing(t *testing.T) {
 		}
 	}
 }
+
+// A few rows times a large Wᵀ (beam hypotheses times the output layer) is
+// split over B's rows on two threads: the same result as one thread, and no
+// allocation per call.
+func TestSplitSmallRowsMatchesAndAllocatesNothing(t *testing.T) {
+	old := Threads()
+	defer SetThreads(old)
+	const m, n, k = 5, 3001, 512
+	if n*k < parallelGemv {
+		t.Fatalf("%d×%d is not split (threshold %d)", n, k, parallelGemv)
+	}
+	a, b := make([]float32, m*k), make([]float32, n*k)
+	for i := range a {
+		a[i] = float32(i%13) - 6
+	}
+	for i := range b {
+		b[i] = float32(i%7) - 3
+	}
+	c1, c2 := make([]float32, m*n), make([]float32, m*n)
+	SetThreads(1)
+	Sgemm(false, true, m, n, k, 0.5, a, k, b, k, 0, c1, n)
+	SetThreads(2)
+	Sgemm(false, true, m, n, k, 0.5, a, k, b, k, 0, c2, n)
+	for i := range c1 {
+		if c1[i] != c2[i] {
+			t.Fatalf("c[%d]: one thread %v, two threads %v", i, c1[i], c2[i])
+		}
+	}
+	if allocs := testing.AllocsPerRun(20, func() { Sgemm(false, true, m, n, k, 0.5, a, k, b, k, 0, c2, n) }); allocs != 0 {
+		t.Errorf("a split small-rows product allocates %v times per call", allocs)
+	}
+}

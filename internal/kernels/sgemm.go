@@ -50,7 +50,18 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		// A few rows times Wᵀ (beam hypotheses, a small batch): W is
 		// streamed once, each of its rows dotted with all of A's rows
 		// (which stay in L1), instead of being packed.
-		smallRowsNT(current().vec, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		vec := current().vec
+		if t := min(Threads(), n); t > 1 && n*k >= parallelGemv {
+			// W is big enough to be worth streaming from both cores (the
+			// output layer under beam search): each streams its own rows.
+			j := smallRowsJobs.Get().(*smallRowsJob)
+			*j = smallRowsJob{vec: vec, m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc}
+			RunParallel(t, j)
+			*j = smallRowsJob{}
+			smallRowsJobs.Put(j)
+			return
+		}
+		smallRowsNT(vec, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	if m == 1 && (!transA || lda == 1) {
@@ -355,6 +366,23 @@ func checkMatrix(fn, name, ldName string, rows, cols int, s []float32, ld int) {
 
 // smallRowsNT computes C = alpha·A·Bᵀ + beta·C for m <= smallRows rows of A
 // by reading each row of B once and dotting it with every row of A.
+// smallRowsJob is smallRowsNT split over B's rows (C's columns), pooled
+// so that a split call allocates nothing.
+type smallRowsJob struct {
+	vec               bool
+	m, n, k, lda, ldb int
+	ldc               int
+	alpha, beta       float32
+	a, b, c           []float32
+}
+
+var smallRowsJobs = sync.Pool{New: func() any { return new(smallRowsJob) }}
+
+func (j *smallRowsJob) RunPart(i, t int) {
+	j0, j1 := j.n*i/t, j.n*(i+1)/t
+	smallRowsNT(j.vec, j.m, j1-j0, j.k, j.alpha, j.a, j.lda, j.b[j0*j.ldb:], j.ldb, j.beta, j.c[j0:], j.ldc)
+}
+
 func smallRowsNT(vec bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	var d [4]float32
 	put := func(i, j int, v float32) {
