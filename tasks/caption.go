@@ -602,9 +602,9 @@ func (t *CaptionTask) SaveState() (map[string]string, []modelfile.Tensor) {
 
 // LoadState implements Trainable.
 func (t *CaptionTask) LoadState(f *modelfile.File) error {
-	pos, err := strconv.Atoi(f.Metadata["images.pos"])
-	if err != nil || pos < 0 {
-		return fmt.Errorf("checkpoint has no image position: %q", f.Metadata["images.pos"])
+	pos, err := checkpointPos(f, "images.pos", "image")
+	if err != nil {
+		return err
 	}
 	t.pos = pos
 	return nil

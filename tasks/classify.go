@@ -651,9 +651,9 @@ func (t *ClassifyTask) SaveState() (map[string]string, []modelfile.Tensor) {
 
 // LoadState implements Trainable.
 func (t *ClassifyTask) LoadState(f *modelfile.File) error {
-	pos, err := strconv.Atoi(f.Metadata["examples.pos"])
-	if err != nil || pos < 0 {
-		return fmt.Errorf("checkpoint has no example position: %q", f.Metadata["examples.pos"])
+	pos, err := checkpointPos(f, "examples.pos", "example")
+	if err != nil {
+		return err
 	}
 	t.pos = pos
 	return nil

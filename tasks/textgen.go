@@ -205,9 +205,9 @@ func (t *TextGen) SaveState() (map[string]string, []modelfile.Tensor) {
 
 // LoadState implements Trainable.
 func (t *TextGen) LoadState(f *modelfile.File) error {
-	pos, err := strconv.Atoi(f.Metadata["streams.pos"])
+	pos, err := checkpointPos(f, "streams.pos", "stream")
 	if err != nil {
-		return fmt.Errorf("checkpoint has no stream position: %v", err)
+		return err
 	}
 	if err := t.streams.SetPos(pos); err != nil {
 		return err

@@ -121,6 +121,16 @@ const (
 	metaAdam       = "train.adam"
 )
 
+// checkpointPos reads the non-negative stream position a task's SaveState
+// stored under key (what names it in the error).
+func checkpointPos(f *modelfile.File, key, what string) (int, error) {
+	pos, err := strconv.Atoi(f.Metadata[key])
+	if err != nil || pos < 0 {
+		return 0, fmt.Errorf("checkpoint has no %s position (%s = %q)", what, key, f.Metadata[key])
+	}
+	return pos, nil
+}
+
 // Checkpoint is the path of Out's resumable checkpoint.
 func Checkpoint(out string) string { return out + ".ckpt" }
 

@@ -407,9 +407,9 @@ func (t *TranslateTask) SaveState() (map[string]string, []modelfile.Tensor) {
 
 // LoadState implements Trainable.
 func (t *TranslateTask) LoadState(f *modelfile.File) error {
-	pos, err := strconv.Atoi(f.Metadata["batcher.pos"])
+	pos, err := checkpointPos(f, "batcher.pos", "batcher")
 	if err != nil {
-		return fmt.Errorf("checkpoint has no batcher position: %v", err)
+		return err
 	}
 	return t.batcher.SetPos(pos)
 }
