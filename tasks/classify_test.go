@@ -38,21 +38,11 @@ func TestTextClassifierLearns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	task, err := NewClassifyTask(cfg, data, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tc := DefaultTrainConfig()
-	tc.Steps, tc.EvalEvery, tc.Primary, tc.Maximize = 60, 60, "accuracy", true
-	tc.Out, tc.Progress = filepath.Join(t.TempDir(), "cls.model"), io.Discard
-	res, err := Train(context.Background(), task, tc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	task, res, out := trainClassifier(t, cfg, data, 60, 60, 0)
 	if res.Best["accuracy"] < 95 {
 		t.Errorf("accuracy %.1f%%, want >= 95%%\n%s", res.Best["accuracy"], FormatConfusion(data.Labels, task.Confusion))
 	}
-	m, err := LoadClassifier(tc.Out)
+	m, err := LoadClassifier(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,22 +91,11 @@ func testImageClassifierLearns(t *testing.T, batchNorm bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	task, err := NewClassifyTask(cfg, data, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tc := DefaultTrainConfig()
-	tc.Steps, tc.EvalEvery, tc.Primary, tc.Maximize = 200, 100, "accuracy", true
-	tc.Optim.LR = 5e-3
-	tc.Out, tc.Progress = filepath.Join(t.TempDir(), "img.model"), io.Discard
-	res, err := Train(context.Background(), task, tc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	task, res, out := trainClassifier(t, cfg, data, 200, 100, 5e-3)
 	if res.Best["accuracy"] < 65 {
 		t.Errorf("colour accuracy %.1f%%, want >= 65%% (chance: 17%%)\n%s", res.Best["accuracy"], FormatConfusion(data.Labels, task.Confusion))
 	}
-	m, err := LoadClassifier(tc.Out)
+	m, err := LoadClassifier(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,4 +138,26 @@ func TestClassifyBadInputs(t *testing.T) {
 	if _, err := NewClassifyData(DefaultClassifyConfig(), []string{"a", "b"}, []string{"x", "x"}); err == nil || !strings.Contains(err.Error(), "only one label") {
 		t.Errorf("one label: %v", err)
 	}
+}
+
+// trainClassifier trains a classifier task through the shared loop, keeping
+// the best validation accuracy, and returns the task, the result and the
+// saved model's path (lr 0: the default learning rate).
+func trainClassifier(t *testing.T, cfg ClassifyConfig, data *ClassifyData, steps, evalEvery int, lr float64) (*ClassifyTask, *Result, string) {
+	t.Helper()
+	task, err := NewClassifyTask(cfg, data, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := DefaultTrainConfig()
+	tc.Steps, tc.EvalEvery, tc.Primary, tc.Maximize = steps, evalEvery, "accuracy", true
+	if lr > 0 {
+		tc.Optim.LR = lr
+	}
+	tc.Out, tc.Progress = filepath.Join(t.TempDir(), "cls.model"), io.Discard
+	res, err := Train(context.Background(), task, tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return task, res, tc.Out
 }
