@@ -132,3 +132,105 @@ func TestTrainShakespeare(t *testing.T) {
 		t.Errorf("%.2f bytes a token, want at least 2.2", r)
 	}
 }
+
+// naiveTrain is the textbook trainer: recount every pair of every piece
+// at each step. It checks Train's incremental counts and its tie-breaking.
+func naiveTrain(corpus string, vocabSize int) [][2]string {
+	counts := map[string]int{}
+	for _, p := range Split(corpus) {
+		if len(p) > 1 {
+			counts[p]++
+		}
+	}
+	type word struct {
+		syms  []string // raw bytes of each symbol
+		count int
+	}
+	var words []word
+	for p, c := range counts {
+		var syms []string
+		for i := 0; i < len(p); i++ {
+			syms = append(syms, p[i:i+1])
+		}
+		words = append(words, word{syms, c})
+	}
+	known := map[string]bool{}
+	size := 257
+	var merges [][2]string
+	for size < vocabSize {
+		pc := map[[2]string]int{}
+		for _, w := range words {
+			for i := 0; i+1 < len(w.syms); i++ {
+				pc[[2]string{w.syms[i], w.syms[i+1]}] += w.count
+			}
+		}
+		var best [2]string
+		bestN := 0
+		for p, n := range pc {
+			if n > bestN || (n == bestN && (p[0] < best[0] || (p[0] == best[0] && p[1] < best[1]))) {
+				best, bestN = p, n
+			}
+		}
+		if bestN < 2 {
+			break
+		}
+		merges = append(merges, [2]string{ByteString([]byte(best[0])), ByteString([]byte(best[1]))})
+		if m := best[0] + best[1]; !known[m] && len(m) > 1 {
+			known[m] = true
+			size++
+		}
+		for wi := range words {
+			s := words[wi].syms
+			var out []string
+			for i := 0; i < len(s); i++ {
+				if i+1 < len(s) && s[i] == best[0] && s[i+1] == best[1] {
+					out = append(out, best[0]+best[1])
+					i++
+				} else {
+					out = append(out, s[i])
+				}
+			}
+			words[wi].syms = out
+		}
+	}
+	return merges
+}
+
+func TestTrainMatchesNaive(t *testing.T) {
+	corpus := strings.Repeat("aaaa abab baba abba  ab ba\n\nbaaab aabaa b'll ab'd ", 7) + "é é è ê 😀😀 😃"
+	for _, size := range []int{260, 280, 300} {
+		tok, err := Train([]byte(corpus), TrainConfig{VocabSize: size})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := tok.Merges(), naiveTrain(corpus, size); !slices.Equal(got, want) {
+			t.Fatalf("VocabSize %d: merges\n %q\nnaive\n %q", size, got, want)
+		}
+	}
+}
+
+// Encode may be called from several goroutines (the piece cache is
+// shared); run with -race to check.
+func TestConcurrentEncode(t *testing.T) {
+	tok, err := Train([]byte(strings.Repeat("one two three four five six ", 30)), TrainConfig{VocabSize: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "six five four three two one, one two three"
+	want := tok.EncodeIDs(text, false)
+	done := make(chan []int)
+	for g := 0; g < 4; g++ {
+		go func() {
+			var last []int
+			for i := 0; i < 200; i++ {
+				last = tok.EncodeIDs(text, false)
+			}
+			done <- last
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if got := <-done; !slices.Equal(got, want) {
+			t.Fatalf("goroutine got %v, want %v", got, want)
+		}
+	}
+}
