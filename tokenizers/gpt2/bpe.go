@@ -73,8 +73,11 @@ func (w *bpeWork) pop() pairEntry {
 
 // pushPair pushes the pair starting at node p, if it has a merge.
 func (t *Tokenizer) pushPair(w *bpeWork, p int32) {
+	if p < 0 {
+		return
+	}
 	q := w.next[p]
-	if p < 0 || q < 0 {
+	if q < 0 {
 		return
 	}
 	if m, ok := t.ranks[pairKey(w.sym[p], w.sym[q])]; ok {

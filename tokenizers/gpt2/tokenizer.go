@@ -69,10 +69,10 @@ func build(tokens []string, merges [][2]string, vocabName string, mergeWhere fun
 		return nil, fmt.Errorf("%s: %d merges (valid: at most %d)", vocabName, len(merges), MaxMerges)
 	}
 	t := &Tokenizer{
-		tokens: tokens,
+		tokens: append([]string(nil), tokens...),
 		raw:    make([][]byte, len(tokens)),
 		index:  make(map[string]int, len(tokens)),
-		merges: merges,
+		merges: append([][2]string(nil), merges...),
 		ranks:  make(map[uint64]mergeInfo, len(merges)),
 		eot:    -1,
 		cache:  make(map[string][]int32),
