@@ -249,3 +249,27 @@ func resolveSplit(splitFile, imageDir string, items []listed) ([]CaptionedImage,
 	}
 	return out, nil
 }
+
+// LoadCaptionTest returns the images to report scores on: the images of a
+// caption list file (WriteCaptionList's OUT.test.txt; root as in
+// ReadCaptionList), or the test split of a data folder (LoadCaptionSplits
+// with opts). A folder whose split has no test images (a random split) is
+// an error saying how to get one. The string describes the source, for the
+// user.
+func LoadCaptionTest(path, root string, opts CaptionSplitOptions) ([]CaptionedImage, string, error) {
+	if !isDir(path) {
+		items, err := ReadCaptionList(path, root)
+		if err != nil {
+			return nil, "", err
+		}
+		return items, fmt.Sprintf("caption list %s (%d images)", filepath.Base(path), len(items)), nil
+	}
+	s, err := LoadCaptionSplits(path, opts)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(s.Test) == 0 {
+		return nil, "", fmt.Errorf("%s: no test split (%s); add the official split lists or a Karpathy split JSON to the folder, name one as CaptionSplitOptions.SplitFile, or score the OUT.test.txt list written at training", path, s.Source)
+	}
+	return s.Test, fmt.Sprintf("test split of %s, %s", path, s.Source), nil
+}

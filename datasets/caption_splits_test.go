@@ -387,6 +387,14 @@ func TestLoadCaptionSplitsErrors(t *testing.T) {
 			s.images(t, dir, "")
 			fixture(t, dir, map[string]string{"dataset_x.json": `{"images": [{"filename": "a.png", "split": "dev", "sentences": [{"raw": "x"}]}]}`})
 		}, CaptionSplitOptions{}, `DIR/dataset_x.json: images[0] (a.png): split "dev" (valid: train, restval, val, test)`},
+		{"karpathy not json", func(t *testing.T, dir string) {
+			s.images(t, dir, "")
+			fixture(t, dir, map[string]string{"dataset_x.json": "{\n  \"images\": [1,]\n}"})
+		}, CaptionSplitOptions{}, `DIR/dataset_x.json:2:16: invalid JSON: invalid character ']'`},
+		{"karpathy wrong shape", func(t *testing.T, dir string) {
+			s.images(t, dir, "")
+			fixture(t, dir, map[string]string{"dataset_x.json": "[]"})
+		}, CaptionSplitOptions{}, `DIR/dataset_x.json:1:2: the file is a JSON array, want an object with "images" (a Karpathy split file)`},
 		{"karpathy without train", func(t *testing.T, dir string) {
 			s.images(t, dir, "")
 			fixture(t, dir, map[string]string{"dataset_x.json": `{"images": [{"filename": "a.png", "split": "test", "sentences": [{"raw": "x"}]}]}`})
@@ -476,5 +484,31 @@ func TestCaptionListRoundTrip(t *testing.T) {
 	}
 	if err := WriteCaptionList(out, filepath.Join(dir, "Flicker8k_Dataset", "sub"), items, ""); err == nil || !strings.Contains(err.Error(), "is not inside the root") {
 		t.Errorf("image outside root: %v", err)
+	}
+}
+
+func TestLoadCaptionTest(t *testing.T) {
+	s := newSceneSet(t, 6)
+	dir := t.TempDir()
+	s.images(t, dir, "")
+	fixture(t, dir, map[string]string{"captions.txt": s.token()})
+	if _, _, err := LoadCaptionTest(dir, "", CaptionSplitOptions{Val: 1}); err == nil || !strings.Contains(err.Error(), "no test split (random (seed 0)") {
+		t.Errorf("random split: %v", err)
+	}
+	fixture(t, dir, map[string]string{"dataset_flickr8k.json": s.karpathy(t, "", karpathySplit)})
+	test, src, err := LoadCaptionTest(dir, "", CaptionSplitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := s.rel(t, dir, test); !reflect.DeepEqual(g, []string{"d.png", "e.png"}) || !strings.Contains(src, "Karpathy dataset_flickr8k.json") {
+		t.Errorf("test split %q from %q", g, src)
+	}
+	list := filepath.Join(t.TempDir(), "m.test.txt")
+	if err := WriteCaptionList(list, dir, test, src); err != nil {
+		t.Fatal(err)
+	}
+	back, src, err := LoadCaptionTest(list, "", CaptionSplitOptions{})
+	if err != nil || !reflect.DeepEqual(back, test) || src != "caption list m.test.txt (2 images)" {
+		t.Errorf("from the list: %v, %q, %v", back, src, err)
 	}
 }
