@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -59,6 +58,9 @@ func parseFlickr8k(path string) ([]listed, error) {
 	first := strings.TrimSpace(strings.SplitN(text, "\n", 2)[0])
 	if strings.EqualFold(first, "image,caption") {
 		return parseFlickrCSV(path, text)
+	}
+	if isPipeHeader(first) {
+		return parseFlickrPipe(path, text)
 	}
 	var g grouper
 	for i, line := range strings.Split(text, "\n") {
@@ -326,56 +328,19 @@ func resolve(captionFile, imageDir string, items []listed) ([]CaptionedImage, er
 	return out, nil
 }
 
-// ReadCaptionDir reads a captioning data set from dir, finding the caption
-// file and image folder by the usual layouts:
+// ReadCaptionDir reads every captioned image of a data folder, found by
+// FindCaptionLayout (Flickr8k, Flickr30k, COCO, Karpathy JSON or rendered
+// scenes), whatever its split; see LoadCaptionSplits for the split.
 //
-//   - captions.txt, token.txt or Flickr8k.token.txt (Flickr8k layout, see
-//     ReadFlickr8k), with the images in dir itself (as WriteScenes lays
-//     them out), Images/, images/ or Flicker8k_Dataset/ (sic, as in the
-//     official archive);
-//   - captions_*.json in dir or dir/annotations (COCO, see ReadCOCO), with
-//     the images in dir, dir/<split> or dir/images/<split>, where <split>
-//     comes from the file name (captions_val2014.json → val2014).
-//
-// The image folder chosen is the first that holds the first listed image.
-// More than one COCO file is an error: pass the one you mean to ReadCOCO.
+// COCO caption files of one year (captions_train2014.json and
+// captions_val2014.json) are read together, each with its own image
+// folder.
 func ReadCaptionDir(dir string) ([]CaptionedImage, error) {
-	info, err := os.Stat(dir)
-	if err != nil {
-		return nil, fileError(dir, err)
-	}
-	if !info.IsDir() {
-		return nil, fmt.Errorf("%s: not a directory (want a folder holding captions.txt, token.txt or captions_*.json and the images)", dir)
-	}
-	for _, name := range []string{"captions.txt", "token.txt", "Flickr8k.token.txt"} {
-		p := filepath.Join(dir, name)
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			items, err := parseFlickr8k(p)
-			if err != nil {
-				return nil, err
-			}
-			return resolve(p, pickImageDir(dir, items[0].name, "Images", "images", "Flicker8k_Dataset", "Flickr8k_Dataset"), items)
-		}
-	}
-	var jsons []string
-	for _, pattern := range []string{"captions_*.json", filepath.Join("annotations", "captions_*.json")} {
-		m, _ := filepath.Glob(filepath.Join(dir, pattern)) // the pattern is well-formed
-		jsons = append(jsons, m...)
-	}
-	switch len(jsons) {
-	case 0:
-		return nil, fmt.Errorf("%s: no caption file (looked for captions.txt, token.txt, Flickr8k.token.txt, captions_*.json and annotations/captions_*.json)", dir)
-	case 1:
-	default:
-		sort.Strings(jsons)
-		return nil, fmt.Errorf("%s: several COCO caption files (%s); pass the one you want to ReadCOCO", dir, strings.Join(jsons, ", "))
-	}
-	items, err := parseCOCO(jsons[0])
+	l, err := FindCaptionLayout(dir)
 	if err != nil {
 		return nil, err
 	}
-	split := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(jsons[0]), "captions_"), ".json")
-	return resolve(jsons[0], pickImageDir(dir, items[0].name, split, filepath.Join("images", split)), items)
+	return l.Images()
 }
 
 // pickImageDir returns the first of dir and dir/sub... that holds name, or

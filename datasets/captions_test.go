@@ -252,9 +252,9 @@ func TestReadCaptionDirErrors(t *testing.T) {
 		files map[string]string
 		want  string // after the folder
 	}{
-		{"empty folder", nil, ": no caption file (looked for captions.txt, token.txt, Flickr8k.token.txt, captions_*.json and annotations/captions_*.json)"},
-		{"two coco files", map[string]string{"captions_train2014.json": "{}", "annotations/captions_val2014.json": "{}"},
-			": several COCO caption files"},
+		{"empty folder", nil, ": no caption file (looked for captions.txt, token.txt, Flickr8k.token.txt, results.csv, results_20130124.token in the folder or its Flickr8k_text/, flickr30k_images/, flickr30k/; captions_*.json in the folder or annotations/; dataset_*.json in the folder or its caption_datasets/, Flickr8k_text/); it is empty"},
+		{"two coco years", map[string]string{"captions_train2014.json": "{}", "annotations/captions_val2017.json": "{}"},
+			": COCO caption files of several years"},
 		{"images elsewhere", map[string]string{"captions.txt": "x.jpg#0\ta dog\n"},
 			"/captions.txt: 1 of the 1 images it lists are missing from DIR: x.jpg (line 1)"},
 		{"bad caption file", map[string]string{"captions.txt": "x.jpg a dog\n"}, "/captions.txt:1: no tab"},

@@ -12,6 +12,12 @@
 //   - split.go: deterministic train/validation splits by token position.
 //   - streams.go: char-rnn style contiguous training streams (truncated BPTT
 //     with carried state) and the chunking used for validation.
+//   - captions.go, caption_flickr30k.go, caption_karpathy.go: caption files
+//     (Flickr8k/Flickr30k token files and CSVs, COCO JSON, Karpathy split
+//     JSON); caption_layouts.go finds them in a data folder
+//     (FindCaptionLayout); caption_splits.go divides it into train, val and
+//     test by the folder's split files or at random (LoadCaptionSplits);
+//     caption_list.go writes and reads the test list kept beside a model.
 //
 // Data flows one way: files → datasets (tokens, batches) → encoder → decoder
 // → tasks. Nothing in this package depends on the model code.

@@ -26,6 +26,14 @@
 // (sacrebleu's variable number of references); a segment whose references
 // are all empty is an error, as in sacrebleu.
 //
+// Captioning is scored as the COCO caption evaluation code (coco-caption)
+// scores it, since that is what captioning papers report: [CocoTokenize]
+// (lowercase, PTB-like tokens, punctuation deleted), corpus BLEU-1..4 with
+// coco-caption's constants and closest reference length ([CocoBLEU]) and
+// CIDEr-D with document frequencies from the evaluated corpus ([CIDErD]);
+// [ScoreCaptions] does all three. These are on coco-caption's scales (BLEU
+// 0..1, CIDEr-D 0..10) and take references grouped per image.
+//
 // Known, deliberate differences from sacrebleu are documented on the
 // functions concerned: only the "13a" and "none" BLEU tokenizers exist here,
 // and invalid UTF-8 bytes (which Python cannot even read) count as one
