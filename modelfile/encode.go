@@ -248,7 +248,7 @@ func Write(path string, f *File) (err error) {
 		}
 		mode = fi.Mode().Perm() // keep the permissions of the file we replace
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	tmp, err := os.CreateTemp(dir, tempPattern(base))
 	if err != nil {
 		return fmt.Errorf("creating temporary file: %w", err)
 	}
@@ -262,6 +262,11 @@ func Write(path string, f *File) (err error) {
 			os.Remove(tmpName)
 		}
 	}()
+	// The lock tells RemoveStaleTemps this file is being written; the
+	// kernel drops it when tmp is closed or the process dies.
+	if err := lockFile(tmp); err != nil {
+		return fmt.Errorf("locking temporary file %s: %w", tmpName, err)
+	}
 	if err := Encode(wrapTempWriter(tmp), f); err != nil {
 		return err
 	}
@@ -271,12 +276,24 @@ func Write(path string, f *File) (err error) {
 	if err := tmp.Sync(); err != nil {
 		return fmt.Errorf("syncing %s: %w", tmpName, err)
 	}
+	// Where the lock works, rename while it is still held, so that
+	// RemoveStaleTemps never sees this file unlocked under its temporary
+	// name. (The data is already synced, so Close cannot lose it.)
+	renamed := false
+	if canLock {
+		if err := os.Rename(tmpName, path); err != nil {
+			return fmt.Errorf("renaming temporary file into place: %w", err)
+		}
+		renamed = true
+	}
 	closed = true
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("closing %s: %w", tmpName, err)
 	}
-	if err := os.Rename(tmpName, path); err != nil {
-		return fmt.Errorf("renaming temporary file into place: %w", err)
+	if !renamed {
+		if err := os.Rename(tmpName, path); err != nil {
+			return fmt.Errorf("renaming temporary file into place: %w", err)
+		}
 	}
 	// The rename is durable only once the directory entry is on disk.
 	d, err := os.Open(dir)
