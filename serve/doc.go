@@ -33,9 +33,12 @@
 // once and at most MaxQueue wait for a slot; beyond that the server answers
 // 429 immediately with Retry-After, so overload sheds load instead of
 // growing latency without bound. The http.Server has ReadHeaderTimeout,
-// ReadTimeout, WriteTimeout, IdleTimeout and MaxHeaderBytes set, and
-// shutting down (SIGTERM) first refuses new work with 503, then waits for
-// in-flight requests to finish.
+// ReadTimeout, WriteTimeout, IdleTimeout and MaxHeaderBytes set. Shutting
+// down (SIGTERM) first drains: for Config.Drain (default 5 s) the server
+// keeps accepting connections but answers /healthz and new work with 503 and
+// Retry-After, so a load balancer sees the instance leave, while in-flight
+// and queued requests go on; then it closes the listener and waits up to
+// ShutdownTimeout for in-flight requests to finish.
 //
 // Models are loaded once and shared by every request: inference only reads
 // the weights and each call builds its own decoder state.

@@ -30,3 +30,11 @@ func TestThreadsRangeMatchesHelp(t *testing.T) {
 		t.Errorf("--threads %d: error %v, want the missing-model error", n, err)
 	}
 }
+
+// serve --drain is validated with the rest of the server's settings.
+func TestServeDrainFlag(t *testing.T) {
+	err := run(t, "serve", "--drain", "-1s", "--no-builtin")
+	if err == nil || !strings.Contains(err.Error(), "--drain must be >= 0") {
+		t.Errorf("serve --drain -1s: %v, want it to name --drain", err)
+	}
+}
