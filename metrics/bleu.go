@@ -10,8 +10,10 @@ import (
 // corpus_bleu defaults; the zero value is not valid (empty tokenizer and
 // smoothing names, MaxOrder 0).
 type BLEUConfig struct {
-	// Tokenize is "13a" (sacrebleu's default, see [Tokenize13a]) or
-	// "none" (split on whitespace only, for pre-tokenized text).
+	// Tokenize is "13a" (sacrebleu's default, see [Tokenize13a]), "zh"
+	// (Chinese, see [TokenizeZh]), "char" (one token per character, see
+	// [TokenizeChar]) or "none" (split on whitespace only, for
+	// pre-tokenized text). [TokenizerFor] picks one by target language.
 	Tokenize string
 	// Lowercase lowercases hypotheses and references before tokenizing.
 	Lowercase bool
@@ -68,9 +70,9 @@ func (c BLEUConfig) smoothValue() float64 {
 // Validate reports the first invalid field of c.
 func (c BLEUConfig) Validate() error {
 	switch c.Tokenize {
-	case "13a", "none":
+	case "13a", "zh", "char", "none":
 	default:
-		return fmt.Errorf("metrics: unknown BLEU tokenizer %q (valid: 13a, none)", c.Tokenize)
+		return fmt.Errorf("metrics: unknown BLEU tokenizer %q (valid: %s)", c.Tokenize, strings.Join(BLEUTokenizers, ", "))
 	}
 	switch c.Smooth {
 	case "exp", "floor", "add-k", "none":
@@ -262,11 +264,7 @@ func (b *bleuScorer) preprocess(s string) string {
 	if b.cfg.Lowercase {
 		s = pyLower(s)
 	}
-	s = pyRstrip(s)
-	if b.cfg.Tokenize == "none" {
-		return strings.Join(pyFields(s), " ")
-	}
-	return b.tok.run(clean13a(s))
+	return b.tok.bleu(b.cfg.Tokenize, pyRstrip(s))
 }
 
 // countNgrams adds the n-grams (n = 1..MaxOrder) of a single-space-joined

@@ -255,7 +255,7 @@ func TestBLEUErrors(t *testing.T) {
 		{"no reference streams", []string{"a"}, nil, def, "no reference streams"},
 		{"length mismatch", []string{"a", "b"}, [][]string{{"a", "b"}, {"a"}}, def, "reference stream 1 has 1 segments but there are 2 hypotheses"},
 		{"all refs empty", []string{"a", "b"}, [][]string{{"a", ""}, {"a", ""}}, def, "hypothesis 1 (0-based) has only empty references"},
-		{"bad tokenizer", []string{"a"}, [][]string{{"a"}}, BLEUConfig{Tokenize: "intl", Smooth: "exp", MaxOrder: 4}, `unknown BLEU tokenizer "intl" (valid: 13a, none)`},
+		{"bad tokenizer", []string{"a"}, [][]string{{"a"}}, BLEUConfig{Tokenize: "intl", Smooth: "exp", MaxOrder: 4}, `unknown BLEU tokenizer "intl" (valid: 13a, zh, char, none)`},
 		{"bad smoothing", []string{"a"}, [][]string{{"a"}}, BLEUConfig{Tokenize: "13a", Smooth: "add-one", MaxOrder: 4}, `unknown BLEU smoothing "add-one" (valid: exp, floor, add-k, none)`},
 		{"zero value config", []string{"a"}, [][]string{{"a"}}, BLEUConfig{}, "unknown BLEU tokenizer"},
 		{"bad order", []string{"a"}, [][]string{{"a"}}, BLEUConfig{Tokenize: "13a", Smooth: "exp"}, "MaxOrder 0"},

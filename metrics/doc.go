@@ -35,7 +35,9 @@
 // 0..1, CIDEr-D 0..10) and take references grouped per image.
 //
 // Known, deliberate differences from sacrebleu are documented on the
-// functions concerned: only the "13a" and "none" BLEU tokenizers exist here,
+// functions concerned: the BLEU tokenizers are "13a", "zh", "char" and
+// "none" (sacrebleu's "ja-mecab", "ko-mecab", "intl", "flores" and "spm" are
+// missing; [TokenizerFor] picks "char" for Japanese instead of "ja-mecab"),
 // and invalid UTF-8 bytes (which Python cannot even read) count as one
-// character each.
+// character each. The chosen tokenizer is in the signature ("tok:zh").
 package metrics

@@ -77,10 +77,17 @@ func isASCIIDigit(r rune) bool  { return r >= '0' && r <= '9' }
 func isPeriodComma(r rune) bool { return r == '.' || r == ',' }
 
 // run applies steps 2-7 to an already cleaned-up line.
-func (t *tokenizer13a) run(s string) string {
+func (t *tokenizer13a) run(s string) string { return t.post(s, true) }
+
+// post applies steps 3-7 (sacrebleu's TokenizerRegexp, shared by the 13a and
+// zh tokenizers), after padding the line with a space on both sides (step 2)
+// when pad is set; the zh tokenizer does not pad.
+func (t *tokenizer13a) post(s string, pad bool) string {
 	// Steps 2 and 3: pad, and space out the punctuation class.
 	a := t.a[:0]
-	a = append(a, ' ')
+	if pad {
+		a = append(a, ' ')
+	}
 	for _, r := range s {
 		if is13aPunct(r) {
 			a = append(a, ' ', r, ' ')
@@ -88,7 +95,9 @@ func (t *tokenizer13a) run(s string) string {
 			a = append(a, r)
 		}
 	}
-	a = append(a, ' ')
+	if pad {
+		a = append(a, ' ')
+	}
 
 	// Step 4: ([^0-9])([\.,]) -> "\1 \2 ".
 	b := t.b[:0]

@@ -33,6 +33,9 @@ func Read(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if !f.Verified && Notice != nil {
+		Notice(noChecksumNotice(path))
+	}
 	return f, nil
 }
 
@@ -168,9 +171,22 @@ func decode(hdr []byte, dataLen uint64, r io.Reader) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	var sum *checksum
+	if want, ok := raw.meta[keySHA256]; ok {
+		if sum, err = startChecksum(want, hdr); err != nil {
+			return nil, err
+		}
+		r = io.TeeReader(r, sum.h)
+	}
 	f.Tensors, err = readTensors(r, entries)
 	if err != nil {
 		return nil, err
+	}
+	if sum != nil {
+		if err := sum.check(); err != nil {
+			return nil, err
+		}
+		f.Verified = true
 	}
 	return f, nil
 }
@@ -478,13 +494,13 @@ func checkMetadata(h *rawHeader) (*File, error) {
 	f := &File{Metadata: make(map[string]string, len(h.meta))}
 	for k, v := range h.meta {
 		switch k {
-		case keyFormat, keyVersion:
+		case keyFormat, keyVersion, keySHA256:
 		case keyTask:
 			f.Task = v
 		default:
 			if strings.HasPrefix(k, ReservedPrefix) {
-				return nil, fmt.Errorf("unknown reserved metadata key %q (format version %d knows %s, %s, %s)",
-					k, FormatVersion, keyFormat, keyVersion, keyTask)
+				return nil, fmt.Errorf("unknown reserved metadata key %q (format version %d knows %s, %s, %s, %s)",
+					k, FormatVersion, keyFormat, keyVersion, keyTask, keySHA256)
 			}
 			f.Metadata[k] = v
 		}

@@ -7,7 +7,8 @@
 //	[8 bytes]  N, the header length, unsigned 64-bit little-endian
 //	[N bytes]  UTF-8 JSON object:
 //	           {"__metadata__": {"recur.format": "recur", "recur.version": "1",
-//	                             "recur.task": "textgen", ...},
+//	                             "recur.task": "textgen",
+//	                             "recur.sha256": "<64 hex digits>", ...},
 //	            "rnn.weight_ih_l0": {"dtype": "F32", "shape": [512, 65],
 //	                                 "data_offsets": [0, 133120]},
 //	            ...}
@@ -22,8 +23,16 @@
 // write and widened exactly on read). Integer tensors (e.g. vocabulary index
 // tables) are I32.
 //
+// "recur.sha256" is the SHA-256 of the whole file computed with those 64
+// digits set to '0' (see checksum.go): Read and Decode verify it and fail
+// with ErrCorrupt on a mismatch, naming the file. Files written before the
+// checksum existed load unverified (File.Verified false) and Read reports
+// them in one line through the Notice hook.
+//
 // The reader treats its input as hostile: it checks every number in the
 // header (lengths, shapes, offsets, overflow) before it allocates any tensor
 // memory, and it never panics. Write is atomic: a crash or an error never
-// leaves a partial file under the destination name.
+// leaves a partial file under the destination name; RemoveStaleTemps
+// clears the temporary files a killed writer left behind. IsLoaderKey names
+// the metadata keys loaders read, which user-supplied metadata must not set.
 package modelfile

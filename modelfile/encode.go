@@ -2,7 +2,9 @@ package modelfile
 
 import (
 	"bufio"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,16 +29,33 @@ const chunk = 64 << 10
 // Encode writes f to w in the safetensors layout described in the package
 // documentation. It checks f completely before writing anything.
 func Encode(w io.Writer, f *File) error {
-	header, err := encodeHeader(f)
+	return encode(w, f, true)
+}
+
+// encode is Encode; withSum false writes a file as recur wrote them before
+// the checksum existed (for tests of that path).
+func encode(w io.Writer, f *File, withSum bool) error {
+	header, sumAt, err := encodeHeader(f, withSum)
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(w, chunk)
 	var n [8]byte
 	binary.LittleEndian.PutUint64(n[:], uint64(len(header)))
+	buf := make([]byte, 0, chunk)
+	if withSum {
+		// First pass: hash the file as it will be written, with the
+		// checksum's digits still zero; then write the digits in.
+		h := sha256.New()
+		h.Write(n[:])
+		h.Write(header)
+		for i := range f.Tensors {
+			writeData(h, &f.Tensors[i], buf) // a hash never fails to write
+		}
+		hex.Encode(header[sumAt:sumAt+sumLen], h.Sum(nil))
+	}
+	bw := bufio.NewWriterSize(w, chunk)
 	bw.Write(n[:])
 	bw.Write(header)
-	buf := make([]byte, 0, chunk)
 	for i := range f.Tensors {
 		if err := writeData(bw, &f.Tensors[i], buf); err != nil {
 			return fmt.Errorf("writing tensor %q: %w", f.Tensors[i].Name, err)
@@ -91,18 +110,20 @@ func checkTensor(t *Tensor) (int, error) {
 
 // encodeHeader validates f and builds its JSON header, padded with spaces to
 // a multiple of 8 bytes so the data buffer starts 8-byte aligned (as the
-// safetensors reference writer does).
-func encodeHeader(f *File) ([]byte, error) {
+// safetensors reference writer does). With withSum, the header holds the
+// checksum entry with sumLen zero digits starting at byte sumAt, for the
+// caller to fill in.
+func encodeHeader(f *File, withSum bool) (header []byte, sumAt int, err error) {
 	if f == nil {
-		return nil, errors.New("nil model file")
+		return nil, 0, errors.New("nil model file")
 	}
 	if f.Task == "" {
-		return nil, errors.New(`model file has no Task (e.g. "textgen", "markov", "translate")`)
+		return nil, 0, errors.New(`model file has no Task (e.g. "textgen", "markov", "translate")`)
 	}
 	keys := make([]string, 0, len(f.Metadata))
 	for k := range f.Metadata {
 		if strings.HasPrefix(k, ReservedPrefix) {
-			return nil, fmt.Errorf("metadata key %q uses the reserved prefix %q", k, ReservedPrefix)
+			return nil, 0, fmt.Errorf("metadata key %q uses the reserved prefix %q", k, ReservedPrefix)
 		}
 		keys = append(keys, k)
 	}
@@ -115,6 +136,13 @@ func encodeHeader(f *File) ([]byte, error) {
 	writeKV(&b, keyVersion, strconv.Itoa(FormatVersion))
 	b.WriteByte(',')
 	writeKV(&b, keyTask, f.Task)
+	if withSum {
+		b.WriteByte(',')
+		b.WriteString(sumPrefix)
+		sumAt = b.Len()
+		b.WriteString(strings.Repeat("0", sumLen))
+		b.WriteByte('"')
+	}
 	for _, k := range keys {
 		b.WriteByte(',')
 		writeKV(&b, k, f.Metadata[k])
@@ -127,14 +155,14 @@ func encodeHeader(f *File) ([]byte, error) {
 		t := &f.Tensors[i]
 		size, err := checkTensor(t)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if seen[t.Name] {
-			return nil, fmt.Errorf("duplicate tensor name %q", t.Name)
+			return nil, 0, fmt.Errorf("duplicate tensor name %q", t.Name)
 		}
 		seen[t.Name] = true
 		if off+uint64(size) < off {
-			return nil, errors.New("total data size overflows")
+			return nil, 0, errors.New("total data size overflows")
 		}
 		b.WriteByte(',')
 		b.WriteString(jsonString(t.Name))
@@ -158,9 +186,9 @@ func encodeHeader(f *File) ([]byte, error) {
 		b.WriteByte(' ')
 	}
 	if b.Len() > MaxHeaderSize {
-		return nil, fmt.Errorf("header would be over %d bytes (too much metadata or too many tensors)", MaxHeaderSize)
+		return nil, 0, fmt.Errorf("header would be over %d bytes (too much metadata or too many tensors)", MaxHeaderSize)
 	}
-	return []byte(b.String()), nil
+	return []byte(b.String()), sumAt, nil
 }
 
 func writeKV(b *strings.Builder, k, v string) {
@@ -234,7 +262,7 @@ func Write(path string, f *File) (err error) {
 		return errors.New("empty model file path")
 	}
 	// Validate before touching the disk, so bad input creates no file.
-	if _, err := encodeHeader(f); err != nil {
+	if _, _, err := encodeHeader(f, false); err != nil {
 		return err
 	}
 	dir, base := filepath.Split(path)
@@ -248,7 +276,7 @@ func Write(path string, f *File) (err error) {
 		}
 		mode = fi.Mode().Perm() // keep the permissions of the file we replace
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	tmp, err := os.CreateTemp(dir, tempPattern(base))
 	if err != nil {
 		return fmt.Errorf("creating temporary file: %w", err)
 	}
@@ -262,6 +290,11 @@ func Write(path string, f *File) (err error) {
 			os.Remove(tmpName)
 		}
 	}()
+	// The lock tells RemoveStaleTemps this file is being written; the
+	// kernel drops it when tmp is closed or the process dies.
+	if err := lockFile(tmp); err != nil {
+		return fmt.Errorf("locking temporary file %s: %w", tmpName, err)
+	}
 	if err := Encode(wrapTempWriter(tmp), f); err != nil {
 		return err
 	}
@@ -271,12 +304,24 @@ func Write(path string, f *File) (err error) {
 	if err := tmp.Sync(); err != nil {
 		return fmt.Errorf("syncing %s: %w", tmpName, err)
 	}
+	// Where the lock works, rename while it is still held, so that
+	// RemoveStaleTemps never sees this file unlocked under its temporary
+	// name. (The data is already synced, so Close cannot lose it.)
+	renamed := false
+	if canLock {
+		if err := os.Rename(tmpName, path); err != nil {
+			return fmt.Errorf("renaming temporary file into place: %w", err)
+		}
+		renamed = true
+	}
 	closed = true
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("closing %s: %w", tmpName, err)
 	}
-	if err := os.Rename(tmpName, path); err != nil {
-		return fmt.Errorf("renaming temporary file into place: %w", err)
+	if !renamed {
+		if err := os.Rename(tmpName, path); err != nil {
+			return fmt.Errorf("renaming temporary file into place: %w", err)
+		}
 	}
 	// The rename is durable only once the directory entry is on disk.
 	d, err := os.Open(dir)

@@ -30,7 +30,7 @@ func ExampleWrite() {
 	fi, _ := os.Stat(path)
 	fmt.Println("bytes:", fi.Size())
 	// Output:
-	// bytes: 296
+	// bytes: 376
 }
 
 func ExampleRead() {

@@ -89,6 +89,10 @@ type File struct {
 	Metadata map[string]string
 	// Tensors are written in this order.
 	Tensors []Tensor
+	// Verified is set by Read and Decode when the file carried a
+	// checksum and it matched; it is false for files written before recur
+	// stored checksums. Write ignores it (it always stores a checksum).
+	Verified bool
 }
 
 // Add appends t to the file's tensors.

@@ -41,8 +41,14 @@ type Config struct {
 	ReadTimeout       time.Duration
 	IdleTimeout       time.Duration
 	MaxHeaderBytes    int
-	// ShutdownTimeout is how long a graceful shutdown waits for in-flight
-	// requests before closing their connections.
+	// Drain is how long the server keeps listening after a shutdown
+	// starts (SIGTERM), answering /healthz and new work with 503 and
+	// Retry-After while in-flight and queued requests go on, so a load
+	// balancer sees the drain before connections are refused. 0 closes
+	// the listener at once.
+	Drain time.Duration
+	// ShutdownTimeout is how long a graceful shutdown then waits for
+	// in-flight requests before closing their connections.
 	ShutdownTimeout time.Duration
 }
 
@@ -70,6 +76,7 @@ func DefaultConfig() Config {
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
+		Drain:             5 * time.Second,
 		ShutdownTimeout:   30 * time.Second,
 	}
 }
@@ -111,6 +118,9 @@ func (c Config) Validate() error {
 		if d.v <= 0 {
 			return fmt.Errorf("%s must be > 0 (got %v)", d.name, d.v)
 		}
+	}
+	if c.Drain < 0 {
+		return fmt.Errorf("drain must be >= 0 (got %v)", c.Drain)
 	}
 	return nil
 }

@@ -12,7 +12,8 @@
 //	GET  /v1/models     every loaded model: task, vocabulary, parameters and
 //	                    training metadata
 //	GET  /healthz       200 while serving, 503 while shutting down
-//	GET  /metrics       Prometheus text format: requests, latencies, tokens
+//	GET  /metrics       Prometheus text format: requests, latencies, tokens,
+//	                    and the standard go_* and process_* metrics
 //	GET  /              the web playground (embedded HTML, CSS and JS)
 //
 // Errors are JSON, {"error": {"code": "invalid_field", "field": "top_p",
@@ -33,9 +34,31 @@
 // once and at most MaxQueue wait for a slot; beyond that the server answers
 // 429 immediately with Retry-After, so overload sheds load instead of
 // growing latency without bound. The http.Server has ReadHeaderTimeout,
-// ReadTimeout, WriteTimeout, IdleTimeout and MaxHeaderBytes set, and
-// shutting down (SIGTERM) first refuses new work with 503, then waits for
-// in-flight requests to finish.
+// ReadTimeout, WriteTimeout, IdleTimeout and MaxHeaderBytes set. Shutting
+// down (SIGTERM) first drains: for Config.Drain (default 5 s) the server
+// keeps accepting connections but answers /healthz and new work with 503 and
+// Retry-After, so a load balancer sees the instance leave, while in-flight
+// and queued requests go on; then it closes the listener and waits up to
+// ShutdownTimeout for in-flight requests to finish.
+//
+// # Metrics without a client library
+//
+// /metrics is written by hand in the Prometheus text format (metrics.go,
+// process_metrics.go), including the series the official Go client's
+// default collectors export, under the same names: go_goroutines,
+// go_threads, go_info, go_gc_duration_seconds, go_memstats_*, and on Linux
+// process_cpu_seconds_total, process_open_fds, process_max_fds,
+// process_resident_memory_bytes, process_virtual_memory_bytes and
+// process_start_time_seconds (read from /proc/self, as the client's procfs
+// collector does). We chose this over github.com/prometheus/client_golang
+// because the library would be recur's largest dependency for about 200
+// lines of output: it brings client_model, common, procfs, xxhash, perks,
+// klauspost/compress and google.golang.org/protobuf, all of which a user's
+// first `go run ./cmd/recur` would download and compile, while the server
+// needs no metric the text format cannot carry (no exemplars, no native
+// histograms, no push). A test parses the output with a strict checker of
+// the text format. If /metrics ever needs those features, switching is
+// contained in these two files.
 //
 // Models are loaded once and shared by every request: inference only reads
 // the weights and each call builds its own decoder state.

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/recur-dev/recur/cnn"
 	"github.com/recur-dev/recur/datasets"
@@ -158,6 +159,7 @@ func testRegistry(t testing.TB) *Registry {
 func testConfig() Config {
 	c := DefaultConfig()
 	c.MaxConcurrency, c.MaxQueue = 4, 16
+	c.Drain = 100 * time.Millisecond
 	return c
 }
 

@@ -109,6 +109,8 @@ func (m *metrics) write(w io.Writer, inFlight int, queued int64) {
 	fmt.Fprintln(w, "# HELP recur_uptime_seconds Seconds since the server started.")
 	fmt.Fprintln(w, "# TYPE recur_uptime_seconds gauge")
 	fmt.Fprintf(w, "recur_uptime_seconds %g\n", time.Since(m.started).Seconds())
+	writeGoMetrics(w)
+	writeProcessMetrics(w)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -198,9 +198,12 @@ func (s *Server) httpServer(ctx context.Context) *http.Server {
 }
 
 // Serve answers requests on ln until ctx is cancelled (SIGTERM in `recur
-// serve`), then shuts down gracefully: new model requests get 503, the
-// listener closes, and in-flight requests finish, for at most
-// ShutdownTimeout after which their connections are closed.
+// serve`), then shuts down gracefully. For Config.Drain it keeps listening:
+// /healthz and new model requests get 503 with Retry-After (so a load
+// balancer takes the instance out of rotation on its next health check)
+// while in-flight and queued requests go on. Then the listener closes, idle
+// keep-alive connections are closed, and in-flight requests finish, for at
+// most ShutdownTimeout after which their connections are closed.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBase()
@@ -213,7 +216,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	s.Drain()
-	s.log.Info("shutting down: refusing new requests, finishing in-flight ones", "in_flight", s.lim.inUse(), "queued", s.lim.waiting())
+	s.log.Info("shutting down: refusing new requests, finishing in-flight ones", "in_flight", s.lim.inUse(), "queued", s.lim.waiting(), "drain", s.cfg.Drain)
+	if s.cfg.Drain > 0 {
+		t := time.NewTimer(s.cfg.Drain)
+		select {
+		case <-t.C:
+		case err := <-errc: // the listener failed on its own
+			t.Stop()
+			return err
+		}
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	hs.SetKeepAlivesEnabled(false)

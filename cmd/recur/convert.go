@@ -50,8 +50,12 @@ Example:
 			}
 			for _, kv := range c.StringSlice("meta") {
 				k, v, ok := strings.Cut(kv, "=")
-				if !ok || k == "" || strings.HasPrefix(k, "recur.") {
-					return fmt.Errorf("--meta %q: want KEY=VALUE with a KEY not starting with recur.", kv)
+				if !ok || k == "" {
+					return fmt.Errorf("--meta %q: want KEY=VALUE", kv)
+				}
+				if modelfile.IsLoaderKey(k) {
+					return fmt.Errorf("--meta %q: %s is read by the loader and cannot be set (reserved: %s, and keys starting with %s)",
+						kv, k, strings.Join(modelfile.LoaderKeys(), ", "), strings.Join(modelfile.LoaderPrefixes(), " or "))
 				}
 				out.Metadata[k] = v
 			}

@@ -18,8 +18,8 @@ var threadsFlag = &cli.IntFlag{Name: "threads", Value: runtime.NumCPU(),
 
 func applyThreads(c *cli.Context) error {
 	n := c.Int("threads")
-	if n < 1 || n > 4*runtime.NumCPU() {
-		return fmt.Errorf("--threads must be in [1, %d] (got %d)", 4*runtime.NumCPU(), n)
+	if n < 1 || n > runtime.NumCPU() {
+		return fmt.Errorf("--threads must be in [1, %d], the number of CPUs (got %d)", runtime.NumCPU(), n)
 	}
 	runtime.GOMAXPROCS(n)
 	kernels.SetThreads(n)

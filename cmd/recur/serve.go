@@ -20,8 +20,10 @@ func serveCommand() *cli.Command {
 then serves them on --addr: the playground page at /, the JSON API under /v1/
 (generate, translate, caption, classify, models), /healthz and /metrics
 (Prometheus). Request logs are structured (slog; --log-format json for
-machines). SIGTERM or Ctrl-C refuses new requests (503) and waits up to
---shutdown-timeout for the ones in flight.
+machines). SIGTERM or Ctrl-C starts a drain: for --drain the server keeps
+listening but answers /healthz and new requests with 503 and Retry-After (so a
+load balancer moves traffic away) while requests in flight or queued go on;
+then it stops listening and waits up to --shutdown-timeout for them.
 
 Examples:
     recur serve
@@ -37,6 +39,7 @@ Examples:
 			&cli.IntFlag{Name: "max-concurrency", Value: d.MaxConcurrency, Usage: "requests running a model at once, >= 1"},
 			&cli.IntFlag{Name: "max-queue", Value: d.MaxQueue, Usage: "requests waiting for a slot before 429, >= 0"},
 			&cli.DurationFlag{Name: "timeout", Value: d.RequestTimeout, Usage: "per-request time limit (queueing and decoding)"},
+			&cli.DurationFlag{Name: "drain", Value: d.Drain, Usage: "after SIGTERM, how long to keep listening and answer 503 before closing, >= 0"},
 			&cli.DurationFlag{Name: "shutdown-timeout", Value: d.ShutdownTimeout, Usage: "how long shutdown waits for in-flight requests"},
 			&cli.IntFlag{Name: "max-length", Value: d.MaxGenerateLength, Usage: "largest generate length accepted"},
 			&cli.IntFlag{Name: "max-beam", Value: d.MaxBeam, Usage: "largest beam width accepted"},
@@ -58,6 +61,7 @@ Examples:
 			cfg.MaxQueue = c.Int("max-queue")
 			cfg.RequestTimeout = c.Duration("timeout")
 			cfg.ShutdownTimeout = c.Duration("shutdown-timeout")
+			cfg.Drain = c.Duration("drain")
 			cfg.MaxGenerateLength = c.Int("max-length")
 			cfg.MaxBeam = c.Int("max-beam")
 			cfg.MaxBodyBytes = c.Int64("max-body-bytes")
