@@ -12,13 +12,13 @@ import (
 
 // RNNConfig shapes a sentence encoder.
 type RNNConfig struct {
-	Cell          nn.Cell
-	Vocab         int
-	Embed         int
-	Hidden        int
-	Layers        int
-	Bidirectional bool
-	Dropout       float64 // between layers, training only
+	Cell          nn.Cell `json:"cell"`
+	Vocab         int     `json:"vocab"`
+	Embed         int     `json:"embed"`
+	Hidden        int     `json:"hidden"`
+	Layers        int     `json:"layers"`
+	Bidirectional bool    `json:"bidirectional"`
+	Dropout       float64 `json:"dropout"` // between layers, training only
 }
 
 // DefaultRNNConfig is the reference translator's encoder: one bidirectional
