@@ -22,6 +22,10 @@
 // recurrent models (--arch markov --order 5), so the perplexity the RNN
 // reaches can be compared with a model that only counts.
 //
+// GenerateStream samples like decoder.Generate: each id goes to the
+// caller's emit function as soon as it is drawn, and cancelling the context
+// or returning false from emit stops sampling before the next id.
+//
 // Counts are kept as sorted arrays of n-grams per order; contexts are
 // found through hash maps keyed by the ids packed into a uint64 (ceil(log2
 // V) bits per id) when they fit, else by a byte string. Models are stored
