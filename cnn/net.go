@@ -8,13 +8,8 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"github.com/recur-dev/recur/internal/kernels"
 	"github.com/recur-dev/recur/nn"
 )
-
-// gorgonia's convolution lowers to im2col and a matrix product; pointing
-// gorgonia at recur's kernels makes that product the SIMD sgemm.
-func init() { G.Use(kernels.BLAS{}) }
 
 // Config shapes the feature extractor: one block per entry of Channels,
 // each block conv 3×3 (padding 1, no bias) → ReLU → max-pool 2×2 (stride 2).
