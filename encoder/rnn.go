@@ -214,14 +214,8 @@ func reverseRows(x []float32, n, width int) []float32 {
 // srcs[r]'s bridged state and attends to its memory.
 func Start(dec *decoder.Decoder, srcs []*Encoded) *decoder.State {
 	s := dec.NewState(len(srcs))
-	H := dec.Config.Hidden
 	for r, enc := range srcs {
-		for l := range s.H {
-			copy(s.H[l][r*H:(r+1)*H], enc.Init[l])
-		}
-		if dec.Attn != nil {
-			dec.SetMemory(s, r, enc.Memory, enc.Len)
-		}
+		startRow(dec, s, r, enc.Init, nil, enc.Memory, enc.Len)
 	}
 	return s
 }

@@ -131,24 +131,9 @@ func (g *Graph) RNNWith(r *RNN, x *G.Node, B int, o RNNOptions) (*G.Node, *RNNRu
 			x = g.Dropout(x, r.Config.Dropout)
 		}
 		k := &rnnKernel{layer: layer, lengths: o.Lengths, initGrad: o.H0 != nil}
-		var h0, c0 *G.Node
-		if o.H0 != nil {
-			h0 = o.H0[l]
-		} else {
-			buf := make([]float32, B*H)
-			run.H0 = append(run.H0, buf)
-			h0 = g.Floats(fmt.Sprintf("%s.h0_l%d", o.Name, l), buf, B, H)
-		}
-		in := []*G.Node{x, h0}
+		in := []*G.Node{x, g.initState(o.H0, l, &run.H0, o.Name, "h0", B, H)}
 		if layer.Cell == LSTM {
-			if o.C0 != nil {
-				c0 = o.C0[l]
-			} else {
-				buf := make([]float32, B*H)
-				run.C0 = append(run.C0, buf)
-				c0 = g.Floats(fmt.Sprintf("%s.c0_l%d", o.Name, l), buf, B, H)
-			}
-			in = append(in, c0)
+			in = append(in, g.initState(o.C0, l, &run.C0, o.Name, "c0", B, H))
 		}
 		run.kernels = append(run.kernels, k)
 		in = append(in, g.Param(layer.Wih), g.Param(layer.Whh), g.Param(layer.Bih), g.Param(layer.Bhh))
@@ -157,4 +142,17 @@ func (g *Graph) RNNWith(r *RNN, x *G.Node, B int, o RNNOptions) (*G.Node, *RNNRu
 	}
 	g.rnns = append(g.rnns, run)
 	return x, run
+}
+
+// initState returns layer l's initial state (h0 or c0, by what) as a graph
+// node: the caller's node when given, else an input node named
+// "<name>.<what>_l<l>" backed by a new zero [B, H] buffer, appended to bufs
+// (RNNRun's H0 or C0) so the caller can fill or carry it.
+func (g *Graph) initState(given []*G.Node, l int, bufs *[][]float32, name, what string, B, H int) *G.Node {
+	if given != nil {
+		return given[l]
+	}
+	buf := make([]float32, B*H)
+	*bufs = append(*bufs, buf)
+	return g.Floats(fmt.Sprintf("%s.%s_l%d", name, what, l), buf, B, H)
 }
