@@ -30,5 +30,6 @@
 // found through hash maps keyed by the ids packed into a uint64 (ceil(log2
 // V) bits per id) when they fit, else by a byte string. Models are stored
 // in recur model files as I32 tensors (see Tensors); smoothing is applied
-// at query time, so one file serves every smoothing and discount.
+// at query time, so one file serves every smoothing and discount; Config
+// is stored under the JSON keys "order", "smoothing" and "discount".
 package markov
