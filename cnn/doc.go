@@ -57,6 +57,10 @@
 // normalises a quarter as many values): batch statistics in a training
 // graph, running estimates in Extract and every inference graph.
 //
+// Config and ImageConfig are stored in model files under snake_case JSON
+// keys ("max_pixels"); files written with Go field names ("MaxPixels")
+// still load.
+//
 // # Formats: PNG, JPEG and GIF only
 //
 // recur registers exactly the decoders it needs (image/png, image/jpeg,

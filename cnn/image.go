@@ -25,14 +25,15 @@ import (
 type ImageConfig struct {
 	// Size is the side of the square CNN input in pixels: the short side is
 	// resized to Size, then the centre Size×Size is cropped.
-	Size int
+	Size int `json:"size"`
 	// MaxPixels caps width×height as read from the header, before any
 	// pixel is decoded. The default is Pillow's decompression-bomb limit.
-	MaxPixels int64
+	MaxPixels int64 `json:"max_pixels"`
 	// MaxFileBytes caps the size of the encoded file (or upload).
-	MaxFileBytes int64
+	MaxFileBytes int64 `json:"max_file_bytes"`
 	// Mean and Std normalise each RGB channel: (x/255 - Mean[c]) / Std[c].
-	Mean, Std [3]float32
+	Mean [3]float32 `json:"mean"`
+	Std  [3]float32 `json:"std"`
 }
 
 // DefaultImageConfig returns Size 64, Pillow's MaxPixels of 89,478,485

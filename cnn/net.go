@@ -8,19 +8,14 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
-	"github.com/recur-dev/recur/internal/kernels"
 	"github.com/recur-dev/recur/nn"
 )
-
-// gorgonia's convolution lowers to im2col and a matrix product; pointing
-// gorgonia at recur's kernels makes that product the SIMD sgemm.
-func init() { G.Use(kernels.BLAS{}) }
 
 // Config shapes the feature extractor: one block per entry of Channels,
 // each block conv 3×3 (padding 1, no bias) → ReLU → max-pool 2×2 (stride 2).
 type Config struct {
-	Size     int   // input side in pixels; must be divisible by 2^len(Channels)
-	Channels []int // output channels of each block (input is RGB)
+	Size     int   `json:"size"`     // input side in pixels; must be divisible by 2^len(Channels)
+	Channels []int `json:"channels"` // output channels of each block (input is RGB)
 	// Coords appends two constant input planes holding each pixel's x and
 	// y in [-1, 1] ("CoordConv"): convolutions are translation invariant,
 	// so without them the features say what is in a cell but not where,

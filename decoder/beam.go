@@ -1,11 +1,9 @@
 package decoder
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 )
 
@@ -55,6 +53,11 @@ type Hypothesis struct {
 // BeamSearch decodes one input (s has one row) with beam search, all live
 // hypotheses advanced together in one batched Step. It returns cfg.NBest
 // hypotheses, best first; each has at least MinLen tokens.
+//
+// Each step keeps the 2K best extensions of the K live hypotheses
+// (topCandidates, beam_select.go), applies the end rule to them (advance),
+// and records every live row's token and parent in the history
+// (beam_history.go) from which an ending hypothesis is spelled out.
 func BeamSearch(ctx context.Context, st Stepper, s *State, bos, eos int, cfg BeamConfig) ([]Hypothesis, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -62,154 +65,125 @@ func BeamSearch(ctx context.Context, st Stepper, s *State, bos, eos int, cfg Bea
 	if s.Batch != 1 {
 		return nil, fmt.Errorf("beam search decodes one input at a time (state has %d rows)", s.Batch)
 	}
-	K, V := cfg.Width, st.VocabSize()
-	s.Reorder(make([]int, K)) // K copies of the input's state
-	scores := make([]float64, K)
-	for i := 1; i < K; i++ {
-		scores[i] = math.Inf(-1) // identical rows: only the first one is live at the start
-	}
-	tokens := make([]int, K)
-	for i := range tokens {
-		tokens[i] = bos
-	}
-	logits := make([]float32, K*V)
-	logp := make([]float32, V)
-	type cand struct {
-		row, tok int
-		score    float64
-	}
-	cands := make([]cand, 0, 2*K)
-	byScore := func(a, b cand) int { return cmp.Compare(b.score, a.score) }
-	// History for backtracking: per step, each row's token, parent and
-	// attention, in buffers sized for MaxLen steps up front, so a step
-	// allocates nothing (a hypothesis allocates only when it ends).
-	tokHist, parentHist := make([][]int, cfg.MaxLen), make([][]int, cfg.MaxLen)
-	histBuf := make([]int, 2*cfg.MaxLen*K)
-	for t := range tokHist {
-		tokHist[t], parentHist[t] = histBuf[2*t*K:(2*t+1)*K], histBuf[(2*t+1)*K:(2*t+2)*K]
-	}
-	var attHist [][][]float32
-	var attBuf []float32
-	newScores := make([]float64, K)
-	var finished []Hypothesis
-	backtrack := func(step, row int) ([]int, [][]float32) {
-		n := step + 1
-		toks := make([]int, n)
-		var att [][]float32
-		if attHist != nil {
-			att = make([][]float32, n)
-		}
-		for t := step; t >= 0; t-- {
-			toks[t] = tokHist[t][row]
-			if att != nil {
-				att[t] = attHist[t][row]
-			}
-			row = parentHist[t][row]
-		}
-		return toks, att
-	}
-	norm := func(lp float64, n int) float64 { return lp / math.Pow(float64(n), cfg.LengthPenalty) }
+	b := newBeam(st.VocabSize(), bos, eos, cfg)
+	s.Reorder(make([]int, b.K)) // K copies of the input's state
 	for step := 0; step < cfg.MaxLen; step++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := st.Step(s, tokens, logits); err != nil {
+		if err := st.Step(s, b.tokens, b.logits); err != nil {
 			return nil, err
 		}
 		if s.Weights != nil {
-			if attHist == nil {
-				n := len(s.Weights[0])
-				attHist = make([][][]float32, cfg.MaxLen)
-				rows := make([][]float32, cfg.MaxLen*K)
-				attBuf = make([]float32, cfg.MaxLen*K*n)
-				for t := range attHist {
-					attHist[t] = rows[t*K : (t+1)*K]
-					for r := range attHist[t] {
-						attHist[t][r] = attBuf[(t*K+r)*n : (t*K+r+1)*n : (t*K+r+1)*n]
-					}
-				}
-			}
-			for r := range K {
-				copy(attHist[step][r], s.Weights[r])
-			}
+			b.hist.recordAttention(step, s.Weights)
 		}
 		// Keep the 2K best extensions: enough to refill K live beams even if
 		// K of them end here.
-		cands = cands[:0]
-		for r := 0; r < K; r++ {
-			if math.IsInf(scores[r], -1) {
-				continue
-			}
-			LogSoftmax(logp, logits[r*V:(r+1)*V])
-			if step < cfg.MinLen {
-				logp[eos] = float32(math.Inf(-1))
-			}
-			for v, lp := range logp {
-				sc := scores[r] + float64(lp)
-				if len(cands) < 2*K {
-					cands = append(cands, cand{r, v, sc})
-					if len(cands) == 2*K {
-						slices.SortFunc(cands, byScore)
-					}
-					continue
-				}
-				if sc <= cands[2*K-1].score {
-					continue
-				}
-				i := 2*K - 1
-				for i > 0 && cands[i-1].score < sc {
-					cands[i] = cands[i-1]
-					i--
-				}
-				cands[i] = cand{r, v, sc}
-			}
-		}
-		slices.SortStableFunc(cands, byScore)
-		parents, toks := parentHist[step], tokHist[step]
-		live := 0
-		for i, c := range cands {
-			if math.IsInf(c.score, -1) {
-				continue
-			}
-			if c.tok == eos {
-				// An ending counts only if it ranks among the K best
-				// extensions (fairseq's rule): a far-fetched early end
-				// does not crowd out better live hypotheses.
-				if i < K && len(finished) < K {
-					// The body is the parent row's history; the end token is implicit.
-					var body []int
-					var att [][]float32
-					if step > 0 {
-						body, att = backtrack(step-1, c.row)
-					}
-					if attHist != nil {
-						att = append(att, attHist[step][c.row])
-					}
-					finished = append(finished, Hypothesis{Tokens: body, LogProb: c.score, Score: norm(c.score, step+1), Finished: true, Attention: att})
-				}
-				continue
-			}
-			if live < K {
-				parents[live], toks[live], newScores[live] = c.row, c.tok, c.score
-				live++
-			}
-		}
-		for i := live; i < K; i++ {
-			parents[i], toks[i], newScores[i] = 0, eos, math.Inf(-1)
-		}
-		if len(finished) >= K || live == 0 {
+		b.cands = topCandidates(b.cands, 2*b.K, b.logits, b.scores, b.logp, eos, step < cfg.MinLen)
+		live := b.advance(step)
+		if len(b.finished) >= b.K || live == 0 {
 			break
 		}
-		s.Reorder(parents)
-		copy(tokens, toks)
-		scores, newScores = newScores, scores
+		s.Reorder(b.hist.parent[step])
+		copy(b.tokens, b.hist.tok[step])
+		b.scores, b.newScores = b.newScores, b.scores
 		if step == cfg.MaxLen-1 {
-			for r := 0; r < live; r++ {
-				body, att := backtrack(step, r)
-				finished = append(finished, Hypothesis{Tokens: body, LogProb: scores[r], Score: norm(scores[r], step+1), Finished: false, Attention: att})
-			}
+			b.cut(step, live)
 		}
 	}
+	return b.best()
+}
+
+// beam is the state of one beam search between steps.
+type beam struct {
+	cfg               BeamConfig
+	K, eos            int
+	scores, newScores []float64 // summed log-probability of each row (−Inf: dead)
+	tokens            []int     // each row's last token, fed to the next Step
+	logits, logp      []float32 // [K·V] from Step; [V] scratch
+	cands             []beamCand
+	hist              *beamHistory
+	finished          []Hypothesis
+}
+
+func newBeam(V, bos, eos int, cfg BeamConfig) *beam {
+	K := cfg.Width
+	b := &beam{cfg: cfg, K: K, eos: eos,
+		scores: make([]float64, K), newScores: make([]float64, K), tokens: make([]int, K),
+		logits: make([]float32, K*V), logp: make([]float32, V),
+		cands: make([]beamCand, 0, 2*K), hist: newBeamHistory(K, cfg.MaxLen)}
+	for i := 1; i < K; i++ {
+		b.scores[i] = math.Inf(-1) // identical rows: only the first one is live at the start
+	}
+	for i := range b.tokens {
+		b.tokens[i] = bos
+	}
+	return b
+}
+
+// norm is the ranking score of a hypothesis of n tokens (end included):
+// logP / n^α.
+func (b *beam) norm(lp float64, n int) float64 {
+	return lp / math.Pow(float64(n), b.cfg.LengthPenalty)
+}
+
+// advance applies the end rule to this step's candidates (best first) and
+// records the next step's live rows in the history. An extension by the
+// end token finishes its hypothesis only if it ranks among the K best
+// extensions (fairseq's rule: a far-fetched early end does not crowd out
+// better live hypotheses) and fewer than K have finished; the K best other
+// extensions become the live rows, and rows left over are dead (score
+// −Inf). It returns the number of live rows.
+func (b *beam) advance(step int) int {
+	parents, toks := b.hist.parent[step], b.hist.tok[step]
+	live := 0
+	for i, c := range b.cands {
+		if math.IsInf(c.score, -1) {
+			continue
+		}
+		if c.tok == b.eos {
+			if i < b.K && len(b.finished) < b.K {
+				b.finish(step, c)
+			}
+			continue
+		}
+		if live < b.K {
+			parents[live], toks[live], b.newScores[live] = c.row, c.tok, c.score
+			live++
+		}
+	}
+	for i := live; i < b.K; i++ {
+		parents[i], toks[i], b.newScores[i] = 0, b.eos, math.Inf(-1)
+	}
+	return live
+}
+
+// finish adds the hypothesis that ends with candidate c at step.
+func (b *beam) finish(step int, c beamCand) {
+	// The body is the parent row's history; the end token is implicit.
+	var body []int
+	var att [][]float32
+	if step > 0 {
+		body, att = b.hist.backtrack(step-1, c.row)
+	}
+	if b.hist.att != nil {
+		att = append(att, b.hist.att[step][c.row])
+	}
+	b.finished = append(b.finished, Hypothesis{Tokens: body, LogProb: c.score, Score: b.norm(c.score, step+1), Finished: true, Attention: att})
+}
+
+// cut adds the live rows still running at MaxLen as unfinished hypotheses.
+func (b *beam) cut(step, live int) {
+	for r := 0; r < live; r++ {
+		body, att := b.hist.backtrack(step, r)
+		b.finished = append(b.finished, Hypothesis{Tokens: body, LogProb: b.scores[r], Score: b.norm(b.scores[r], step+1), Finished: false, Attention: att})
+	}
+}
+
+// best returns the NBest hypotheses: finished ones first, each group by
+// score.
+func (b *beam) best() ([]Hypothesis, error) {
+	finished := b.finished
 	if len(finished) == 0 {
 		return nil, fmt.Errorf("beam search found no hypothesis")
 	}
@@ -219,58 +193,8 @@ func BeamSearch(ctx context.Context, st Stepper, s *State, bos, eos int, cfg Bea
 		}
 		return finished[i].Score > finished[j].Score
 	})
-	if len(finished) > cfg.NBest {
-		finished = finished[:cfg.NBest]
+	if len(finished) > b.cfg.NBest {
+		finished = finished[:b.cfg.NBest]
 	}
 	return finished, nil
 }
-
-// DecodeBatch decodes every row of s independently until each emits eos or
-// maxLen tokens are generated, choosing tokens with pick (greedy: argmax;
-// sampling: a Sampler). All rows advance in one batched Step. It returns
-// each row's tokens (without eos) and whether the row was cut at maxLen.
-func DecodeBatch(ctx context.Context, st Stepper, s *State, bos, eos, maxLen int, pick func(row int, logits []float32) int) ([][]int, []bool, error) {
-	B, V := s.Batch, st.VocabSize()
-	out := make([][]int, B)
-	done := make([]bool, B)
-	tokens := make([]int, B)
-	for i := range tokens {
-		tokens[i] = bos
-	}
-	logits := make([]float32, B*V)
-	remaining := B
-	for step := 0; step < maxLen && remaining > 0; step++ {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
-		}
-		if err := st.Step(s, tokens, logits); err != nil {
-			return nil, nil, err
-		}
-		for r := 0; r < B; r++ {
-			if done[r] {
-				tokens[r] = eos
-				continue
-			}
-			row := logits[r*V : (r+1)*V]
-			if step == 0 {
-				row[eos] = float32(math.Inf(-1)) // never an empty output
-			}
-			t := pick(r, row)
-			if t == eos {
-				done[r] = true
-				remaining--
-			} else {
-				out[r] = append(out[r], t)
-			}
-			tokens[r] = t
-		}
-	}
-	cut := make([]bool, B)
-	for r := range cut {
-		cut[r] = !done[r]
-	}
-	return out, cut, nil
-}
-
-// Argmax is the greedy pick.
-func Argmax(_ int, logits []float32) int { return argmax(logits) }

@@ -125,21 +125,21 @@ func (s *State) Clone() *State {
 
 // Config is the decoder's shape.
 type Config struct {
-	Cell    nn.Cell
-	Vocab   int     // output (and input) vocabulary size
-	Embed   int     // token embedding width
-	Hidden  int     // recurrent state width of every layer
-	Layers  int     // stacked recurrent layers
-	Dropout float64 // between layers and before the output projection, training only
+	Cell    nn.Cell `json:"cell"`
+	Vocab   int     `json:"vocab"`   // output (and input) vocabulary size
+	Embed   int     `json:"embed"`   // token embedding width
+	Hidden  int     `json:"hidden"`  // recurrent state width of every layer
+	Layers  int     `json:"layers"`  // stacked recurrent layers
+	Dropout float64 `json:"dropout"` // between layers and before the output projection, training only
 	// EmbedDropout drops embedding units in training (word-level models
 	// regularise there too); 0 = off.
-	EmbedDropout float64 `json:",omitempty"`
+	EmbedDropout float64 `json:"embed_dropout,omitempty"`
 	// Attention over an encoder's memory ("", "additive", "multiplicative"),
 	// Luong placement: the top layer's output h_t attends to the memory, and
 	// the output layer reads tanh(W_c[h_t; c_t]).
-	Attention    string `json:",omitempty"`
-	AttentionDim int    `json:",omitempty"` // additive scoring width
-	Memory       int    `json:",omitempty"` // width of one memory vector
+	Attention    string `json:"attention,omitempty"`
+	AttentionDim int    `json:"attention_dim,omitempty"` // additive scoring width
+	Memory       int    `json:"memory,omitempty"`        // width of one memory vector
 	// InputFeeding moves attention before the recurrence (Bahdanau
 	// placement): step t attends with the previous state s_{t-1}, the GRU
 	// reads [x_t; c_t], and the output layer reads tanh(W_c[s_t; c_t]).
@@ -147,7 +147,7 @@ type Config struct {
 	// one step is known at the next (a caption's second shape, say, is
 	// placed relative to the first). Needs additive attention and one GRU
 	// layer.
-	InputFeeding bool `json:",omitempty"`
+	InputFeeding bool `json:"input_feeding,omitempty"`
 }
 
 // DefaultConfig is a 2 × 256 LSTM with 64-wide embeddings and dropout 0.1

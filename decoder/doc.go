@@ -16,4 +16,14 @@
 // what was looked at: a captioner that has named one shape knows where it
 // is when it places the next one. Its training graph is nn's fused
 // BahdanauGRU kernel; Step runs the same arithmetic one token at a time.
+//
+// Files: decoder.go (the model, Config, Step), generate.go (streaming
+// sampling), sample.go (temperature, top-k, top-p), greedy.go (batched
+// greedy or sampled decoding, DecodeBatch), beam.go (BeamSearch: the loop
+// and the end rule), beam_select.go (the 2K best extensions of a step),
+// beam_history.go (tokens and parents kept for backtracking).
+//
+// A Config is stored in model files under snake_case JSON keys
+// ("attention_dim"); files written before the keys were tagged, with Go
+// field names ("AttentionDim"), still load.
 package decoder

@@ -2,4 +2,8 @@
 // a text prompt run through the decoder itself (prompt.go), and, for the
 // sequence-to-sequence and captioning tasks, an RNN encoder over a source
 // sentence and a CNN over an image. Every encoder produces a decoder.State.
+//
+// RNNConfig and ImageConfig are stored in model files under snake_case
+// JSON keys; files written with Go field names ("Cell", "Hidden") still
+// load.
 package encoder

@@ -210,17 +210,8 @@ func project(l *nn.Linear, x []float32) []float32 {
 // attends to its grid when the decoder has attention).
 func StartImages(dec *decoder.Decoder, imgs []*EncodedImage) *decoder.State {
 	s := dec.NewState(len(imgs))
-	H := dec.Config.Hidden
 	for r, enc := range imgs {
-		for l := range s.H {
-			copy(s.H[l][r*H:(r+1)*H], enc.H[l])
-			if s.C != nil && enc.C != nil {
-				copy(s.C[l][r*H:(r+1)*H], enc.C[l])
-			}
-		}
-		if dec.Attn != nil {
-			dec.SetMemory(s, r, enc.Memory, enc.Cells)
-		}
+		startRow(dec, s, r, enc.H, enc.C, enc.Memory, enc.Cells)
 	}
 	return s
 }

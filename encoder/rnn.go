@@ -12,13 +12,13 @@ import (
 
 // RNNConfig shapes a sentence encoder.
 type RNNConfig struct {
-	Cell          nn.Cell
-	Vocab         int
-	Embed         int
-	Hidden        int
-	Layers        int
-	Bidirectional bool
-	Dropout       float64 // between layers, training only
+	Cell          nn.Cell `json:"cell"`
+	Vocab         int     `json:"vocab"`
+	Embed         int     `json:"embed"`
+	Hidden        int     `json:"hidden"`
+	Layers        int     `json:"layers"`
+	Bidirectional bool    `json:"bidirectional"`
+	Dropout       float64 `json:"dropout"` // between layers, training only
 }
 
 // DefaultRNNConfig is the reference translator's encoder: one bidirectional
@@ -214,14 +214,8 @@ func reverseRows(x []float32, n, width int) []float32 {
 // srcs[r]'s bridged state and attends to its memory.
 func Start(dec *decoder.Decoder, srcs []*Encoded) *decoder.State {
 	s := dec.NewState(len(srcs))
-	H := dec.Config.Hidden
 	for r, enc := range srcs {
-		for l := range s.H {
-			copy(s.H[l][r*H:(r+1)*H], enc.Init[l])
-		}
-		if dec.Attn != nil {
-			dec.SetMemory(s, r, enc.Memory, enc.Len)
-		}
+		startRow(dec, s, r, enc.Init, nil, enc.Memory, enc.Len)
 	}
 	return s
 }

@@ -21,13 +21,13 @@ const MaxOrder = 10
 type Config struct {
 	// Order is n: the model conditions on the previous Order-1 ids.
 	// Valid: 1 (unigram) to MaxOrder.
-	Order int
+	Order int `json:"order"`
 	// Smoothing is "kneser-ney" or "witten-bell".
-	Smoothing string
+	Smoothing string `json:"smoothing"`
 	// Discount is Kneser-Ney's absolute discount D in (0, 1]: the count
 	// every seen n-gram gives up for the shorter contexts. Witten-Bell
 	// ignores it.
-	Discount float64
+	Discount float64 `json:"discount"`
 }
 
 // DefaultConfig returns order 5 interpolated Kneser-Ney with D = 0.75, the

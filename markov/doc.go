@@ -22,9 +22,14 @@
 // recurrent models (--arch markov --order 5), so the perplexity the RNN
 // reaches can be compared with a model that only counts.
 //
+// GenerateStream samples like decoder.Generate: each id goes to the
+// caller's emit function as soon as it is drawn, and cancelling the context
+// or returning false from emit stops sampling before the next id.
+//
 // Counts are kept as sorted arrays of n-grams per order; contexts are
 // found through hash maps keyed by the ids packed into a uint64 (ceil(log2
 // V) bits per id) when they fit, else by a byte string. Models are stored
 // in recur model files as I32 tensors (see Tensors); smoothing is applied
-// at query time, so one file serves every smoothing and discount.
+// at query time, so one file serves every smoothing and discount; Config
+// is stored under the JSON keys "order", "smoothing" and "discount".
 package markov

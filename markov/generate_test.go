@@ -1,6 +1,8 @@
 package markov
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -76,4 +78,62 @@ func ExampleModel_Generate() {
 	// Output:
 	// [2 1 2 1 2 1 2 1]
 	// 0.222 nats/token
+}
+
+// TestGenerateStreamEmitsAsItSamples checks that ids reach emit one at a
+// time as they are drawn, in the order Generate returns them, and that
+// emit returning false or a cancelled context stops sampling at once. The
+// first version sampled every id before any could be emitted (seconds to
+// the first word for long outputs) and never looked at the context.
+func TestGenerateStreamEmitsAsItSamples(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	ids := markovChain(r, 30, 5000)
+	m := mustTrain(t, ids, 30, DefaultConfig())
+	cfg := decoder.SampleConfig{Temperature: 1, TopP: 1}
+	want := m.Generate(ids[:4], 100, newSampler(t, cfg, 7))
+
+	for _, tc := range []struct {
+		name   string
+		stopAt int  // emit stops (or cancels) after this many ids
+		cancel bool // cancel the context instead of returning false
+	}{
+		{"all", 100, false},
+		{"emit stops after the first", 1, false},
+		{"emit stops after 10", 10, false},
+		{"cancelled after the first", 1, true},
+		{"cancelled after 25", 25, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var seen []int
+			got, err := m.GenerateStream(ctx, ids[:4], 100, newSampler(t, cfg, 7), func(id int) bool {
+				seen = append(seen, id)
+				if len(seen) == tc.stopAt && tc.cancel {
+					cancel()
+				}
+				return tc.cancel || len(seen) < tc.stopAt
+			})
+			wantN := min(tc.stopAt, 100)
+			if len(got) != wantN || !slices.Equal(got, seen) || !slices.Equal(got, want[:wantN]) {
+				t.Fatalf("returned %d ids, emitted %d; want the first %d of Generate's\n got %v\nseen %v", len(got), len(seen), wantN, got, seen)
+			}
+			switch {
+			case tc.cancel && tc.stopAt < 100 && !errors.Is(err, context.Canceled):
+				t.Errorf("error %v, want context.Canceled", err)
+			case !tc.cancel && err != nil:
+				t.Errorf("error %v", err)
+			}
+		})
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	got, err := m.GenerateStream(ctx, ids[:4], 100, newSampler(t, cfg, 7), func(int) bool {
+		t.Fatal("emit called with a cancelled context")
+		return false
+	})
+	if len(got) != 0 || !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled before the start: %v, %v", got, err)
+	}
 }

@@ -3,6 +3,7 @@ package markov
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"math/bits"
 	"slices"
@@ -407,27 +408,50 @@ func (m *Model) levelParams(lv *level, c int32) (counts []int32, scale, gamma, d
 	return counts, 1 / t, d * types / t, d, true
 }
 
+// interpolation is one level's term of the smoothed distribution:
+// p(w) = max(counts[i]-d, 0)·scale + gamma·p_lower(w) for the gram i = (h, w)
+// of context c (counts'(w) = 0 when the gram is unseen).
+type interpolation struct {
+	lv              *level
+	c               int32
+	counts          []int32
+	scale, gamma, d float64
+}
+
+// interpolations yields the levels that shape p(· | h) for a sanitised
+// context h, from the unigram up: each level whose context was seen and
+// has mass. It stops at the first unseen context: an unseen context has no
+// seen extensions either, since the data (and FromTensors' suffix check)
+// guarantee every seen context of order k+1 ends in a seen context of
+// order k.
+func (m *Model) interpolations(h []int) iter.Seq[interpolation] {
+	return func(yield func(interpolation) bool) {
+		for k := 1; k <= len(h)+1; k++ {
+			lv := &m.levels[k-1]
+			c, ok := findCtx(lv, h[len(h)-(k-1):])
+			if !ok {
+				return
+			}
+			counts, scale, gamma, d, ok := m.levelParams(lv, c)
+			if !ok {
+				continue
+			}
+			if !yield(interpolation{lv, c, counts, scale, gamma, d}) {
+				return
+			}
+		}
+	}
+}
+
 // prob returns p(w | h) for a sanitised context h.
 func (m *Model) prob(h []int, w int) float64 {
 	p := 1 / float64(m.vocab) // the uniform floor
-	for k := 1; k <= len(h)+1; k++ {
-		lv := &m.levels[k-1]
-		c, ok := findCtx(lv, h[len(h)-(k-1):])
-		if !ok {
-			// An unseen context has no seen extensions either: the data
-			// (and FromTensors' suffix check) guarantee every seen context
-			// of order k+1 ends in a seen context of order k.
-			break
-		}
-		counts, scale, gamma, d, ok := m.levelParams(lv, c)
-		if !ok {
-			continue
-		}
+	for in := range m.interpolations(h) {
 		cw := 0.0
-		if i := lv.findGram(c, int32(w)); i >= 0 {
-			cw = max(float64(counts[i])-d, 0)
+		if i := in.lv.findGram(in.c, int32(w)); i >= 0 {
+			cw = max(float64(in.counts[i])-in.d, 0)
 		}
-		p = cw*scale + gamma*p
+		p = cw*in.scale + in.gamma*p
 	}
 	return p
 }
@@ -447,22 +471,14 @@ func (m *Model) LogProbs(context []int, dst []float32) {
 	for i := range p {
 		p[i] = 1 / float64(m.vocab)
 	}
-	for k := 1; k <= len(h)+1; k++ {
-		lv := &m.levels[k-1]
-		c, ok := findCtx(lv, h[len(h)-(k-1):])
-		if !ok {
-			break
-		}
-		counts, scale, gamma, d, ok := m.levelParams(lv, c)
-		if !ok {
-			continue
-		}
+	for in := range m.interpolations(h) {
 		for i := range p {
-			p[i] *= gamma
+			p[i] *= in.gamma
 		}
-		for i := lv.start[c]; i < lv.start[c+1]; i++ {
+		lv := in.lv
+		for i := lv.start[in.c]; i < lv.start[in.c+1]; i++ {
 			w := lv.grams[int(i)*lv.k+lv.k-1]
-			p[w] += max(float64(counts[i])-d, 0) * scale
+			p[w] += max(float64(in.counts[i])-in.d, 0) * in.scale
 		}
 	}
 	n := min(len(dst), len(p))

@@ -10,7 +10,9 @@ import (
 	"time"
 )
 
-const shakespearePath = "/work/shared/datasets/tinyshakespeare.txt"
+// shakespearePath is the tiny Shakespeare corpus in the shared data beside
+// the repository (../shared/datasets), seen from this package directory.
+const shakespearePath = "../../shared/datasets/tinyshakespeare.txt"
 
 func readShakespeare(t testing.TB) string {
 	t.Helper()

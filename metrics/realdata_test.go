@@ -6,13 +6,16 @@ import (
 	"testing"
 )
 
-// engFraPath is the shared English-French corpus (tab-separated pairs).
-const engFraPath = "/work/shared/datasets/eng-fra.tsv"
+// engFraPath is the English-French corpus (tab-separated pairs) in the
+// shared data beside the repository (../shared/datasets), seen from this
+// package directory.
+const engFraPath = "../../shared/datasets/eng-fra.tsv"
 
 // Lines 5000-6999 of eng-fra.tsv: the French side as references and, as
 // hypotheses, the same sentences with every fifth word dropped. The
-// expected values were computed by /work/shared/bench/quality/metrics.py
-// (the project's Python re-implementation of sacrebleu's defaults) and
+// expected values were computed by the project's Python re-implementation
+// of sacrebleu's defaults (bench/quality/metrics.py in the shared data
+// beside the repository, not in it) and
 // agree to all digits with a transcription of sacrebleu 2.x's own code;
 // on ordinary sentences like these the two Python versions coincide (they
 // differ only on edge cases such as no match at all, a trailing "-\n", or

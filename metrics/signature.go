@@ -14,6 +14,14 @@ func nrefsField(n int) string {
 	return "nrefs:" + strconv.Itoa(n)
 }
 
+// either is a signature field's value: yes when cond holds, else no.
+func either(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
+}
+
 // Signature returns sacrebleu's reproducibility signature for this BLEU
 // configuration, without the trailing "|version:..." field since this is not
 // sacrebleu, e.g. "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp". Smoothing
@@ -22,14 +30,7 @@ func nrefsField(n int) string {
 // other than 4 is not part of sacrebleu's signature; it is appended as
 // "|order:N" so that the string still identifies the metric.
 func (c BLEUConfig) Signature(nrefs int) string {
-	cs := "mixed"
-	if c.Lowercase {
-		cs = "lc"
-	}
-	eff := "no"
-	if c.EffectiveOrder {
-		eff = "yes"
-	}
+	cs, eff := either(c.Lowercase, "lc", "mixed"), either(c.EffectiveOrder, "yes", "no")
 	smooth := c.Smooth
 	if c.Smooth == "floor" || c.Smooth == "add-k" {
 		smooth += fmt.Sprintf("[%.2f]", c.smoothValue())
@@ -48,17 +49,7 @@ func (c BLEUConfig) Signature(nrefs int) string {
 // than 2 is not part of sacrebleu's signature (it is in the metric name,
 // see [ChrFScore.Name]).
 func (c ChrFConfig) Signature(nrefs int) string {
-	cs := "mixed"
-	if c.Lowercase {
-		cs = "lc"
-	}
-	eff := "yes"
-	if c.EpsSmoothing {
-		eff = "no"
-	}
-	space := "no"
-	if c.Whitespace {
-		space = "yes"
-	}
+	cs, eff := either(c.Lowercase, "lc", "mixed"), either(c.EpsSmoothing, "no", "yes")
+	space := either(c.Whitespace, "yes", "no")
 	return fmt.Sprintf("%s|case:%s|eff:%s|nc:%d|nw:%d|space:%s", nrefsField(nrefs), cs, eff, c.CharOrder, c.WordOrder, space)
 }

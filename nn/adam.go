@@ -10,13 +10,13 @@ import (
 // AdamConfig configures Adam with global-norm clipping and step decay of the
 // learning rate.
 type AdamConfig struct {
-	LR         float64 // base learning rate
-	Beta1      float64
-	Beta2      float64
-	Eps        float64
-	Clip       float64 // rescale all gradients together when their global L2 norm exceeds Clip; 0 = off
-	DecayRate  float64 // learning rate × DecayRate every DecayEvery steps (1 = constant)
-	DecayEvery int
+	LR         float64 `json:"lr"` // base learning rate
+	Beta1      float64 `json:"beta1"`
+	Beta2      float64 `json:"beta2"`
+	Eps        float64 `json:"eps"`
+	Clip       float64 `json:"clip"`       // rescale all gradients together when their global L2 norm exceeds Clip; 0 = off
+	DecayRate  float64 `json:"decay_rate"` // learning rate × DecayRate every DecayEvery steps (1 = constant)
+	DecayEvery int     `json:"decay_every"`
 }
 
 // DefaultAdamConfig is PyTorch's Adam defaults with lr 2e-3, clipping at 5

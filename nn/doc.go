@@ -14,6 +14,11 @@
 //     two bias vectors (b_ih, b_hh);
 //   - tensor names are PyTorch's state_dict names (rnn.weight_ih_l0, ...).
 //
+// The recurrent layer is whole in the rnn*.go files (rnn.go states its
+// equations and lists them): cells, whole-sequence passes, the inference
+// step and the graph Op. AdamConfig is stored in checkpoints under
+// snake_case JSON keys; checkpoints with Go field names still load.
+//
 // Training runs through a gorgonia graph whose nodes are the fused Ops in
 // this package; inference (sampling, beam search) runs as plain Go over the
 // same Param slices, without a graph.

@@ -34,9 +34,39 @@ func colSum(dst []float32, m []float32, rows int) {
 	}
 }
 
+// matmulT adds x·Wᵀ into out: x [rows, in], W [cols, in], out [rows, cols].
+// One row is a matrix-vector product, which the kernels do faster than a
+// one-row GEMM.
+func matmulT(rows, cols, in int, x, w, out []float32) {
+	if rows == 1 {
+		gemv(false, cols, in, 1, w, in, x, 1, out)
+		return
+	}
+	gemm(false, true, rows, cols, in, 1, x, in, w, in, 1, out, cols)
+}
+
+// grow returns s resized to n elements, reallocating only when its
+// capacity is short: the kernels' buffers are reused across runs.
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
+}
+
+// copyOrZero copies src into dst, or zeroes dst when src is nil (an
+// initial state that was not given).
+func copyOrZero(dst, src []float32) {
+	if src == nil {
+		clear(dst)
+		return
+	}
+	copy(dst, src)
+}
+
 func sigmoid(dst, src []float32) { kernels.Sigmoid(dst, src) }
 func tanh(dst, src []float32)    { kernels.Tanh(dst, src) }
 
-// gorgonia's own ops (matrix products, the im2col convolution) go through
-// the BLAS it is given: give it recur's kernels instead of gonum's.
+// gorgonia's own ops (matrix products) go through the BLAS it is given:
+// give it recur's kernels instead of gonum's.
 func init() { G.Use(kernels.BLAS{}) }

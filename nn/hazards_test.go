@@ -9,7 +9,7 @@ import (
 )
 
 // The tests in this file pin three silent bugs of gorgonia v0.9.18 that recur
-// works around (GORGONIA.md in the project's shared notes reproduces each).
+// works around; each test is the bug's smallest reproduction.
 // They assert the buggy behaviour on purpose: if one starts failing after a
 // gorgonia upgrade, the bug changed, and the workaround should be revisited.
 

@@ -55,3 +55,14 @@ func NewLinear(name string, in, out int, rng *rand.Rand) *Linear {
 
 // Params lists W then b.
 func (l *Linear) Params() Params { return Params{l.W, l.B} }
+
+// MatMulT computes out = x·Wᵀ + b for x [rows, In] with a Linear's weights.
+func (l *Linear) MatMulT(rows int, x, out []float32) {
+	for r := 0; r < rows; r++ {
+		copy(out[r*l.Out:(r+1)*l.Out], l.B.Data)
+	}
+	matmulT(rows, l.Out, l.In, x, l.W.Data, out)
+}
+
+// TanhInPlace applies tanh to every element of x.
+func TanhInPlace(x []float32) { tanh(x, x) }

@@ -1,5 +1,34 @@
 package nn
 
+// The recurrent layer: a stack of LSTM or GRU layers with PyTorch's
+// parameterisation, and everything that runs it, in the rnn*.go files:
+//
+//   - rnn.go       the configuration, the layer and stack types, NewRNN;
+//   - rnn_cells.go the gate arithmetic of one row, forward and backward,
+//     for each cell (lstmCell, lstmCellBackward, gruCell, gruCellBackward);
+//   - rnn_seq.go   the whole-sequence forward and backward passes used in
+//     training (RNNLayer.Forward, RNNLayer.Backward);
+//   - rnn_step.go  one step at a time for inference (RNNLayer.Step,
+//     StepGates, InputGates, ForwardState);
+//   - rnn_graph.go the gorgonia Op around the sequence passes and
+//     Graph.RNN / Graph.RNNWith, which stack layers in a training graph.
+//
+// With x_t the input, h the previous state and σ the logistic function,
+// an LSTM step (gates i, f, g, o) is
+//
+//	i = σ(W_ii x_t + b_ii + W_hi h + b_hi)    f = σ(W_if x_t + b_if + W_hf h + b_hf)
+//	g = tanh(W_ig x_t + b_ig + W_hg h + b_hg) o = σ(W_io x_t + b_io + W_ho h + b_ho)
+//	c' = f ⊙ c + i ⊙ g,  h' = o ⊙ tanh(c')
+//
+// and a GRU step (gates r, z, n; the reset gate applies after the
+// recurrent product, as in PyTorch and cuDNN)
+//
+//	r = σ(W_ir x_t + b_ir + W_hr h + b_hr),  z = σ(W_iz x_t + b_iz + W_hz h + b_hz)
+//	n = tanh(W_in x_t + b_in + r ⊙ (W_hn h + b_hn))
+//	h' = (1 − z) ⊙ n + z ⊙ h
+//
+// Layer l > 0 reads layer l−1's outputs h' as its x_t.
+
 import (
 	"fmt"
 	"math"
@@ -120,245 +149,4 @@ func (r *RNN) Params() Params {
 		ps = append(ps, l.Params()...)
 	}
 	return ps
-}
-
-// seqCache holds what a whole-sequence forward pass keeps for its backward
-// pass, reused across calls of the same shape so training allocates nothing
-// per step once warm.
-type seqCache struct {
-	T, B int
-	x    []float32 // the input [T·B, In], as given (not copied)
-	hs   []float32 // [(T+1)·B, H]: h₀, then the output of every step
-	cs   []float32 // LSTM: [(T+1)·B, H]: c₀, then every cell state
-	tc   []float32 // LSTM: tanh(c_t) [T·B, H]
-	act  []float32 // activated gates [T·B, G·H] (LSTM i f g o; GRU r z n)
-	hn   []float32 // GRU: W_hn h_{t-1} + b_hn [T·B, H]
-	bias []float32 // LSTM: b_ih + b_hh
-	hg   []float32 // GRU: per-step recurrent product [B, 3H]
-	// lengths, when set, gives each row's real length: steps t >= lengths[b]
-	// leave row b's state unchanged (so the state after the last step is
-	// the state after its last real token) and pass gradients straight
-	// through. Padding never reaches the final state.
-	lengths []int
-	// backward scratch
-	dG, dHG    []float32
-	dh, dc, dt []float32
-}
-
-// frozen reports whether row b is past its end at step t.
-func (c *seqCache) frozen(t, b int) bool { return c.lengths != nil && t >= c.lengths[b] }
-
-func grow(s []float32, n int) []float32 {
-	if cap(s) < n {
-		return make([]float32, n)
-	}
-	return s[:n]
-}
-
-func (c *seqCache) prepare(l *RNNLayer, T, B int) {
-	H, G := l.Hidden, l.Cell.Gates()*l.Hidden
-	c.T, c.B = T, B
-	c.hs = grow(c.hs, (T+1)*B*H)
-	c.act = grow(c.act, T*B*G)
-	if l.Cell == LSTM {
-		c.cs = grow(c.cs, (T+1)*B*H)
-		c.tc = grow(c.tc, T*B*H)
-		c.bias = grow(c.bias, G)
-	} else {
-		c.hn = grow(c.hn, T*B*H)
-		c.hg = grow(c.hg, B*G)
-	}
-}
-
-// Final returns views of the last step's hidden and (LSTM) cell state, [B, H].
-func (c *seqCache) Final() (h, cell []float32) {
-	n := len(c.hs) / (c.T + 1) // B·H
-	h = c.hs[c.T*n : (c.T+1)*n]
-	if c.cs != nil {
-		cell = c.cs[c.T*n : (c.T+1)*n]
-	}
-	return h, cell
-}
-
-// Forward runs the layer over a whole time-major sequence x [T·B, In] from
-// state h0 (and c0 for an LSTM; nil means zeros), keeping activations in c.
-//
-// The input projection of all steps is one product X·W_ihᵀ; each step then
-// adds its recurrent product h_{t-1}·W_hhᵀ and applies the gate arithmetic
-// in place. LSTM (PyTorch):
-//
-//	i = σ(·), f = σ(·), g = tanh(·), o = σ(·)
-//	c_t = f ⊙ c_{t-1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)
-//
-// GRU (PyTorch, reset gate applied after the recurrent product):
-//
-//	r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz)
-//	n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)),  h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}
-func (l *RNNLayer) Forward(c *seqCache, T, B int, x, h0, c0 []float32) {
-	c.prepare(l, T, B)
-	c.x = x
-	H, G := l.Hidden, l.Cell.Gates()*l.Hidden
-	N := T * B
-	copyOrZero(c.hs[:B*H], h0)
-	gemm(false, true, N, G, l.In, 1, x, l.In, l.Wih.Data, l.In, 0, c.act, G)
-	if l.Cell == LSTM {
-		copyOrZero(c.cs[:B*H], c0)
-		for j := range c.bias {
-			c.bias[j] = l.Bih.Data[j] + l.Bhh.Data[j]
-		}
-		addRowVec(c.act, N, c.bias)
-		for t := 0; t < T; t++ {
-			gt := c.act[t*B*G : (t+1)*B*G]
-			gemm(false, true, B, G, H, 1, c.hs[t*B*H:(t+1)*B*H], H, l.Whh.Data, H, 1, gt, G)
-			for b := 0; b < B; b++ {
-				cp := c.cs[(t*B+b)*H : (t*B+b+1)*H]
-				cn := c.cs[((t+1)*B+b)*H : ((t+1)*B+b+1)*H]
-				hn := c.hs[((t+1)*B+b)*H : ((t+1)*B+b+1)*H]
-				lstmCell(gt[b*G:(b+1)*G], cp, cn, c.tc[(t*B+b)*H:(t*B+b+1)*H], hn)
-				if c.frozen(t, b) {
-					copy(cn, cp)
-					copy(hn, c.hs[(t*B+b)*H:(t*B+b+1)*H])
-				}
-			}
-		}
-		return
-	}
-	addRowVec(c.act, N, l.Bih.Data)
-	for t := 0; t < T; t++ {
-		gt := c.act[t*B*G : (t+1)*B*G]
-		hp := c.hs[t*B*H : (t+1)*B*H]
-		for b := 0; b < B; b++ {
-			copy(c.hg[b*G:(b+1)*G], l.Bhh.Data)
-		}
-		gemm(false, true, B, G, H, 1, hp, H, l.Whh.Data, H, 1, c.hg, G)
-		for b := 0; b < B; b++ {
-			hprev := hp[b*H : (b+1)*H]
-			hnew := c.hs[((t+1)*B+b)*H : ((t+1)*B+b+1)*H]
-			gruCell(gt[b*G:(b+1)*G], c.hg[b*G:(b+1)*G], c.hn[(t*B+b)*H:(t*B+b+1)*H], hprev, hnew)
-			if c.frozen(t, b) {
-				copy(hnew, hprev)
-			}
-		}
-	}
-}
-
-func copyOrZero(dst, src []float32) {
-	if src == nil {
-		clear(dst)
-		return
-	}
-	copy(dst, src)
-}
-
-// RNNGrads receives a layer's gradients; nil fields are not computed.
-type RNNGrads struct {
-	X, H0, C0          []float32
-	Wih, Whh, Bih, Bhh []float32
-}
-
-// Backward propagates dY [T·B, H] (the loss gradient w.r.t. every step's
-// output) and optionally dhT, dcT (w.r.t. the final state) back through time,
-// overwriting the non-nil fields of g.
-//
-// Per step only the B×G×H product dh_{t-1} = dA_t·W_hh is sequential. The
-// weight gradients are then one product each over all steps,
-// dW_hh = dAᵀ·[h₀ … h_{T-1}] and dW_ih = dAᵀ·X, and the input gradient is
-// dX = dA·W_ih, where dA holds the pre-activation gate gradients.
-func (l *RNNLayer) Backward(c *seqCache, dY, dhT, dcT []float32, g RNNGrads) {
-	T, B := c.T, c.B
-	H, G := l.Hidden, l.Cell.Gates()*l.Hidden
-	N := T * B
-	c.dG = grow(c.dG, N*G)
-	c.dh = grow(c.dh, B*H)
-	copyOrZero(c.dh, dhT)
-	dhh := c.dG // gradient w.r.t. the recurrent pre-activations
-	c.dt = grow(c.dt, B*H)
-	if l.Cell == LSTM {
-		c.dc = grow(c.dc, B*H)
-		copyOrZero(c.dc, dcT)
-		for t := T - 1; t >= 0; t-- {
-			for b := 0; b < B; b++ {
-				k := t*B + b
-				row := c.act[k*G : (k+1)*G]
-				i, f, gg, o := row[:H], row[H:2*H], row[2*H:3*H], row[3*H:]
-				d := c.dG[k*G : (k+1)*G]
-				tc := c.tc[k*H : (k+1)*H]
-				cp := c.cs[k*H : (k+1)*H]
-				dy := dY[k*H : (k+1)*H]
-				dh := c.dh[b*H : (b+1)*H]
-				dc := c.dc[b*H : (b+1)*H]
-				if c.frozen(t, b) {
-					// h_t = h_{t-1}, c_t = c_{t-1}: gradients pass through.
-					clear(d)
-					st := c.dt[b*H : (b+1)*H]
-					for j := range st {
-						st[j] = dh[j] + dy[j]
-					}
-					continue
-				}
-				for j := 0; j < H; j++ {
-					h := dh[j] + dy[j]
-					cc := dc[j] + h*o[j]*(1-tc[j]*tc[j])
-					d[j] = cc * gg[j] * i[j] * (1 - i[j])
-					d[H+j] = cc * cp[j] * f[j] * (1 - f[j])
-					d[2*H+j] = cc * i[j] * (1 - gg[j]*gg[j])
-					d[3*H+j] = h * tc[j] * o[j] * (1 - o[j])
-					dc[j] = cc * f[j]
-				}
-			}
-			gemm(false, false, B, H, G, 1, c.dG[t*B*G:(t+1)*B*G], G, l.Whh.Data, H, 0, c.dh, H)
-			if c.lengths != nil {
-				for b := 0; b < B; b++ {
-					if c.frozen(t, b) {
-						copy(c.dh[b*H:(b+1)*H], c.dt[b*H:(b+1)*H])
-					}
-				}
-			}
-		}
-		if g.C0 != nil {
-			copy(g.C0, c.dc)
-		}
-	} else {
-		c.dHG = grow(c.dHG, N*G)
-		dhh = c.dHG
-		for t := T - 1; t >= 0; t-- {
-			for b := 0; b < B; b++ {
-				k := t*B + b
-				dx := c.dG[k*G : (k+1)*G]
-				dr := c.dHG[k*G : (k+1)*G]
-				dy := dY[k*H : (k+1)*H]
-				dh := c.dh[b*H : (b+1)*H]
-				if c.frozen(t, b) {
-					clear(dx)
-					clear(dr)
-					for j := range dh {
-						dh[j] += dy[j]
-					}
-					continue
-				}
-				gruCellBackward(c.act[k*G:(k+1)*G], c.hn[k*H:(k+1)*H], c.hs[k*H:(k+1)*H], dh, dy, dx, dr, dh)
-			}
-			gemm(false, false, B, H, G, 1, c.dHG[t*B*G:(t+1)*B*G], G, l.Whh.Data, H, 1, c.dh, H)
-		}
-	}
-	if g.H0 != nil {
-		copy(g.H0, c.dh)
-	}
-	if g.Whh != nil {
-		gemm(true, false, G, H, N, 1, dhh, G, c.hs[:N*H], H, 0, g.Whh, H)
-	}
-	if g.Bhh != nil {
-		clear(g.Bhh)
-		colSum(g.Bhh, dhh, N)
-	}
-	if g.Wih != nil {
-		gemm(true, false, G, l.In, N, 1, c.dG, G, c.x, l.In, 0, g.Wih, l.In)
-	}
-	if g.Bih != nil {
-		clear(g.Bih)
-		colSum(g.Bih, c.dG, N)
-	}
-	if g.X != nil {
-		gemm(false, false, N, l.In, G, 1, c.dG, G, l.Wih.Data, l.In, 0, g.X, l.In)
-	}
 }

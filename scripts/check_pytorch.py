@@ -53,6 +53,13 @@ def load_rnn(mod, tensors, prefix, layers, suffix=""):
     mod.load_state_dict(sd)
 
 
+def section(cfg, name):
+    """cfg[name] with its keys folded (lower case, no underscores): model
+    files written before recur's configs had JSON tags say "Cell", "Hidden",
+    newer ones "cell", "hidden"."""
+    return {k.lower().replace("_", ""): v for k, v in cfg[name].items()}
+
+
 def linear(tensors, name):
     w = tensors[name + ".weight"]
     m = torch.nn.Linear(w.shape[1], w.shape[0])
@@ -62,10 +69,10 @@ def linear(tensors, name):
 
 def textgen_logits(meta, tensors, tokens):
     cfg = json.loads(meta["config"])
-    d = cfg["decoder"]
+    d = section(cfg, "decoder")
     emb = torch.nn.Embedding.from_pretrained(tensors["embed.weight"])
-    rnn = rnn_module(d["Cell"], d["Embed"], d["Hidden"], d["Layers"])
-    load_rnn(rnn, tensors, "rnn", d["Layers"])
+    rnn = rnn_module(d["cell"], d["embed"], d["hidden"], d["layers"])
+    load_rnn(rnn, tensors, "rnn", d["layers"])
     out = linear(tensors, "out")
     x = emb(torch.tensor(tokens)).unsqueeze(1)  # [T, 1, E]
     y, _ = rnn(x)
@@ -74,18 +81,18 @@ def textgen_logits(meta, tensors, tokens):
 
 def translate_logits(meta, tensors, src, tokens):
     cfg = json.loads(meta["config"])
-    e, d = cfg["encoder"], cfg["decoder"]
-    assert e["Cell"] == "gru" and d["Cell"] == "gru", "this check implements GRU translators"
-    H = e["Hidden"]
+    e, d = section(cfg, "encoder"), section(cfg, "decoder")
+    assert e["cell"] == "gru" and d["cell"] == "gru", "this check implements GRU translators"
+    H = e["hidden"]
     x = torch.nn.Embedding.from_pretrained(tensors["enc.embed.weight"])(torch.tensor(src)).unsqueeze(1)
     final = None
-    for l in range(e["Layers"]):
+    for l in range(e["layers"]):
         f = rnn_module("gru", x.shape[2], H, 1)
         load_one = {k: tensors[f"enc.rnn.{k[:-3]}_l{l}"] for k in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")}
         f.load_state_dict(load_one)
         yf, hf = f(x)
         y, final = yf, hf[0, 0]
-        if e["Bidirectional"]:
+        if e["bidirectional"]:
             b = rnn_module("gru", x.shape[2], H, 1)
             b.load_state_dict({k: tensors[f"enc.rnn.{k[:-3]}_l{l}_reverse"] for k in load_one})
             yb, hb = b(torch.flip(x, [0]))
@@ -93,13 +100,13 @@ def translate_logits(meta, tensors, src, tokens):
             final = final + hb[0, 0]
         x = y
     memory = x.squeeze(1)  # [S, H]
-    h0 = [torch.tanh(linear(tensors, f"bridge.l{l}")(final)) for l in range(d["Layers"])]
-    dec = rnn_module("gru", d["Embed"], d["Hidden"], d["Layers"])
-    load_rnn(dec, tensors, "rnn", d["Layers"])
+    h0 = [torch.tanh(linear(tensors, f"bridge.l{l}")(final)) for l in range(d["layers"])]
+    dec = rnn_module("gru", d["embed"], d["hidden"], d["layers"])
+    load_rnn(dec, tensors, "rnn", d["layers"])
     emb = torch.nn.Embedding.from_pretrained(tensors["embed.weight"])
     y, _ = dec(emb(torch.tensor(tokens)).unsqueeze(1), torch.stack(h0).unsqueeze(1))
     y = y.squeeze(1)  # [T, H]
-    if d["Attention"] == "additive":
+    if d.get("attention") == "additive":
         q = y @ tensors["attn.wq.weight"].T + tensors["attn.bias"]
         k = memory @ tensors["attn.wk.weight"].T
         scores = torch.tanh(q[:, None, :] + k[None, :, :]) @ tensors["attn.v.weight"]
@@ -126,14 +133,14 @@ def main():
             tokens = [i % vocab for i in range(3, 3 + 12)]
             ref = textgen_logits(meta, tensors, tokens)
             cmd = [args.recur, "logits", "--model", path, "--tokens", ",".join(map(str, tokens))]
-            what = json.loads(meta["config"])["decoder"]["Cell"] + " language model"
+            what = section(json.loads(meta["config"]), "decoder")["cell"] + " language model"
         elif task == "translate":
             sv, tv = len(json.loads(meta["src_vocab"])), len(json.loads(meta["tgt_vocab"]))
             src = [4 + (7 * i) % (sv - 4) for i in range(9)]
             tokens = [2] + [4 + (5 * i) % (tv - 4) for i in range(7)]
             ref = translate_logits(meta, tensors, src, tokens)
             cmd = [args.recur, "logits", "--model", path, "--src", ",".join(map(str, src)), "--tokens", ",".join(map(str, tokens))]
-            what = "seq2seq with " + json.loads(meta["config"])["decoder"]["Attention"] + " attention"
+            what = "seq2seq with " + section(json.loads(meta["config"]), "decoder").get("attention", "no") + " attention"
         else:
             print(f"{path}: skipping task {task}")
             continue

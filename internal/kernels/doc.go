@@ -2,12 +2,13 @@
 // cache-blocked, packed SGEMM with hand-written AVX-512 and AVX2+FMA
 // micro-kernels (chosen at run time), SGEMV, Dot, Axpy, the vectorised
 // sigmoid/tanh used by fused RNN gate arithmetic, softmax and log-softmax,
-// the one-pass Adam update and ReLU + 2×2 max-pooling. Products big enough
-// to split run on a small pool of persistent workers (Parallel) that spin
-// between calls, so the second core starts within microseconds instead of
-// being woken for every product. Everything is pure Go plus
-// Go assembly, so the default build needs no cgo; on other architectures, or
-// with the purego build tag, portable Go code computes the same results.
+// the one-pass Adam update and ReLU + 2×2 max-pooling (maxpool.go).
+// Products big enough to split run on a small pool of persistent workers
+// (Parallel, workerpool.go) that spin between calls, so the second core
+// starts within microseconds instead of being woken for every product.
+// Everything is pure Go plus Go assembly, so the default build needs no
+// cgo; on other architectures, or with the purego build tag, portable Go
+// code computes the same results.
 //
 // All matrices are row-major with an explicit leading dimension, following
 // BLAS semantics (see Sgemm). BLAS adapts the kernels to gonum's blas.Float32

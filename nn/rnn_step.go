@@ -64,17 +64,6 @@ func (w *StepWork) Gates(B, width int) []float32 {
 	return w.gates
 }
 
-// matmulT adds x·Wᵀ into out: x [rows, in], W [cols, in], out [rows, cols].
-// One row is a matrix-vector product, which the kernels do faster than a
-// one-row GEMM.
-func matmulT(rows, cols, in int, x, w, out []float32) {
-	if rows == 1 {
-		gemv(false, cols, in, 1, w, in, x, 1, out)
-		return
-	}
-	gemm(false, true, rows, cols, in, 1, x, in, w, in, 1, out, cols)
-}
-
 // ForwardState runs a whole sequence for one stream, x [T, In], starting from and
 // leaving the final state in h, c: the fast way to read a prompt (one input
 // product for all steps). The cache is reused across calls.
@@ -91,14 +80,3 @@ func (l *RNNLayer) ForwardState(cache *SeqCache, T, B int, x, h, c []float32) []
 
 // SeqCache is an opaque reusable workspace for ForwardState.
 type SeqCache struct{ c seqCache }
-
-// MatMulT computes out = x·Wᵀ + b for x [rows, In] with a Linear's weights.
-func (l *Linear) MatMulT(rows int, x, out []float32) {
-	for r := 0; r < rows; r++ {
-		copy(out[r*l.Out:(r+1)*l.Out], l.B.Data)
-	}
-	matmulT(rows, l.Out, l.In, x, l.W.Data, out)
-}
-
-// TanhInPlace applies tanh to every element of x.
-func TanhInPlace(x []float32) { tanh(x, x) }
