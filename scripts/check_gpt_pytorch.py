@@ -254,7 +254,15 @@ def main():
             print()
             continue
         cmd = [args.recur, "logits", "--model", path, "--tokens", ",".join(map(str, tokens))]
-        got = torch.tensor(json.loads(subprocess.run(cmd, check=True, capture_output=True).stdout)["logits"], dtype=torch.float64)
+        try:
+            run = subprocess.run(cmd, capture_output=True, text=True)
+        except OSError as e:
+            sys.exit(f"cannot run {args.recur}: {e} (build it: go build -o /tmp/recur ./cmd/recur; pass --recur /tmp/recur)")
+        if run.returncode != 0:
+            print(f"FAILED  {path}: {' '.join(cmd)} exited with {run.returncode}: {run.stderr.strip()}")
+            ok = False
+            continue
+        got = torch.tensor(json.loads(run.stdout)["logits"], dtype=torch.float64)
         if got.shape != ref.shape:
             print(f"MISMATCH  {path}: recur gave logits of shape {tuple(got.shape)}, torch {tuple(ref.shape)}")
             ok = False
