@@ -23,6 +23,11 @@ import (
 // step 1 −2·0.95 + 0.1 = −1.8; step 2 −1.8·0.95 + 0.0266337 = −1.6833663.
 // Bias b = 1 (not decayed), gradients 0.5 then −0.25: 0.9, then
 // 0.9 − 0.0266337 = 0.8733663.
+//
+// Confirmed with PyTorch 1.13.1 (Debian python3-torch): torch.optim.AdamW
+// with param groups {w: weight_decay 0.5}, {b: weight_decay 0} gives
+// 0.8500000 −1.8000000 0.9000000, then 0.7808663 −1.6833662 0.8733664
+// (float32 rounding in the last digit).
 func TestAdamWMatchesPyTorch(t *testing.T) {
 	w := NewParam("h.0.mlp.c_fc.weight", 1, 2)
 	b := NewParam("h.0.mlp.c_fc.bias", 1)
