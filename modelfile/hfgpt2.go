@@ -166,6 +166,9 @@ func ReadGPT2Folder(dir string) (*GPT2Checkpoint, error) {
 		return plan.skip, err
 	})
 	if err != nil {
+		if head, _ := readHead(modelPath, 64); bytes.HasPrefix(head, []byte("version https://git-lfs")) {
+			return nil, fmt.Errorf("%s: is a Git LFS pointer, not the weights: fetch them with git lfs pull", modelPath)
+		}
 		return nil, err
 	}
 	ck.StoredDType = plan.dtype
@@ -203,6 +206,21 @@ func ReadGPT2Folder(dir string) (*GPT2Checkpoint, error) {
 		}
 	}
 	return ck, nil
+}
+
+// readHead returns up to n bytes from the start of path.
+func readHead(path string, n int) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	b := make([]byte, n)
+	k, err := io.ReadFull(fh, b)
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		err = nil
+	}
+	return b[:k], err
 }
 
 func regularFile(p string) error {

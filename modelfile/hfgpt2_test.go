@@ -288,6 +288,9 @@ func TestReadGPT2FolderRejects(t *testing.T) {
 			}
 			return ts
 		}), []string{"model.safetensors", "h.0.attn.c_attn.weight", "[24 8]", "imply [8 24]", "Conv1D"}},
+		{"git lfs pointer", func(t *testing.T, dir string) {
+			os.WriteFile(filepath.Join(dir, "model.safetensors"), []byte("version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 548105171\n"), 0o644)
+		}, []string{"model.safetensors", "Git LFS pointer"}},
 		{"integer weights", raw(`{"wte.weight":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}`, 8),
 			[]string{"model.safetensors", "has shape [1]"}},
 	}
@@ -330,4 +333,27 @@ func ExampleReadGPT2Folder() {
 	// Output:
 	// 8 2 2 true F16 4
 	// [24 8] F16
+}
+
+// BenchmarkReadGPT2Folder loads a 4 x 256 GPT-2 (3.7 M parameters, float16
+// on disk) and reports the load rate in million parameters per second.
+func BenchmarkReadGPT2Folder(b *testing.B) {
+	dir := b.TempDir()
+	cfg := gpt2test.Config{Embd: 256, Layers: 4, Heads: 4, Positions: 256, Vocab: 500}
+	if _, err := gpt2test.WriteFolder(dir, cfg, gpt2test.Options{Float16: true, MaskBuffers: true}); err != nil {
+		b.Fatal(err)
+	}
+	var params int
+	b.ResetTimer()
+	for range b.N {
+		ck, err := modelfile.ReadGPT2Folder(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		params = 0
+		for _, t := range ck.Tensors {
+			params += len(t.F32)
+		}
+	}
+	b.ReportMetric(float64(params)*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mparams/s")
 }
