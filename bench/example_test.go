@@ -41,6 +41,7 @@ func ExampleSelect() {
 	// peak/sgemm-4096 GFLOP/s
 	// peak/sgemm-32x512x2048 GFLOP/s
 	// peak/sgemv-4096x1024 GFLOP/s
+	// peak/stream-512mib GB/s
 }
 
 // The %-of-peak column divides by peak/sgemm-4096 from the same run.

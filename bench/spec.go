@@ -104,6 +104,7 @@ func Specs() []Spec {
 		{Name: "peak/sgemm-4096", Unit: "GFLOP/s"},
 		{Name: "peak/sgemm-32x512x2048", Unit: "GFLOP/s"},
 		{Name: "peak/sgemv-4096x1024", Unit: "GFLOP/s"},
+		{Name: "peak/stream-512mib", Unit: "GB/s"},
 		{Name: "charlm-train/small-lstm", Unit: "chars/s", FlopsPerUnit: 3 * charLMForward(lstmGates, smallHidden, 1)},
 		{Name: "charlm-train/medium-lstm", Unit: "chars/s", FlopsPerUnit: 3 * tok},
 		{Name: "charlm-train/medium-gru", Unit: "chars/s", FlopsPerUnit: 3 * charLMForward(gruGates, mediumHidden, mediumLayers)},

@@ -11,6 +11,7 @@ func TestSpecsMatchReadme(t *testing.T) {
 		{"peak/sgemm-4096", "GFLOP/s", 0},
 		{"peak/sgemm-32x512x2048", "GFLOP/s", 0},
 		{"peak/sgemv-4096x1024", "GFLOP/s", 0},
+		{"peak/stream-512mib", "GB/s", 0},
 		{"charlm-train/small-lstm", "chars/s", 836_352},
 		{"charlm-train/medium-lstm", "chars/s", 25_365_504},
 		{"charlm-train/medium-gru", "chars/s", 19_074_048},

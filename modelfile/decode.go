@@ -66,7 +66,12 @@ func (e *WrongTaskError) Error() string {
 // Is reports whether target is ErrWrongTask.
 func (e *WrongTaskError) Is(target error) bool { return target == ErrWrongTask }
 
-func readFile(path string) (*File, error) {
+func readFile(path string) (*File, error) { return readWith(path, decode) }
+
+// readWith opens path, checks its size and the header length prefix, reads
+// the header and hands it to dec with the data buffer's length and a reader
+// positioned at its start. It fails if the file grows while being read.
+func readWith(path string, dec func(hdr []byte, dataLen uint64, r io.Reader) (*File, error)) (*File, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		var pe *fs.PathError
@@ -102,7 +107,7 @@ func readFile(path string) (*File, error) {
 	if _, err := io.ReadFull(r, header); err != nil {
 		return nil, fmt.Errorf("reading header: %w", err)
 	}
-	f, err := decode(header, size-8-hlen, r)
+	f, err := dec(header, size-8-hlen, r)
 	if err != nil {
 		return nil, err
 	}
@@ -152,8 +157,10 @@ type entry struct {
 	dtype      DType
 	shape      []int
 	count      int
+	size       int // bytes per element
 	begin, end uint64
-	index      int // position in header order
+	index      int  // position in header order
+	skip       bool // read past, not loaded (see readPlain)
 }
 
 // decode parses and checks the header, then reads the data buffer (exactly
@@ -167,7 +174,7 @@ func decode(hdr []byte, dataLen uint64, r io.Reader) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	entries, err := checkEntries(raw.entries, uint64(len(hdr)), dataLen)
+	entries, err := checkEntries(raw.entries, uint64(len(hdr)), dataLen, DType.Size)
 	if err != nil {
 		return nil, err
 	}
@@ -516,7 +523,10 @@ func checkMetadata(h *rawHeader) (*File, error) {
 // without overflow, size matching data_offsets, and offsets that tile the
 // buffer exactly (sorted, contiguous from 0, no overlap, no gap, no trailing
 // bytes). Nothing proportional to a claimed size is allocated here.
-func checkEntries(raws []rawEntry, hdrLen, dataLen uint64) ([]entry, error) {
+//
+// sizeOf gives the bytes per element of each accepted dtype (0 = rejected):
+// DType.Size for recur files, plainSize for other safetensors files.
+func checkEntries(raws []rawEntry, hdrLen, dataLen uint64, sizeOf func(DType) int) ([]entry, error) {
 	fileSize := 8 + hdrLen + dataLen
 	entries := make([]entry, len(raws))
 	for i, r := range raws {
@@ -524,10 +534,15 @@ func checkEntries(raws []rawEntry, hdrLen, dataLen uint64) ([]entry, error) {
 		if r.name == "" {
 			return nil, fmt.Errorf("tensor at header byte %d has an empty name", r.pos)
 		}
-		size := e.dtype.Size()
+		size := sizeOf(e.dtype)
 		if size == 0 {
-			return nil, fmt.Errorf("tensor %q: unknown dtype %q (valid: %s)", r.name, r.dtype, validDTypes)
+			valid := validDTypes
+			if sizeOf(BF16) != 0 {
+				valid = validPlainDTypes
+			}
+			return nil, fmt.Errorf("tensor %q: unknown dtype %q (valid: %s)", r.name, r.dtype, valid)
 		}
+		e.size = size
 		count := uint64(1)
 		e.shape = make([]int, len(r.shape))
 		for j, s := range r.shape {
@@ -617,7 +632,8 @@ func sizeString(a, b uint64) string {
 
 // readTensors reads the data buffer from r, in offset order, straight into
 // newly allocated tensors (returned in header order). All sizes were checked
-// against the buffer length, which is the real size of the input.
+// against the buffer length, which is the real size of the input. Entries
+// marked skip are read past without allocating and left out of the result.
 func readTensors(r io.Reader, entries []entry) ([]Tensor, error) {
 	order := make([]int, len(entries))
 	for i := range order {
@@ -628,8 +644,14 @@ func readTensors(r io.Reader, entries []entry) ([]Tensor, error) {
 	buf := make([]byte, chunk)
 	for _, i := range order {
 		e := &entries[i]
+		if e.skip {
+			if _, err := io.CopyN(io.Discard, r, int64(e.end-e.begin)); err != nil {
+				return nil, fmt.Errorf("truncated while reading tensor %q (file changed while reading?)", e.name)
+			}
+			continue
+		}
 		t := Tensor{Name: e.name, DType: e.dtype, Shape: e.shape}
-		size := e.dtype.Size()
+		size := e.size
 		per := chunk / size // elements per chunk
 		if e.dtype == I32 {
 			t.I32 = make([]int32, e.count)
@@ -654,6 +676,11 @@ func readTensors(r io.Reader, entries []entry) ([]Tensor, error) {
 				for k := range n {
 					t.F32[done+k] = F16ToF32(binary.LittleEndian.Uint16(b[2*k:]))
 				}
+			case BF16:
+				// bfloat16 is the top half of a float32: widening is exact.
+				for k := range n {
+					t.F32[done+k] = math.Float32frombits(uint32(binary.LittleEndian.Uint16(b[2*k:])) << 16)
+				}
 			case I32:
 				for k := range n {
 					t.I32[done+k] = int32(binary.LittleEndian.Uint32(b[4*k:]))
@@ -663,5 +690,11 @@ func readTensors(r io.Reader, entries []entry) ([]Tensor, error) {
 		}
 		out[i] = t
 	}
-	return out, nil
+	kept := out[:0]
+	for i := range out {
+		if !entries[i].skip {
+			kept = append(kept, out[i])
+		}
+	}
+	return kept, nil
 }

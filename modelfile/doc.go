@@ -31,7 +31,13 @@
 //
 // The reader treats its input as hostile: it checks every number in the
 // header (lengths, shapes, offsets, overflow) before it allocates any tensor
-// memory, and it never panics. Write is atomic: a crash or an error never
+// memory, and it never panics.
+//
+// ReadPlain reads any safetensors file with the same checks, and
+// ReadGPT2Folder loads a Hugging Face GPT-2 checkpoint folder (config.json,
+// model.safetensors, vocab.json, merges.txt) into recur's GPT layout,
+// transposing GPT-2's Conv1D weights and checking every shape against the
+// config before allocating. Write is atomic: a crash or an error never
 // leaves a partial file under the destination name; RemoveStaleTemps
 // clears the temporary files a killed writer left behind. IsLoaderKey names
 // the metadata keys loaders read, which user-supplied metadata must not set.

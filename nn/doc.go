@@ -2,7 +2,8 @@
 // linear, stacked LSTM and GRU, dropout), the fused whole-sequence kernels
 // that compute them with hand-written backward passes, the gorgonia Ops that
 // plug those kernels into a graph so that gorgonia.Grad can compose them, and
-// the optimizer (Adam with global-norm clipping and learning-rate decay).
+// the optimizer (Adam with global-norm clipping and learning-rate decay, or
+// AdamW with decoupled weight decay and a warm-up + cosine Schedule).
 //
 // Layout conventions follow PyTorch so weights are interchangeable:
 //

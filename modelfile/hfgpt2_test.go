@@ -1,0 +1,359 @@
+package modelfile_test
+
+import (
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/recur-dev/recur/internal/gpt2test"
+	"github.com/recur-dev/recur/modelfile"
+)
+
+// recurName maps a Hugging Face name (no prefix) to recur's.
+func recurName(hf string) string {
+	if hf == "lm_head.weight" {
+		return hf
+	}
+	return "transformer." + hf
+}
+
+func isConv1D(name string) bool {
+	for _, s := range []string{".attn.c_attn.weight", ".attn.c_proj.weight", ".mlp.c_fc.weight", ".mlp.c_proj.weight"} {
+		if strings.HasSuffix(name, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Every storage variant loads to the same recur layout: each value written
+// by gpt2test must land at its (transposed, for Conv1D weights) place.
+func TestReadGPT2FolderVariants(t *testing.T) {
+	cfg := gpt2test.Tiny()
+	tests := []struct {
+		name string
+		o    gpt2test.Options
+		tied bool
+		want modelfile.DType
+	}{
+		{"f32 no prefix", gpt2test.Options{}, true, modelfile.F32},
+		{"f32 prefix", gpt2test.Options{Prefix: true}, true, modelfile.F32},
+		{"f16 prefix", gpt2test.Options{Float16: true, Prefix: true}, true, modelfile.F16},
+		{"f16 no prefix masks", gpt2test.Options{Float16: true, MaskBuffers: true}, true, modelfile.F16},
+		{"bf16", gpt2test.Options{BFloat16: true, Prefix: true}, true, modelfile.BF16},
+		{"tied lm_head", gpt2test.Options{LMHead: gpt2test.TiedLMHead, MaskBuffers: true}, true, modelfile.F32},
+		{"untied lm_head", gpt2test.Options{LMHead: gpt2test.UntiedLMHead, Prefix: true}, false, modelfile.F32},
+		{"untied lm_head f16", gpt2test.Options{LMHead: gpt2test.UntiedLMHead, Float16: true}, false, modelfile.F16},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			tt.o.Seed = uint64(i)
+			written, err := gpt2test.WriteFolder(dir, cfg, tt.o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ck, err := modelfile.ReadGPT2Folder(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantCfg := modelfile.GPT2Config{Embd: 8, Layers: 2, Heads: 2, Positions: 16, Vocab: 300, LayerNorm: 1e-5}
+			if ck.Config != wantCfg {
+				t.Errorf("Config = %+v, want %+v", ck.Config, wantCfg)
+			}
+			if ck.TiedHead != tt.tied || ck.StoredDType != tt.want {
+				t.Errorf("TiedHead %v StoredDType %s, want %v %s", ck.TiedHead, ck.StoredDType, tt.tied, tt.want)
+			}
+			if ck.VocabPath != filepath.Join(dir, "vocab.json") || ck.MergesPath != filepath.Join(dir, "merges.txt") {
+				t.Errorf("tokenizer paths %q %q", ck.VocabPath, ck.MergesPath)
+			}
+			if !strings.Contains(string(ck.RawConfig), `"gelu_new"`) {
+				t.Errorf("RawConfig lost config.json: %s", ck.RawConfig)
+			}
+			wantSkipped := 0
+			if tt.o.MaskBuffers {
+				wantSkipped = 2 * cfg.Layers
+			}
+			if len(ck.Skipped) != wantSkipped {
+				t.Errorf("Skipped = %v, want %d mask buffers", ck.Skipped, wantSkipped)
+			}
+			names := modelfile.GPT2Names(ck.Config)
+			wantN := len(names)
+			if !tt.tied {
+				wantN++
+			}
+			if len(ck.Tensors) != wantN {
+				t.Fatalf("%d tensors, want %d", len(ck.Tensors), wantN)
+			}
+			for j, n := range names {
+				got := ck.Tensors[j]
+				if got.Name != n.Name || !sameShape(got.Shape, n.Shape) {
+					t.Errorf("tensor %d = %s %v, want %s %v", j, got.Name, got.Shape, n.Name, n.Shape)
+				}
+				wantDT := modelfile.F32
+				if tt.o.Float16 {
+					wantDT = modelfile.F16
+				}
+				if got.DType != wantDT {
+					t.Errorf("%s: DType %s, want %s", got.Name, got.DType, wantDT)
+				}
+			}
+			for _, w := range written {
+				if strings.Contains(w.Name, "attn.bias") && len(w.Shape) == 4 || strings.Contains(w.Name, "masked_bias") {
+					continue
+				}
+				if w.Name == "lm_head.weight" && tt.tied {
+					continue
+				}
+				got, err := ck.Get(recurName(w.Name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if isConv1D(w.Name) {
+					in, out := w.Shape[0], w.Shape[1]
+					for r := range in {
+						for c := range out {
+							if got.F32[c*in+r] != w.Data[r*out+c] {
+								t.Fatalf("%s: recur[%d][%d] = %g, want HF[%d][%d] = %g", got.Name, c, r, got.F32[c*in+r], r, c, w.Data[r*out+c])
+							}
+						}
+					}
+					continue
+				}
+				for k := range w.Data {
+					if got.F32[k] != w.Data[k] {
+						t.Fatalf("%s[%d] = %g, want %g", got.Name, k, got.F32[k], w.Data[k])
+					}
+				}
+			}
+		})
+	}
+}
+
+// One element traced by hand: Hugging Face's c_attn weight is Conv1D
+// [in=C, out=3C] and q = x·W, so W_hf[1][5] multiplies input channel 1 into
+// output 5; in recur's nn.Linear layout [out, in] it is row 5, column 1.
+func TestReadGPT2FolderTransposesConv1D(t *testing.T) {
+	dir := t.TempDir()
+	cfg := gpt2test.Tiny()
+	ts := gpt2test.Weights(cfg, gpt2test.Options{})
+	c := cfg.Embd
+	for i := range ts {
+		if ts[i].Name == "h.1.attn.c_attn.weight" {
+			ts[i].Data[1*3*c+5] = 42 // HF [1][5]
+		}
+		if ts[i].Name == "h.0.mlp.c_proj.weight" { // HF [4C, C]
+			ts[i].Data[7*c+2] = -7 // HF [7][2]
+		}
+	}
+	if err := gpt2test.WriteSafetensors(filepath.Join(dir, "model.safetensors"), ts, "F32"); err != nil {
+		t.Fatal(err)
+	}
+	writeAux(t, dir, cfg)
+	ck, err := modelfile.ReadGPT2Folder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := ck.Get("transformer.h.1.attn.c_attn.weight")
+	if w.Shape[0] != 3*c || w.Shape[1] != c || w.F32[5*c+1] != 42 {
+		t.Errorf("c_attn: shape %v, [5][1] = %g, want [24 8] and 42", w.Shape, w.F32[5*c+1])
+	}
+	p, _ := ck.Get("transformer.h.0.mlp.c_proj.weight")
+	if p.Shape[0] != c || p.Shape[1] != 4*c || p.F32[2*4*c+7] != -7 {
+		t.Errorf("mlp.c_proj: shape %v, [2][7] = %g, want [8 32] and -7", p.Shape, p.F32[2*4*c+7])
+	}
+}
+
+// writeAux writes config.json, vocab.json and merges.txt for cfg.
+func writeAux(t *testing.T, dir string, cfg gpt2test.Config) {
+	t.Helper()
+	if err := gpt2test.WriteConfig(dir, gpt2test.ConfigJSON(cfg)); err != nil {
+		t.Fatal(err)
+	}
+	if err := gpt2test.WriteVocab(dir, cfg.Vocab); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Bad folders fail with errors naming the file and what is wrong.
+func TestReadGPT2FolderRejects(t *testing.T) {
+	cfg := gpt2test.Tiny()
+	setConfig := func(key string, v any) func(t *testing.T, dir string) {
+		return func(t *testing.T, dir string) {
+			m := gpt2test.ConfigJSON(cfg)
+			if v == nil {
+				delete(m, key)
+			} else {
+				m[key] = v
+			}
+			if err := gpt2test.WriteConfig(dir, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	remove := func(name string) func(t *testing.T, dir string) {
+		return func(t *testing.T, dir string) { os.Remove(filepath.Join(dir, name)) }
+	}
+	model := func(ts func([]gpt2test.Tensor) []gpt2test.Tensor) func(t *testing.T, dir string) {
+		return func(t *testing.T, dir string) {
+			w := ts(gpt2test.Weights(cfg, gpt2test.Options{}))
+			if err := gpt2test.WriteSafetensors(filepath.Join(dir, "model.safetensors"), w, "F32"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	raw := func(header string, data int) func(t *testing.T, dir string) {
+		return func(t *testing.T, dir string) {
+			b := binary.LittleEndian.AppendUint64(nil, uint64(len(header)))
+			b = append(append(b, header...), make([]byte, data)...)
+			if err := os.WriteFile(filepath.Join(dir, "model.safetensors"), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	tests := []struct {
+		name   string
+		break_ func(t *testing.T, dir string)
+		want   []string
+	}{
+		{"missing merges.txt", remove("merges.txt"), []string{"merges.txt", "missing"}},
+		{"missing vocab.json", remove("vocab.json"), []string{"vocab.json", "missing"}},
+		{"missing config.json", remove("config.json"), []string{"config.json", "missing"}},
+		{"only pytorch_model.bin", func(t *testing.T, dir string) {
+			os.Remove(filepath.Join(dir, "model.safetensors"))
+			os.WriteFile(filepath.Join(dir, "pytorch_model.bin"), []byte("PK"), 0o644)
+		}, []string{"model.safetensors", "pytorch_model.bin", "convert it to safetensors"}},
+		{"no weights", remove("model.safetensors"), []string{"model.safetensors", "missing"}},
+		{"n_layer disagrees", setConfig("n_layer", 3), []string{"model.safetensors", `missing tensor "transformer.h.2.ln_1.weight"`, "n_layer 3"}},
+		{"fewer layers in config", setConfig("n_layer", 1), []string{"model.safetensors", `unexpected tensor "h.1.ln_1.weight"`}},
+		{"n_embd disagrees", setConfig("n_embd", 16), []string{"model.safetensors", `tensor "wte.weight" has shape [300 8]`, "imply [300 16]"}},
+		{"vocab disagrees", setConfig("vocab_size", 301), []string{"model.safetensors", "wte.weight", "[301 8]"}},
+		{"n_embd not divisible", setConfig("n_head", 3), []string{"config.json", "n_embd = 8 is not divisible by n_head = 3"}},
+		{"n_positions vs n_ctx", setConfig("n_ctx", 32), []string{"config.json", "n_positions = 16 and n_ctx = 32 disagree"}},
+		{"no n_embd", setConfig("n_embd", nil), []string{"config.json", "missing n_embd"}},
+		{"fractional n_head", setConfig("n_head", 2.5), []string{"config.json", "n_head must be an integer"}},
+		{"negative n_layer", setConfig("n_layer", -1), []string{"config.json", "n_layer must be >= 1"}},
+		{"huge n_embd", setConfig("n_embd", 1_000_000), []string{"config.json", "n_embd = 1000000 is over recur's limit"}},
+		{"huge total", func(t *testing.T, dir string) {
+			m := gpt2test.ConfigJSON(cfg)
+			m["n_embd"], m["n_layer"] = 8192, 256 // each within its limit, 206 billion parameters together
+			gpt2test.WriteConfig(dir, m)
+		}, []string{"config.json", "parameters, over recur's limit"}},
+		{"relu", setConfig("activation_function", "relu"), []string{"config.json", "activation_function", "gelu_new"}},
+		{"n_inner", setConfig("n_inner", 20), []string{"config.json", "n_inner = 20"}},
+		{"not gpt2", setConfig("model_type", "llama"), []string{"config.json", `"llama"`}},
+		{"config not JSON", func(t *testing.T, dir string) {
+			os.WriteFile(filepath.Join(dir, "config.json"), []byte("{n_embd: 8"), 0o644)
+		}, []string{"config.json", "not a JSON object"}},
+		{"truncated header", func(t *testing.T, dir string) {
+			p := filepath.Join(dir, "model.safetensors")
+			b, _ := os.ReadFile(p)
+			os.WriteFile(p, b[:40], 0o644)
+		}, []string{"model.safetensors", "truncated"}},
+		{"truncated data", func(t *testing.T, dir string) {
+			p := filepath.Join(dir, "model.safetensors")
+			b, _ := os.ReadFile(p)
+			os.WriteFile(p, b[:len(b)-4], 0o644)
+		}, []string{"model.safetensors", "truncated"}},
+		{"huge declared size", raw(`{"wte.weight":{"dtype":"F32","shape":[300,100000000000],"data_offsets":[0,120000000000000]}}`, 16),
+			[]string{"model.safetensors", "truncated", "wte.weight"}},
+		{"unknown tensor", model(func(ts []gpt2test.Tensor) []gpt2test.Tensor {
+			return append(ts, gpt2test.Tensor{Name: "h.0.attn.extra", Shape: []int{2}, Data: []float32{1, 2}})
+		}), []string{"model.safetensors", `unexpected tensor "h.0.attn.extra"`}},
+		{"same weight twice", model(func(ts []gpt2test.Tensor) []gpt2test.Tensor {
+			return append(ts, gpt2test.Tensor{Name: "transformer.ln_f.bias", Shape: []int{8}, Data: make([]float32, 8)})
+		}), []string{"model.safetensors", `"ln_f.bias" and "transformer.ln_f.bias"`}},
+		{"missing tensor", model(func(ts []gpt2test.Tensor) []gpt2test.Tensor { return ts[1:] }),
+			[]string{"model.safetensors", `missing tensor "transformer.wte.weight"`}},
+		{"linear layout", model(func(ts []gpt2test.Tensor) []gpt2test.Tensor {
+			for i := range ts {
+				if ts[i].Name == "h.0.attn.c_attn.weight" {
+					ts[i].Shape = []int{24, 8}
+				}
+			}
+			return ts
+		}), []string{"model.safetensors", "h.0.attn.c_attn.weight", "[24 8]", "imply [8 24]", "Conv1D"}},
+		{"git lfs pointer", func(t *testing.T, dir string) {
+			os.WriteFile(filepath.Join(dir, "model.safetensors"), []byte("version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 548105171\n"), 0o644)
+		}, []string{"model.safetensors", "Git LFS pointer"}},
+		{"integer weights", raw(`{"wte.weight":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}`, 8),
+			[]string{"model.safetensors", "has shape [1]"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if _, err := gpt2test.WriteFolder(dir, cfg, gpt2test.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			tt.break_(t, dir)
+			ck, err := modelfile.ReadGPT2Folder(dir)
+			if err == nil {
+				t.Fatalf("loaded a broken folder: %+v", ck.Config)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+	if _, err := modelfile.ReadGPT2Folder(filepath.Join(t.TempDir(), "nope")); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Errorf("missing folder: %v", err)
+	}
+}
+
+// A float16 checkpoint converts to a recur file without loss: the tensors
+// keep DType F16 and round-trip exactly.
+func ExampleReadGPT2Folder() {
+	dir, _ := os.MkdirTemp("", "gpt2")
+	defer os.RemoveAll(dir)
+	gpt2test.WriteFolder(dir, gpt2test.Tiny(), gpt2test.Options{Float16: true, MaskBuffers: true})
+	ck, err := modelfile.ReadGPT2Folder(dir)
+	if err != nil {
+		panic(err)
+	}
+	w, _ := ck.Get("transformer.h.0.attn.c_attn.weight")
+	fmt.Println(ck.Config.Embd, ck.Config.Layers, ck.Config.Heads, ck.TiedHead, ck.StoredDType, len(ck.Skipped))
+	fmt.Println(w.Shape, w.DType)
+	// Output:
+	// 8 2 2 true F16 4
+	// [24 8] F16
+}
+
+// BenchmarkReadGPT2Folder loads a 4 x 256 GPT-2 (3.7 M parameters, float16
+// on disk) and reports the load rate in million parameters per second.
+func BenchmarkReadGPT2Folder(b *testing.B) {
+	dir := b.TempDir()
+	cfg := gpt2test.Config{Embd: 256, Layers: 4, Heads: 4, Positions: 256, Vocab: 500}
+	if _, err := gpt2test.WriteFolder(dir, cfg, gpt2test.Options{Float16: true, MaskBuffers: true}); err != nil {
+		b.Fatal(err)
+	}
+	var params int
+	b.ResetTimer()
+	for range b.N {
+		ck, err := modelfile.ReadGPT2Folder(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		params = 0
+		for _, t := range ck.Tensors {
+			params += len(t.F32)
+		}
+	}
+	b.ReportMetric(float64(params)*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mparams/s")
+}
