@@ -1,0 +1,202 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// SelfAttention is fused causal multi-head self-attention over whole
+// sequences. qkv [B·T, 3C] holds, for row b·T+t (batch-major, as PyTorch's
+// x.view(B·T, ·)), the query, key and value of position t of sequence b, in
+// that order, each C = heads·d wide with the heads contiguous (head h is
+// columns h·d … h·d+d−1). For every sequence and head:
+//
+//	S = Q Kᵀ / √d,  P = softmax(S) row-wise over the positions j ≤ i,
+//	P̃ = P ⊙ M / (1−p),  O = P̃ V
+//
+// where M is a dropout mask on the attention probabilities (training only,
+// drawn here, never with G.Dropout). The output [B·T, C] puts head h's O in
+// columns h·d….
+func (g *Graph) SelfAttention(qkv *G.Node, B, T, heads int, dropout float64) *G.Node {
+	k := &selfAttentionKernel{B: B, T: T, heads: heads}
+	if g.Train && dropout > 0 {
+		g.salt++
+		k.p, k.seed, k.salt, k.step = dropout, g.Seed, g.salt, &g.Step
+	}
+	return g.apply(k, qkv)
+}
+
+// selfAttentionKernel keeps P (before dropout) and the mask for backward.
+// Backward, per sequence and head, with dO the output gradient:
+//
+//	dP̃ = dO Vᵀ,  dV = P̃ᵀ dO,  dP = dP̃ ⊙ M/(1−p)
+//	dS = P ⊙ (dP − rowsum(dP ⊙ P)),  dQ = dS K / √d,  dK = dSᵀ Q / √d
+type selfAttentionKernel struct {
+	B, T, heads int
+	p           float64
+	seed, salt  uint64
+	step        *uint64
+
+	probs []float32 // [B, heads, T, T], P before dropout (0 above the diagonal)
+	mask  []float32 // same shape, 0 or 1/(1−p); nil without dropout
+	out   []float32
+	pd    []float32 // one head's P̃ [T, T]
+	dp    []float32 // one head's dP [T, T]
+}
+
+func (k *selfAttentionKernel) name() string           { return "SelfAttention" }
+func (k *selfAttentionKernel) signature() []hm.Type   { return []hm.Type{tF32Mat, tF32Mat} }
+func (k *selfAttentionKernel) differentiable() []bool { return []bool{true} }
+func (k *selfAttentionKernel) shape(in []tensor.Shape) (tensor.Shape, error) {
+	if k.B < 1 || k.T < 1 || k.heads < 1 || len(in[0]) != 2 || in[0][0] != k.B*k.T || in[0][1]%(3*k.heads) != 0 {
+		return nil, fmt.Errorf("self-attention: input %v does not fit batch %d, length %d, %d heads ([B·T, 3·C] with C a multiple of the heads)",
+			in[0], k.B, k.T, k.heads)
+	}
+	return tensor.Shape{k.B * k.T, in[0][1] / 3}, nil
+}
+
+func (k *selfAttentionKernel) dims(in []G.Value) (C, d int, scale float32) {
+	C = in[0].Shape()[1] / 3
+	d = C / k.heads
+	return C, d, float32(1 / math.Sqrt(float64(d)))
+}
+
+func (k *selfAttentionKernel) forward(in []G.Value) (G.Value, error) {
+	qkv := f32(in[0])
+	B, T, H := k.B, k.T, k.heads
+	C, d, scale := k.dims(in)
+	k.probs = grow(k.probs, B*H*T*T)
+	k.out = grow(k.out, B*T*C)
+	if k.p > 0 {
+		k.mask = grow(k.mask, B*H*T*T)
+		rng := rand.New(rand.NewPCG(k.seed, *k.step*1_000_003+k.salt))
+		keep := float32(1 / (1 - k.p))
+		for i := range k.mask {
+			if rng.Float64() < k.p {
+				k.mask[i] = 0
+			} else {
+				k.mask[i] = keep
+			}
+		}
+		k.pd = grow(k.pd, T*T)
+	}
+	for b := 0; b < B; b++ {
+		base := b * T * 3 * C
+		for h := 0; h < H; h++ {
+			q := qkv[base+h*d:]
+			kk := qkv[base+C+h*d:]
+			v := qkv[base+2*C+h*d:]
+			P := k.probs[(b*H+h)*T*T : (b*H+h+1)*T*T]
+			gemm(false, true, T, T, d, scale, q, 3*C, kk, 3*C, 0, P, T)
+			for i := 0; i < T; i++ {
+				row := P[i*T : (i+1)*T]
+				softmaxInto(row[:i+1], row[:i+1])
+				clear(row[i+1:])
+			}
+			use := P
+			if k.p > 0 {
+				M := k.mask[(b*H+h)*T*T : (b*H+h+1)*T*T]
+				for i := range k.pd {
+					k.pd[i] = P[i] * M[i]
+				}
+				use = k.pd
+			}
+			gemm(false, false, T, d, T, 1, use, T, v, 3*C, 0, k.out[b*T*C+h*d:], C)
+		}
+	}
+	return dense(k.out, B*T, C), nil
+}
+
+func (k *selfAttentionKernel) backward(in []G.Value, dOut G.Value, grads [][]float32) error {
+	qkv, dO, dqkv := f32(in[0]), f32(dOut), grads[0]
+	B, T, H := k.B, k.T, k.heads
+	C, d, scale := k.dims(in)
+	k.dp = grow(k.dp, T*T)
+	k.pd = grow(k.pd, T*T)
+	for b := 0; b < B; b++ {
+		base := b * T * 3 * C
+		for h := 0; h < H; h++ {
+			q, kk, v := qkv[base+h*d:], qkv[base+C+h*d:], qkv[base+2*C+h*d:]
+			dq, dk, dv := dqkv[base+h*d:], dqkv[base+C+h*d:], dqkv[base+2*C+h*d:]
+			o := dO[b*T*C+h*d:]
+			P := k.probs[(b*H+h)*T*T : (b*H+h+1)*T*T]
+			var M []float32
+			use := P
+			if k.p > 0 {
+				M = k.mask[(b*H+h)*T*T : (b*H+h+1)*T*T]
+				for i := range k.pd {
+					k.pd[i] = P[i] * M[i]
+				}
+				use = k.pd
+			}
+			// dV = P̃ᵀ dO; dP̃ = dO Vᵀ.
+			gemm(true, false, T, d, T, 1, use, T, o, C, 0, dv, 3*C)
+			dp := k.dp
+			gemm(false, true, T, T, d, 1, o, C, v, 3*C, 0, dp, T)
+			for i := 0; i < T; i++ {
+				row, pr := dp[i*T:(i+1)*T], P[i*T:(i+1)*T]
+				if M != nil {
+					mr := M[i*T : (i+1)*T]
+					for j := 0; j <= i; j++ {
+						row[j] *= mr[j]
+					}
+				}
+				var s float32
+				for j := 0; j <= i; j++ {
+					s += row[j] * pr[j]
+				}
+				for j := 0; j <= i; j++ {
+					row[j] = pr[j] * (row[j] - s)
+				}
+				clear(row[i+1:])
+			}
+			// dQ = dS K/√d; dK = dSᵀ Q/√d.
+			gemm(false, false, T, d, T, scale, dp, T, kk, 3*C, 0, dq, 3*C)
+			gemm(true, false, T, d, T, scale, dp, T, q, 3*C, 0, dk, 3*C)
+		}
+	}
+	return nil
+}
+
+// MatMulT returns x·Wᵀ for x [N, In] and a weight W [Out, In]: a linear
+// layer without bias, and the output head a GPT ties to its token embedding
+// (the same W node used twice collects both gradients).
+func (g *Graph) MatMulT(x *G.Node, w *Param) *G.Node {
+	return g.apply(&matMulTKernel{}, x, g.Param(w))
+}
+
+// matMulTKernel: y = x Wᵀ; dx = dy W, dW = dyᵀ x.
+type matMulTKernel struct{ out []float32 }
+
+func (k *matMulTKernel) name() string           { return "MatMulT" }
+func (k *matMulTKernel) signature() []hm.Type   { return []hm.Type{tF32Mat, tF32Mat, tF32Mat} }
+func (k *matMulTKernel) differentiable() []bool { return []bool{true, true} }
+func (k *matMulTKernel) shape(in []tensor.Shape) (tensor.Shape, error) {
+	if len(in[0]) != 2 || len(in[1]) != 2 || in[0][1] != in[1][1] {
+		return nil, fmt.Errorf("matmulT: x %v and W %v do not share the inner dimension", in[0], in[1])
+	}
+	return tensor.Shape{in[0][0], in[1][0]}, nil
+}
+func (k *matMulTKernel) forward(in []G.Value) (G.Value, error) {
+	x, w := f32(in[0]), f32(in[1])
+	N, K, M := in[0].Shape()[0], in[0].Shape()[1], in[1].Shape()[0]
+	k.out = grow(k.out, N*M)
+	gemm(false, true, N, M, K, 1, x, K, w, K, 0, k.out, M)
+	return dense(k.out, N, M), nil
+}
+func (k *matMulTKernel) backward(in []G.Value, dOut G.Value, grads [][]float32) error {
+	x, w, dy := f32(in[0]), f32(in[1]), f32(dOut)
+	N, K, M := in[0].Shape()[0], in[0].Shape()[1], in[1].Shape()[0]
+	gemm(false, false, N, K, M, 1, dy, M, w, K, 0, grads[0], K)
+	gemm(true, false, M, K, N, 1, dy, M, x, K, 0, grads[1], K)
+	return nil
+}
+
+func (k *matMulTKernel) lastOutput() []float32 { return k.out }
+
+func (k *selfAttentionKernel) lastOutput() []float32 { return k.out }
