@@ -200,3 +200,8 @@ func (k *matMulTKernel) backward(in []G.Value, dOut G.Value, grads [][]float32) 
 func (k *matMulTKernel) lastOutput() []float32 { return k.out }
 
 func (k *selfAttentionKernel) lastOutput() []float32 { return k.out }
+
+// Fail records err as the graph's error (the first one wins; Compile
+// returns it) and returns nil, for model code that finds its inputs do not
+// fit.
+func (g *Graph) Fail(err error) *G.Node { return g.fail(err) }
