@@ -16,4 +16,10 @@
 // what was looked at: a captioner that has named one shape knows where it
 // is when it places the next one. Its training graph is nn's fused
 // BahdanauGRU kernel; Step runs the same arithmetic one token at a time.
+//
+// GPT is the other Stepper: a GPT-2-layout decoder-only transformer whose
+// State carries a key/value cache (State.KV) instead of recurrent state, so
+// the samplers, beam search and serving drive it unchanged. Its Prime reads
+// a whole prompt in one batched pass; its training graph is nn's fused
+// LayerNorm, GELU and causal self-attention kernels.
 package decoder

@@ -411,6 +411,10 @@ func (m *GPT) forward(kv *KVCache, ids []int, B, T int, logits []float32) {
 				copy(Vc[(pos0+t)*C:(pos0+t+1)*C], row[2*C:3*C])
 			}
 			for hd := 0; hd < H; hd++ {
+				if T == 1 {
+					attendOne(qkv[b*3*C+hd*d:b*3*C+hd*d+d], K, Vc, hd*d, C, n, scale, scores[:n], att[b*C+hd*d:b*C+hd*d+d])
+					continue
+				}
 				// S = Q Kᵀ/√d over all n cached positions; query t sees
 				// positions ≤ pos0+t.
 				S := scores[:T*n]
@@ -443,6 +447,22 @@ func (m *GPT) forward(kv *KVCache, ids []int, B, T int, logits []float32) {
 		kernels.Sgemv(false, V, C, 1, m.WTE.W.Data, C, last, 0, out)
 	} else {
 		kernels.Sgemm(false, true, B, V, C, 1, last, C, m.WTE.W.Data, C, 0, out, V)
+	}
+}
+
+// attendOne is one query's attention for one head (a decoding step):
+// s_j = q·k_j·scale over the n cached positions (head columns off…off+d of
+// each width-C row), softmax, out = Σ_j s_j v_j. Dot products and axpys on
+// the cached rows in place: a one-row matrix product would pack them.
+func attendOne(q, K, V []float32, off, C, n int, scale float32, s, out []float32) {
+	d := len(q)
+	for j := 0; j < n; j++ {
+		s[j] = scale * kernels.Dot(q, K[j*C+off:j*C+off+d])
+	}
+	kernels.Softmax(s, s)
+	clear(out)
+	for j := 0; j < n; j++ {
+		kernels.Axpy(s[j], V[j*C+off:j*C+off+d], out)
 	}
 }
 
