@@ -343,3 +343,52 @@ func TestGPTStepAllocatesNothing(t *testing.T) {
 		}
 	}
 }
+
+// Beam search over a GPT allocates per search, never per step (the cache's
+// reordering included), and distinct states decode concurrently.
+func TestGPTBeamStepsAllocateNothingAndConcurrent(t *testing.T) {
+	cfg := tinyGPTConfig()
+	cfg.Context = 64
+	m := tinyGPT(t, cfg)
+	allocs := func(steps int) float64 {
+		bc := BeamConfig{Width: 4, MaxLen: steps, MinLen: steps, NBest: 1, LengthPenalty: 1}
+		return testing.AllocsPerRun(5, func() {
+			if _, err := BeamSearch(context.Background(), m, m.NewState(1), 0, 1, bc); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	if short, long := allocs(10), allocs(40); long != short {
+		t.Errorf("beam search of 10 steps allocates %v times, of 40 steps %v: steps allocate", short, long)
+	}
+	want := refGPT(m, []int{1, 2, 3, 4, 5})[4]
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			s := m.NewState(1)
+			logits := make([]float32, cfg.Vocab)
+			if err := m.Prime(s, []int{1, 2, 3}, logits); err != nil {
+				errs <- err
+				return
+			}
+			for _, tok := range []int{4, 5} {
+				if err := m.Step(s, []int{tok}, logits); err != nil {
+					errs <- err
+					return
+				}
+			}
+			for i := range want {
+				if math.Abs(float64(logits[i])-want[i]) > 1e-4 {
+					errs <- errors.New("concurrent decoding disagrees with the reference")
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
