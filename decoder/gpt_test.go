@@ -392,3 +392,28 @@ func TestGPTBeamStepsAllocateNothingAndConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// The cache grows (by doubling, keeping what it holds) past its first
+// allocation: a long sequence still matches the reference at the end.
+func TestGPTCacheGrows(t *testing.T) {
+	cfg := tinyGPTConfig()
+	cfg.Context = 200
+	m := tinyGPT(t, cfg)
+	rng := rand.New(rand.NewPCG(10, 11))
+	seq := make([]int, 150)
+	for i := range seq {
+		seq[i] = rng.IntN(cfg.Vocab)
+	}
+	s := m.NewState(1)
+	logits := make([]float32, cfg.Vocab)
+	if err := m.Prime(s, seq[:70], logits); err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range seq[70:] {
+		if err := m.Step(s, []int{tok}, logits); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ref := refGPT(m, seq)
+	closeTo(t, "after 150 positions", logits, ref[len(seq)-1], 1e-4)
+}
