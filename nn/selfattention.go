@@ -8,6 +8,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/recur-dev/recur/internal/kernels"
 )
 
 // SelfAttention is fused causal multi-head self-attention over whole
@@ -45,8 +47,8 @@ type selfAttentionKernel struct {
 	probs []float32 // [B, heads, T, T], P before dropout (0 above the diagonal)
 	mask  []float32 // same shape, 0 or 1/(1−p); nil without dropout
 	out   []float32
-	pd    []float32 // one head's P̃ [T, T]
-	dp    []float32 // one head's dP [T, T]
+	// scratch[part] holds one head's P̃ and dP, [T, T] each, per thread.
+	scratch [][]float32
 }
 
 func (k *selfAttentionKernel) name() string           { return "SelfAttention" }
@@ -83,84 +85,111 @@ func (k *selfAttentionKernel) forward(in []G.Value) (G.Value, error) {
 				k.mask[i] = keep
 			}
 		}
-		k.pd = grow(k.pd, T*T)
 	}
-	for b := 0; b < B; b++ {
-		base := b * T * 3 * C
-		for h := 0; h < H; h++ {
-			q := qkv[base+h*d:]
-			kk := qkv[base+C+h*d:]
-			v := qkv[base+2*C+h*d:]
-			P := k.probs[(b*H+h)*T*T : (b*H+h+1)*T*T]
-			gemm(false, true, T, T, d, scale, q, 3*C, kk, 3*C, 0, P, T)
-			for i := 0; i < T; i++ {
-				row := P[i*T : (i+1)*T]
-				softmaxInto(row[:i+1], row[:i+1])
-				clear(row[i+1:])
-			}
-			use := P
-			if k.p > 0 {
-				M := k.mask[(b*H+h)*T*T : (b*H+h+1)*T*T]
-				for i := range k.pd {
-					k.pd[i] = P[i] * M[i]
-				}
-				use = k.pd
-			}
-			gemm(false, false, T, d, T, 1, use, T, v, 3*C, 0, k.out[b*T*C+h*d:], C)
-		}
-	}
+	k.each(T, d, func(pair int, pd, _ []float32) { k.forwardHead(pair, qkv, C, d, scale, pd) })
 	return dense(k.out, B*T, C), nil
+}
+
+// each runs f for every (sequence, head) pair, pair = b·heads + h, with
+// scratch pd and dp of T·T each. When one head's products are too small
+// for the matrix kernels to split over threads (2·T·T·d below a few
+// million flops: short sequences), the pairs are split instead, if there
+// is enough work in all of them to pay for waking the other threads.
+func (k *selfAttentionKernel) each(T, d int, f func(pair int, pd, dp []float32)) {
+	pairs := k.B * k.heads
+	parts := 1
+	if 2*T*T*d < 4<<20 && pairs*T*T*d >= 1<<16 {
+		parts = min(kernels.Threads(), pairs)
+	}
+	if len(k.scratch) < parts {
+		k.scratch = make([][]float32, parts)
+	}
+	for i := range parts {
+		k.scratch[i] = grow(k.scratch[i], 2*T*T)
+	}
+	kernels.Parallel(parts, func(part int) {
+		buf := k.scratch[part]
+		for pair := part; pair < pairs; pair += parts {
+			f(pair, buf[:T*T], buf[T*T:2*T*T])
+		}
+	})
+}
+
+// forwardHead computes one sequence's one head; pd is scratch for P̃.
+func (k *selfAttentionKernel) forwardHead(pair int, qkv []float32, C, d int, scale float32, pd []float32) {
+	T := k.T
+	b, h := pair/k.heads, pair%k.heads
+	base := b * T * 3 * C
+	q, kk, v := qkv[base+h*d:], qkv[base+C+h*d:], qkv[base+2*C+h*d:]
+	P := k.probs[pair*T*T : (pair+1)*T*T]
+	gemm(false, true, T, T, d, scale, q, 3*C, kk, 3*C, 0, P, T)
+	for i := 0; i < T; i++ {
+		row := P[i*T : (i+1)*T]
+		softmaxInto(row[:i+1], row[:i+1])
+		clear(row[i+1:])
+	}
+	use := P
+	if k.p > 0 {
+		M := k.mask[pair*T*T : (pair+1)*T*T]
+		for i := range pd {
+			pd[i] = P[i] * M[i]
+		}
+		use = pd
+	}
+	gemm(false, false, T, d, T, 1, use, T, v, 3*C, 0, k.out[b*T*C+h*d:], C)
 }
 
 func (k *selfAttentionKernel) backward(in []G.Value, dOut G.Value, grads [][]float32) error {
 	qkv, dO, dqkv := f32(in[0]), f32(dOut), grads[0]
-	B, T, H := k.B, k.T, k.heads
 	C, d, scale := k.dims(in)
-	k.dp = grow(k.dp, T*T)
-	k.pd = grow(k.pd, T*T)
-	for b := 0; b < B; b++ {
-		base := b * T * 3 * C
-		for h := 0; h < H; h++ {
-			q, kk, v := qkv[base+h*d:], qkv[base+C+h*d:], qkv[base+2*C+h*d:]
-			dq, dk, dv := dqkv[base+h*d:], dqkv[base+C+h*d:], dqkv[base+2*C+h*d:]
-			o := dO[b*T*C+h*d:]
-			P := k.probs[(b*H+h)*T*T : (b*H+h+1)*T*T]
-			var M []float32
-			use := P
-			if k.p > 0 {
-				M = k.mask[(b*H+h)*T*T : (b*H+h+1)*T*T]
-				for i := range k.pd {
-					k.pd[i] = P[i] * M[i]
-				}
-				use = k.pd
-			}
-			// dV = P̃ᵀ dO; dP̃ = dO Vᵀ.
-			gemm(true, false, T, d, T, 1, use, T, o, C, 0, dv, 3*C)
-			dp := k.dp
-			gemm(false, true, T, T, d, 1, o, C, v, 3*C, 0, dp, T)
-			for i := 0; i < T; i++ {
-				row, pr := dp[i*T:(i+1)*T], P[i*T:(i+1)*T]
-				if M != nil {
-					mr := M[i*T : (i+1)*T]
-					for j := 0; j <= i; j++ {
-						row[j] *= mr[j]
-					}
-				}
-				var s float32
-				for j := 0; j <= i; j++ {
-					s += row[j] * pr[j]
-				}
-				for j := 0; j <= i; j++ {
-					row[j] = pr[j] * (row[j] - s)
-				}
-				clear(row[i+1:])
-			}
-			// dQ = dS K/√d; dK = dSᵀ Q/√d.
-			gemm(false, false, T, d, T, scale, dp, T, kk, 3*C, 0, dq, 3*C)
-			gemm(true, false, T, d, T, scale, dp, T, q, 3*C, 0, dk, 3*C)
-		}
-	}
+	k.each(k.T, d, func(pair int, pd, dp []float32) {
+		k.backwardHead(pair, qkv, dO, dqkv, C, d, scale, pd, dp)
+	})
 	return nil
+}
+
+// backwardHead writes one sequence's one head's dQ, dK, dV (disjoint
+// columns of dqkv for every pair, so pairs run concurrently).
+func (k *selfAttentionKernel) backwardHead(pair int, qkv, dO, dqkv []float32, C, d int, scale float32, pd, dp []float32) {
+	T := k.T
+	b, h := pair/k.heads, pair%k.heads
+	base := b * T * 3 * C
+	q, kk, v := qkv[base+h*d:], qkv[base+C+h*d:], qkv[base+2*C+h*d:]
+	dq, dk, dv := dqkv[base+h*d:], dqkv[base+C+h*d:], dqkv[base+2*C+h*d:]
+	o := dO[b*T*C+h*d:]
+	P := k.probs[pair*T*T : (pair+1)*T*T]
+	var M []float32
+	use := P
+	if k.p > 0 {
+		M = k.mask[pair*T*T : (pair+1)*T*T]
+		for i := range pd {
+			pd[i] = P[i] * M[i]
+		}
+		use = pd
+	}
+	// dV = P̃ᵀ dO; dP̃ = dO Vᵀ.
+	gemm(true, false, T, d, T, 1, use, T, o, C, 0, dv, 3*C)
+	gemm(false, true, T, T, d, 1, o, C, v, 3*C, 0, dp, T)
+	for i := 0; i < T; i++ {
+		row, pr := dp[i*T:(i+1)*T], P[i*T:(i+1)*T]
+		if M != nil {
+			mr := M[i*T : (i+1)*T]
+			for j := 0; j <= i; j++ {
+				row[j] *= mr[j]
+			}
+		}
+		var s float32
+		for j := 0; j <= i; j++ {
+			s += row[j] * pr[j]
+		}
+		for j := 0; j <= i; j++ {
+			row[j] = pr[j] * (row[j] - s)
+		}
+		clear(row[i+1:])
+	}
+	// dQ = dS K/√d; dK = dSᵀ Q/√d.
+	gemm(false, false, T, d, T, scale, dp, T, kk, 3*C, 0, dq, 3*C)
+	gemm(true, false, T, d, T, scale, dp, T, q, 3*C, 0, dk, 3*C)
 }
 
 // MatMulT returns x·Wᵀ for x [N, In] and a weight W [Out, In]: a linear

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/recur-dev/recur/internal/kernels"
 )
 
 // naiveSelfAttention is the definition, in float64, without dropout:
@@ -122,4 +124,46 @@ func TestMatMulT(t *testing.T) {
 		}
 	}
 	checkFiniteDifferences(t, m, Params{x, w}, 1e-2, 1e-3, 1e-2)
+}
+
+// Heads split over threads give exactly the values and gradients of one
+// thread (each head is computed the same way, into its own columns).
+func TestSelfAttentionThreads(t *testing.T) {
+	const B, T, H, C, V = 2, 32, 4, 64, 5
+	run := func(threads int) (out, grad []float32) {
+		old := kernels.Threads()
+		kernels.SetThreads(threads)
+		defer kernels.SetThreads(old)
+		rng := rand.New(rand.NewPCG(15, 16))
+		x := NewParam("qkv", B*T, 3*C)
+		x.Normal(rng, 1)
+		head := NewParam("head", V, C)
+		head.Normal(rng, 1)
+		targets := make([]int, B*T)
+		for i := range targets {
+			targets[i] = rng.IntN(V)
+		}
+		g := NewGraph(true, 5)
+		y := g.SelfAttention(g.Param(x), B, T, H, 0.1)
+		m, err := g.Compile(g.CrossEntropy(g.MatMulT(y, head), g.Ints("t", targets), 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Run(); err != nil {
+			t.Fatal(err)
+		}
+		return append([]float32(nil), g.Output(y)...), x.Grad
+	}
+	o1, g1 := run(1)
+	o2, g2 := run(2)
+	for i := range o1 {
+		if o1[i] != o2[i] {
+			t.Fatalf("out[%d]: %v on one thread, %v on two", i, o1[i], o2[i])
+		}
+	}
+	for i := range g1 {
+		if g1[i] != g2[i] {
+			t.Fatalf("grad[%d]: %v on one thread, %v on two", i, g1[i], g2[i])
+		}
+	}
 }
