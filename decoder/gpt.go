@@ -343,9 +343,20 @@ func (m *GPT) Step(s *State, tokens []int, logits []float32) error {
 	if err := m.check(s, tokens, 1); err != nil {
 		return err
 	}
-	m.forward(s.KV, tokens, B, 1, logits)
+	m.forward(s.KV, tokens, B, 1, logits, false)
 	return nil
 }
+
+// Primer is a Stepper that can also read a whole prompt at once (Decoder
+// without attention, GPT): Prime feeds time-major tokens [T·B] to the rows
+// of s and writes each row's next-token logits, as T Steps would.
+type Primer interface {
+	Stepper
+	Prime(s *State, tokens []int, logits []float32) error
+}
+
+var _ Primer = (*GPT)(nil)
+var _ Primer = (*Decoder)(nil)
 
 // Prime reads a whole prompt for rows 0..B-1 of s in one pass (tokens is
 // time-major [T·B], as for Decoder.Prime): the projections are
@@ -370,14 +381,31 @@ func (m *GPT) Prime(s *State, tokens []int, logits []float32) error {
 			ids[b*T+t] = tokens[t*B+b]
 		}
 	}
-	m.forward(s.KV, ids, B, T, logits)
+	m.forward(s.KV, ids, B, T, logits, false)
 	return nil
+}
+
+// Logits returns the next-token logits after every position of one
+// sequence, [len(ids), Vocab], in one batched pass (what a cross-check
+// against another implementation, or an evaluation, reads). ids may not be
+// longer than Config.Context.
+func (m *GPT) Logits(ids []int) ([]float32, error) {
+	if len(ids) == 0 {
+		return nil, errors.New("logits: empty sequence")
+	}
+	s := m.NewState(1)
+	if err := m.check(s, ids, len(ids)); err != nil {
+		return nil, err
+	}
+	out := make([]float32, len(ids)*m.Config.Vocab)
+	m.forward(s.KV, ids, 1, len(ids), out, true)
+	return out, nil
 }
 
 // forward runs T new positions of B rows (ids batch-major, checked) through
 // the model, appending to the cache, and writes each row's logits after
-// its last position.
-func (m *GPT) forward(kv *KVCache, ids []int, B, T int, logits []float32) {
+// its last position (after every position when all is set: [B·T, V]).
+func (m *GPT) forward(kv *KVCache, ids []int, B, T int, logits []float32, all bool) {
 	cfg := m.Config
 	C, H, V := cfg.Embed, cfg.Heads, cfg.Vocab
 	d := C / H
@@ -437,6 +465,11 @@ func (m *GPT) forward(kv *KVCache, ids []int, B, T int, logits []float32) {
 		kernels.Axpy(1, h, x)
 	}
 	kv.Pos += T
+	if all {
+		m.LNF.Forward(N, x, h)
+		kernels.Sgemm(false, true, N, V, C, 1, h, C, m.WTE.W.Data, C, 0, logits[:N*V], V)
+		return
+	}
 	last := h[:B*C]
 	for b := 0; b < B; b++ {
 		r := (b*T + T - 1) * C

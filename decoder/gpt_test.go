@@ -417,3 +417,20 @@ func TestGPTCacheGrows(t *testing.T) {
 	ref := refGPT(m, seq)
 	closeTo(t, "after 150 positions", logits, ref[len(seq)-1], 1e-4)
 }
+
+// Logits gives every position's logits of one sequence in one pass.
+func TestGPTLogits(t *testing.T) {
+	cfg := tinyGPTConfig()
+	m := tinyGPT(t, cfg)
+	ids := []int{3, 1, 4, 1, 5, 9, 2, 6, 5, 3}
+	got, err := m.Logits(ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range refGPT(m, ids) {
+		closeTo(t, "logits", got[i*cfg.Vocab:(i+1)*cfg.Vocab], row, 1e-4)
+	}
+	if _, err := m.Logits(make([]int, cfg.Context+1)); !errors.Is(err, ErrContextFull) {
+		t.Fatalf("too long: %v", err)
+	}
+}
