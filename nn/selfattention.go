@@ -76,17 +76,13 @@ func (k *selfAttentionKernel) forward(in []G.Value) (G.Value, error) {
 	k.out = grow(k.out, B*T*C)
 	if k.p > 0 {
 		k.mask = grow(k.mask, B*H*T*T)
-		rng := rand.New(rand.NewPCG(k.seed, *k.step*1_000_003+k.salt))
-		keep := float32(1 / (1 - k.p))
-		for i := range k.mask {
-			if rng.Float64() < k.p {
-				k.mask[i] = 0
-			} else {
-				k.mask[i] = keep
-			}
-		}
 	}
-	k.each(T, d, func(pair int, pd, _ []float32) { k.forwardHead(pair, qkv, C, d, scale, pd) })
+	k.each(T, d, func(pair int, pd, _ []float32) {
+		if k.p > 0 {
+			k.drawMask(pair)
+		}
+		k.forwardHead(pair, qkv, C, d, scale, pd)
+	})
 	return dense(k.out, B*T, C), nil
 }
 
@@ -113,6 +109,30 @@ func (k *selfAttentionKernel) each(T, d int, f func(pair int, pd, dp []float32))
 			f(pair, buf[:T*T], buf[T*T:2*T*T])
 		}
 	})
+}
+
+// drawMask draws one head's dropout mask on the probabilities a query can
+// see (j ≤ i; the rest stay unused), from a stream of its own seeded by
+// the graph's seed, the training step, the op and the pair, so the mask is
+// the same however the pairs are split over threads.
+func (k *selfAttentionKernel) drawMask(pair int) {
+	T := k.T
+	M := k.mask[pair*T*T : (pair+1)*T*T]
+	rng := rand.New(rand.NewPCG(k.seed^uint64(pair)*0x9e3779b97f4a7c15, *k.step*1_000_003+k.salt))
+	keep := float32(1 / (1 - k.p))
+	// Drop when a uniform 53-bit integer falls below p·2⁵³.
+	cut := uint64(k.p * (1 << 53))
+	for i := 0; i < T; i++ {
+		row := M[i*T : (i+1)*T]
+		for j := 0; j <= i; j++ {
+			if rng.Uint64()>>11 < cut {
+				row[j] = 0
+			} else {
+				row[j] = keep
+			}
+		}
+		clear(row[i+1:])
+	}
 }
 
 // forwardHead computes one sequence's one head; pd is scratch for P̃.
