@@ -53,22 +53,27 @@ func (k *geluKernel) forward(in []G.Value) (G.Value, error) {
 	x := f32(in[0])
 	k.t = grow(k.t, len(x))
 	k.out = grow(k.out, len(x))
-	for i, v := range x {
-		k.t[i] = geluK * (v + geluA*v*v*v)
-	}
-	tanh(k.t, k.t)
-	for i, v := range x {
-		k.out[i] = 0.5 * v * (1 + k.t[i])
-	}
+	splitRows(len(x), len(x), func(_, lo, hi int) {
+		t := k.t[lo:hi]
+		for i, v := range x[lo:hi] {
+			t[i] = geluK * (v + geluA*v*v*v)
+		}
+		tanh(t, t)
+		for i, v := range x[lo:hi] {
+			k.out[lo+i] = 0.5 * v * (1 + t[i])
+		}
+	})
 	return dense(k.out, in[0].Shape()...), nil
 }
 func (k *geluKernel) backward(in []G.Value, dOut G.Value, grads [][]float32) error {
 	x, d := f32(in[0]), f32(dOut)
-	for i, v := range x {
-		t := k.t[i]
-		dydx := 0.5*(1+t) + 0.5*v*(1-t*t)*geluK*(1+3*geluA*v*v)
-		grads[0][i] = d[i] * dydx
-	}
+	splitRows(len(x), len(x), func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			v, t := x[i], k.t[i]
+			dydx := 0.5*(1+t) + 0.5*v*(1-t*t)*geluK*(1+3*geluA*v*v)
+			grads[0][i] = d[i] * dydx
+		}
+	})
 	return nil
 }
 

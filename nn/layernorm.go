@@ -7,6 +7,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/recur-dev/recur/internal/kernels"
 )
 
 // LayerNorm normalises each row of x [N, Dim] over its Dim features:
@@ -101,7 +103,7 @@ type layerNormKernel struct {
 	ln        *LayerNorm
 	xhat, out []float32
 	rstd      []float32
-	g         []float32
+	scratch   [][]float32 // per part of the rows: g, dγ, dβ [C] each
 }
 
 func (k *layerNormKernel) name() string { return "LayerNorm" }
@@ -129,40 +131,87 @@ func (k *layerNormKernel) forward(in []G.Value) (G.Value, error) {
 	k.xhat = grow(k.xhat, N*C)
 	k.out = grow(k.out, N*C)
 	k.rstd = grow(k.rstd, N)
-	for r := 0; r < N; r++ {
-		k.rstd[r] = k.ln.row(x[r*C:(r+1)*C], k.out[r*C:(r+1)*C], k.xhat[r*C:(r+1)*C])
-	}
+	splitRows(N, N*C, func(_, lo, hi int) {
+		for r := lo; r < hi; r++ {
+			k.rstd[r] = k.ln.row(x[r*C:(r+1)*C], k.out[r*C:(r+1)*C], k.xhat[r*C:(r+1)*C])
+		}
+	})
 	return dense(k.out, N, C), nil
 }
 func (k *layerNormKernel) backward(in []G.Value, dOut G.Value, grads [][]float32) error {
 	dy := f32(dOut)
 	N, C := in[0].Shape()[0], k.ln.Dim
 	w := k.ln.W.Data
-	k.g = grow(k.g, C)
-	for r := 0; r < N; r++ {
-		d := dy[r*C : (r+1)*C]
-		xh := k.xhat[r*C : (r+1)*C]
-		var mg, mgx float64
-		for i := range d {
-			k.g[i] = d[i] * w[i]
-			mg += float64(k.g[i])
-			mgx += float64(k.g[i] * xh[i])
+	bias := len(grads) > 2 && grads[2] != nil
+	// Each part of the rows gets scratch for g and its own partial dγ, dβ,
+	// added up afterwards in part order.
+	parts := rowParts(N * C)
+	if len(k.scratch) < parts {
+		k.scratch = make([][]float32, parts)
+	}
+	for i := range parts {
+		k.scratch[i] = grow(k.scratch[i], 3*C)
+		clear(k.scratch[i])
+	}
+	splitRows(N, N*C, func(part, lo, hi int) {
+		buf := k.scratch[part]
+		g, dw, db := buf[:C], buf[C:2*C], buf[2*C:3*C]
+		for r := lo; r < hi; r++ {
+			d := dy[r*C : (r+1)*C]
+			xh := k.xhat[r*C : (r+1)*C]
+			var mg, mgx float64
+			for i := range d {
+				g[i] = d[i] * w[i]
+				mg += float64(g[i])
+				mgx += float64(g[i] * xh[i])
+			}
+			a, b := float32(mg/float64(C)), float32(mgx/float64(C))
+			dx := grads[0][r*C : (r+1)*C]
+			rs := k.rstd[r]
+			for i := range dx {
+				dx[i] = rs * (g[i] - a - xh[i]*b)
+			}
+			for i := range d {
+				dw[i] += d[i] * xh[i]
+			}
+			if bias {
+				axpy(1, d, db)
+			}
 		}
-		a, b := float32(mg/float64(C)), float32(mgx/float64(C))
-		dx := grads[0][r*C : (r+1)*C]
-		rs := k.rstd[r]
-		for i := range dx {
-			dx[i] = rs * (k.g[i] - a - xh[i]*b)
-		}
-		dw := grads[1]
-		for i := range d {
-			dw[i] += d[i] * xh[i]
-		}
-		if len(grads) > 2 && grads[2] != nil {
-			axpy(1, d, grads[2])
+	})
+	for _, buf := range k.scratch[:parts] {
+		axpy(1, buf[C:2*C], grads[1])
+		if bias {
+			axpy(1, buf[2*C:3*C], grads[2])
 		}
 	}
 	return nil
 }
 
 func (k *layerNormKernel) lastOutput() []float32 { return k.out }
+
+// parallelElems is the least work (elements) a row-wise or elementwise
+// kernel splits over threads: below it, waking the other threads costs
+// more than it saves.
+const parallelElems = 1 << 16
+
+// rowParts is how many parts splitRows uses for work elements.
+func rowParts(work int) int {
+	if work < parallelElems {
+		return 1
+	}
+	return kernels.Threads()
+}
+
+// splitRows runs f over [0, n) in rowParts(work) contiguous ranges, part
+// numbers 0…, concurrently.
+func splitRows(n, work int, f func(part, lo, hi int)) {
+	parts := min(rowParts(work), max(n, 1))
+	if parts == 1 {
+		f(0, 0, n)
+		return
+	}
+	kernels.Parallel(parts, func(part int) {
+		f(part, part*n/parts, (part+1)*n/parts)
+	})
+}

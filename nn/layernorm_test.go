@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/recur-dev/recur/internal/kernels"
 )
 
 // LayerNorm with and without β: output against the definition (graph
@@ -56,5 +58,53 @@ func TestLayerNorm(t *testing.T) {
 			}
 		}
 		checkFiniteDifferences(t, m, append(Params{x, head}, ln.Params()...), 1e-2, 1e-3, 1e-2)
+	}
+}
+
+// LayerNorm and GELU split big inputs over threads: the values and x's
+// gradient match one thread exactly, γ's and β's to rounding (their
+// partial sums are added per part).
+func TestLayerNormGELUThreads(t *testing.T) {
+	const N, C, V = 300, 256, 3
+	run := func(threads int) (out []float32, grads [][]float32) {
+		old := kernels.Threads()
+		kernels.SetThreads(threads)
+		defer kernels.SetThreads(old)
+		rng := rand.New(rand.NewPCG(17, 18))
+		x := NewParam("x", N, C)
+		x.Normal(rng, 1)
+		ln := NewLayerNorm("ln", C, 1e-5, true)
+		ln.W.Normal(rng, 1)
+		ln.B.Normal(rng, 1)
+		head := NewParam("head", V, C)
+		head.Normal(rng, 0.1)
+		targets := make([]int, N)
+		for i := range targets {
+			targets[i] = rng.IntN(V)
+		}
+		g := NewGraph(true, 1)
+		y := g.GELU(g.LayerNorm(ln, g.Param(x)))
+		m, err := g.Compile(g.CrossEntropy(g.MatMulT(y, head), g.Ints("t", targets), 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Run(); err != nil {
+			t.Fatal(err)
+		}
+		return append([]float32(nil), g.Output(y)...), [][]float32{x.Grad, ln.W.Grad, ln.B.Grad}
+	}
+	o1, g1 := run(1)
+	o2, g2 := run(2)
+	for i := range o1 {
+		if o1[i] != o2[i] {
+			t.Fatalf("out[%d]: %v on one thread, %v on two", i, o1[i], o2[i])
+		}
+	}
+	for k, tol := range []float64{0, 1e-6, 1e-6} {
+		for i := range g1[k] {
+			if math.Abs(float64(g1[k][i]-g2[k][i])) > tol*(1+math.Abs(float64(g1[k][i]))) {
+				t.Fatalf("gradient %d [%d]: %v on one thread, %v on two", k, i, g1[k][i], g2[k][i])
+			}
+		}
 	}
 }
