@@ -317,8 +317,9 @@ func (m *GPT) NewState(batch int) *State {
 var ErrContextFull = errors.New("GPT context window is full")
 
 func (m *GPT) check(s *State, tokens []int, T int) error {
-	if s.KV == nil || s.KV.layers != m.Config.Layers || s.KV.width != m.Config.Embed {
-		return errors.New("GPT: the state has no key/value cache of this model (use GPT.NewState)")
+	if s.KV == nil || s.KV.layers != m.Config.Layers || s.KV.width != m.Config.Embed || s.KV.context != m.Config.Context ||
+		s.Batch < 1 || len(s.KV.K) != s.Batch*m.Config.Layers {
+		return errors.New("GPT: the state has no key/value cache of this model for its rows (use GPT.NewState)")
 	}
 	if pos := s.KV.Pos; pos+T > m.Config.Context {
 		return fmt.Errorf("%w: %d positions used, %d more do not fit the context of %d (GPTConfig.Context)", ErrContextFull, pos, T, m.Config.Context)
