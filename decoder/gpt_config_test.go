@@ -3,6 +3,7 @@ package decoder
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -196,4 +197,33 @@ func float64s(x []float32) []float64 {
 		y[i] = float64(v)
 	}
 	return y
+}
+
+// NewGPT draws weights with GPT-2's standard deviations: 0.02, and
+// 0.02/√(2·Layers) for the residual projections.
+func TestNewGPTInitScale(t *testing.T) {
+	cfg := GPTConfig{Vocab: 100, Context: 64, Layers: 8, Heads: 4, Embed: 64, Bias: true}
+	m, err := NewGPT(cfg, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	std := func(x []float32) float64 {
+		var s float64
+		for _, v := range x {
+			s += float64(v) * float64(v)
+		}
+		return math.Sqrt(s / float64(len(x)))
+	}
+	resid := 0.02 / math.Sqrt(16)
+	for _, c := range []struct {
+		p    *nn.Param
+		want float64
+	}{
+		{m.WTE.W, 0.02}, {m.WPE.W, 0.02}, {m.Blocks[3].Attn.W, 0.02}, {m.Blocks[3].FC.W, 0.02},
+		{m.Blocks[3].AttnProj.W, resid}, {m.Blocks[3].Proj.W, resid},
+	} {
+		if got := std(c.p.Data); math.Abs(got-c.want) > 0.05*c.want {
+			t.Errorf("%s: std %.5f, want %.5f", c.p.Name, got, c.want)
+		}
+	}
 }
