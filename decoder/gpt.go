@@ -419,7 +419,7 @@ func (m *GPT) forward(kv *KVCache, ids []int, B, T int, logits []float32, all bo
 	qkv := growF(&w.qkv, N*3*C)
 	att := growF(&w.att, N*C)
 	fc := growF(&w.fc, N*4*C)
-	scores := growF(&w.scores, T*cfg.Context)
+	scores := growF(&w.scores, min(T, primeChunk)*cfg.Context)
 	for b := 0; b < B; b++ {
 		for t := 0; t < T; t++ {
 			r := x[(b*T+t)*C : (b*T+t+1)*C]
@@ -444,17 +444,22 @@ func (m *GPT) forward(kv *KVCache, ids []int, B, T int, logits []float32, all bo
 					attendOne(qkv[b*3*C+hd*d:b*3*C+hd*d+d], K, Vc, hd*d, C, n, scale, scores[:n], att[b*C+hd*d:b*C+hd*d+d])
 					continue
 				}
-				// S = Q Kᵀ/√d over all n cached positions; query t sees
-				// positions ≤ pos0+t.
-				S := scores[:T*n]
-				kernels.Sgemm(false, true, T, n, d, scale, qkv[b*T*3*C+hd*d:], 3*C, K[hd*d:], C, 0, S, n)
-				for t := 0; t < T; t++ {
-					row := S[t*n : (t+1)*n]
-					see := pos0 + t + 1
-					kernels.Softmax(row[:see], row[:see])
-					clear(row[see:])
+				// Queries in chunks of primeChunk rows: S = Q Kᵀ/√d over the
+				// positions the chunk's last query sees (query t sees those
+				// ≤ pos0+t), so scores stay primeChunk × Context at most.
+				for t0 := 0; t0 < T; t0 += primeChunk {
+					t1 := min(T, t0+primeChunk)
+					rows, seen := t1-t0, pos0+t1
+					S := scores[:rows*seen]
+					kernels.Sgemm(false, true, rows, seen, d, scale, qkv[(b*T+t0)*3*C+hd*d:], 3*C, K[hd*d:], C, 0, S, seen)
+					for t := t0; t < t1; t++ {
+						row := S[(t-t0)*seen : (t-t0+1)*seen]
+						see := pos0 + t + 1
+						kernels.Softmax(row[:see], row[:see])
+						clear(row[see:])
+					}
+					kernels.Sgemm(false, false, rows, d, seen, 1, S, seen, Vc[hd*d:], C, 0, att[(b*T+t0)*C+hd*d:], C)
 				}
-				kernels.Sgemm(false, false, T, d, n, 1, S, n, Vc[hd*d:], C, 0, att[b*T*C+hd*d:], C)
 			}
 		}
 		linearT(blk.AttnProj, N, att, h)
@@ -499,6 +504,9 @@ func attendOne(q, K, V []float32, off, C, n int, scale float32, s, out []float32
 		kernels.Axpy(s[j], V[j*C+off:j*C+off+d], out)
 	}
 }
+
+// primeChunk is how many prompt positions attend at once in Prime.
+const primeChunk = 128
 
 // linearT computes y = x·Wᵀ + b for rows rows of x: one row is a
 // matrix-vector product that streams W once.

@@ -434,3 +434,33 @@ func TestGPTLogits(t *testing.T) {
 		t.Fatalf("too long: %v", err)
 	}
 }
+
+// A prompt longer than one attention chunk (Prime splits its queries),
+// after a first prompt, matches the reference.
+func TestGPTLongPrime(t *testing.T) {
+	cfg := tinyGPTConfig()
+	cfg.Context = 2*primeChunk + 40
+	m := tinyGPT(t, cfg)
+	rng := rand.New(rand.NewPCG(12, 13))
+	seq := make([]int, 2*primeChunk+30)
+	for i := range seq {
+		seq[i] = rng.IntN(cfg.Vocab)
+	}
+	s := m.NewState(1)
+	logits := make([]float32, cfg.Vocab)
+	if err := m.Prime(s, seq[:5], logits); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Prime(s, seq[5:], logits); err != nil {
+		t.Fatal(err)
+	}
+	ref := refGPT(m, seq)
+	closeTo(t, "long prime", logits, ref[len(seq)-1], 1e-4)
+	all, err := m.Logits(seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{0, primeChunk - 1, primeChunk, len(seq) - 1} {
+		closeTo(t, "long logits", all[i*cfg.Vocab:(i+1)*cfg.Vocab], ref[i], 1e-4)
+	}
+}
