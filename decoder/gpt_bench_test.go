@@ -68,6 +68,7 @@ func BenchmarkGPTPrime(b *testing.B) {
 			}
 			prompt := make([]int, min(64, sh.cfg.Context))
 			logits := make([]float32, sh.cfg.Vocab)
+			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				if err := m.Prime(m.NewState(1), prompt, logits); err != nil {
 					b.Fatal(err)
