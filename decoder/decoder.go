@@ -39,6 +39,9 @@ type State struct {
 	// Reorder's scratch: the previous buffers, reused by the next call.
 	spareH, spareC              [][]float32
 	spareMem, spareKeys, spareW [][]float32
+
+	// KV is a GPT's key/value cache and position (nil for the RNN decoder).
+	KV *KVCache
 }
 
 // SetMemory attaches attention memory to row r (mem is [n, width]).
@@ -93,6 +96,9 @@ func (s *State) Reorder(src []int) {
 		s.spareMem, s.spareKeys, s.spareW = s.Mem, s.Keys, s.Weights
 		s.Mem, s.Keys, s.Weights = mem, keys, w
 	}
+	if s.KV != nil {
+		s.KV.reorder(s.Batch, src)
+	}
 	s.Batch = len(src)
 }
 
@@ -104,7 +110,8 @@ func growRows(rows [][]float32, n int) [][]float32 {
 	return rows[:n]
 }
 
-// Clone deep-copies the recurrent state (not the scratch).
+// Clone deep-copies the recurrent state and any key/value cache (not the
+// scratch).
 func (s *State) Clone() *State {
 	c := &State{Batch: s.Batch}
 	for l := range s.H {
@@ -119,6 +126,9 @@ func (s *State) Clone() *State {
 		for _, w := range s.Weights {
 			c.Weights = append(c.Weights, append([]float32(nil), w...))
 		}
+	}
+	if s.KV != nil {
+		c.KV = s.KV.clone()
 	}
 	return c
 }

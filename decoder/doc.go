@@ -17,7 +17,14 @@
 // is when it places the next one. Its training graph is nn's fused
 // BahdanauGRU kernel; Step runs the same arithmetic one token at a time.
 //
-// Files: decoder.go (the model, Config, Step), generate.go (streaming
+// GPT is the other Stepper: a GPT-2-layout decoder-only transformer whose
+// State carries a key/value cache (State.KV) instead of recurrent state, so
+// the samplers, beam search and serving drive it unchanged. Its Prime reads
+// a whole prompt in one batched pass; its training graph is nn's fused
+// LayerNorm, GELU and causal self-attention kernels.
+//
+// Files: decoder.go (the RNN model, Config, Step), gpt.go and kvcache.go
+// (the GPT and its cache), generate.go (streaming
 // sampling), sample.go (temperature, top-k, top-p), greedy.go (batched
 // greedy or sampled decoding, DecodeBatch), beam.go (BeamSearch: the loop
 // and the end rule), beam_select.go (the 2K best extensions of a step),
