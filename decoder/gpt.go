@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	G "gorgonia.org/gorgonia"
 
@@ -213,7 +214,7 @@ func NewGPTFromParams(cfg GPTConfig, ps nn.Params) (*GPT, error) {
 		for _, d := range shape {
 			n *= d
 		}
-		if !equalShape(p.Shape, shape) || len(p.Data) != n {
+		if !slices.Equal(p.Shape, shape) || len(p.Data) != n {
 			return nil, fmt.Errorf("GPT: tensor %q has shape %v (%d values), want %v from the config", name, p.Shape, len(p.Data), shape)
 		}
 		used++
@@ -230,18 +231,6 @@ func NewGPTFromParams(cfg GPTConfig, ps nn.Params) (*GPT, error) {
 		}
 	}
 	return m, nil
-}
-
-func equalShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // AllocGrads gives every parameter a zeroed gradient slice if it has none

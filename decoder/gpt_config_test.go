@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -116,7 +117,7 @@ func TestGPTParamNames(t *testing.T) {
 		t.Fatalf("%d params, want %d", len(ps), len(want))
 	}
 	for i, w := range want {
-		if ps[i].Name != w.name || !equalShape(ps[i].Shape, w.shape) {
+		if ps[i].Name != w.name || !slices.Equal(ps[i].Shape, w.shape) {
 			t.Errorf("param %d: %s %v, want %s %v", i, ps[i].Name, ps[i].Shape, w.name, w.shape)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -469,7 +470,7 @@ func planGPT2(cfg GPT2Config, want []TensorInfo, infos []TensorInfo) (gpt2Plan, 
 		}
 		found[name] = in.Name
 		p.rename[in.Name] = name
-		if !equalShape(in.Shape, shape) {
+		if !slices.Equal(in.Shape, shape) {
 			layout := ""
 			if conv1D(name) {
 				layout = " (Hugging Face Conv1D layout [in, out])"
@@ -493,16 +494,4 @@ func planGPT2(cfg GPT2Config, want []TensorInfo, infos []TensorInfo) (gpt2Plan, 
 		}
 	}
 	return p, nil
-}
-
-func equalShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
