@@ -203,9 +203,6 @@ func RunJob(ctx context.Context, job Job, ro RunOptions) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	if err := CheckOutput(job.Output); err != nil {
-		return Summary{}, err
-	}
 	// Load the model once here: a missing or corrupt model file fails now,
 	// not in every worker's Setup.
 	if _, err := LoadRunner(job.Model); err != nil {
@@ -213,6 +210,9 @@ func RunJob(ctx context.Context, job Job, ro RunOptions) (Summary, error) {
 			return Summary{}, fmt.Errorf("built-in %s model: %w", job.Model.Task, err)
 		}
 		return Summary{}, fmt.Errorf("--model %s: %w", job.Model.Model, err)
+	}
+	if err := CheckOutput(job.Output); err != nil {
+		return Summary{}, err
 	}
 	if job.Shards < 1 {
 		job.Shards = 1

@@ -194,12 +194,15 @@ func TestTranslate(t *testing.T) {
 	})
 }
 
-// TestCaption captions 100 rendered scenes (fewer than the issue's 500 to
-// keep the test in seconds) and compares with the library's captioner
-// (what `recur caption` prints).
+// TestCaption captions 500 rendered scenes (100 with -short) and compares
+// with the library's captioner (what `recur caption` prints).
 func TestCaption(t *testing.T) {
+	n := 500
+	if testing.Short() {
+		n = 100
+	}
 	dir := t.TempDir()
-	if err := writeScenes(dir, 100, 11); err != nil {
+	if err := writeScenes(dir, n, 11); err != nil {
 		t.Fatal(err)
 	}
 	paths, _ := filepath.Glob(filepath.Join(dir, "*.png"))
