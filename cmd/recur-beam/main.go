@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	beamlog "github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 	"github.com/urfave/cli/v2"
 )
 
@@ -30,6 +31,13 @@ func main() {
 			beam.Init()
 			return
 		}
+	}
+	// Beam and Prism log every job's steps at INFO: keep the terminal for
+	// warnings and the summary unless RECUR_BEAM_LOG=info.
+	// (beam.Init installs the handler at beamlog.LogLevel.)
+	beamlog.LogLevel = "warn"
+	if os.Getenv("RECUR_BEAM_LOG") == "info" {
+		beamlog.LogLevel = "info"
 	}
 	if err := newApp().Run(os.Args); err != nil {
 		fmt.Fprintln(os.Stderr, "recur-beam:", err)
