@@ -428,3 +428,25 @@ func TestEscape(t *testing.T) {
 		}
 	}
 }
+
+// TestReadLines calls the line reader directly: CRLF endings, a last line
+// without a line break, a blank line (kept: the model step decides), an
+// over-long line and invalid UTF-8, with their 1-based line numbers.
+func TestReadLines(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "in.txt")
+	os.WriteFile(path, []byte("one\r\n\ntwo \xc3\x28\n"+strings.Repeat("x", 70000)+"\nlast"), 0o644)
+	var items []Item
+	var dead []string
+	f := &readLinesFn{MaxLineBytes: 65536}
+	if err := f.ProcessElement(context.Background(), path, func(it Item) { items = append(items, it) }, func(s string) { dead = append(dead, s) }); err != nil {
+		t.Fatal(err)
+	}
+	want := []Item{{path + ":1", "one"}, {path + ":2", ""}, {path + ":5", "last"}}
+	if fmt.Sprint(items) != fmt.Sprint(want) {
+		t.Errorf("items %v, want %v", items, want)
+	}
+	if len(dead) != 2 || !strings.HasPrefix(dead[0], path+":3\t") || !strings.Contains(dead[0], "invalid UTF-8") ||
+		!strings.HasPrefix(dead[1], path+":4\t") || !strings.Contains(dead[1], "longer than 65536 bytes") {
+		t.Errorf("dead letters %q", dead)
+	}
+}
