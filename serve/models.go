@@ -234,37 +234,17 @@ func (r *Registry) AddBuiltins() (skipped []string) {
 	return skipped
 }
 
-// LoadFile loads a model file of any task the server knows; the model is
-// named after the file (without extension).
+// LoadFile loads a model file of any task the server knows (tasks.Load);
+// the model is named after the file (without extension).
 func (r *Registry) LoadFile(path string) (*Model, error) {
-	f, err := modelfile.Read(path)
+	lm, err := tasks.Load(path)
 	if err != nil {
 		return nil, err
 	}
 	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	m := &Model{Name: name, Source: path}
-	switch f.Task {
-	case TaskTextGen:
-		if m.LM, err = tasks.LoadLanguageModel(path); err != nil {
-			return nil, err
-		}
-	case TaskTranslate:
-		if m.Translator, err = tasks.LoadTranslator(path); err != nil {
-			return nil, err
-		}
-	case TaskCaption:
-		c, err := tasks.LoadCaptioner(path)
-		if err != nil {
-			return nil, err
-		}
-		m.Captioner = CaptionerOf(c)
-	case TaskClassify, TaskClassifyImage:
-		if m.Classifier, err = tasks.LoadClassifier(path); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, fmt.Errorf("%s: model task %q cannot be served (valid: %s, %s, %s, %s, %s)", path, f.Task,
-			TaskTextGen, TaskTranslate, TaskCaption, TaskClassify, TaskClassifyImage)
+	m := &Model{Name: name, Source: path, LM: lm.LM, Translator: lm.Translator, Classifier: lm.Classifier}
+	if lm.Captioner != nil {
+		m.Captioner = CaptionerOf(lm.Captioner)
 	}
 	return r.Add(m), nil
 }

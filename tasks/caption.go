@@ -293,7 +293,7 @@ func captionDataFrom(items []datasets.CaptionedImage, cfg CaptionConfig) (*Capti
 		all[i] = ci
 	}
 	if len(all) <= cfg.Val {
-		return nil, fmt.Errorf("%d captioned images, not enough for %d validation images (lower --val)", len(all), cfg.Val)
+		return nil, fmt.Errorf("%d captioned images, not enough for %d validation images (lower CaptionConfig.Val)", len(all), cfg.Val)
 	}
 	rng := rand.New(rand.NewPCG(cfg.SplitSeed, 0xca9))
 	rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
@@ -411,7 +411,7 @@ type CaptionTask struct {
 // NewCaptionTask builds the model.
 func NewCaptionTask(cfg CaptionConfig, data *CaptionData, seed uint64) (*CaptionTask, error) {
 	if cfg.Batch < 1 || cfg.Batch > 1024 {
-		return nil, fmt.Errorf("--batch must be in [1, 1024] (got %d)", cfg.Batch)
+		return nil, fmt.Errorf("CaptionConfig.Batch must be in [1, 1024] (got %d)", cfg.Batch)
 	}
 	if cfg.Model.MaxLen == 0 {
 		longest := 0

@@ -1,7 +1,6 @@
 package tasks
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,12 +9,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	G "gorgonia.org/gorgonia"
 
@@ -129,34 +124,44 @@ func LoadClassifier(path string) (*Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
+	m, err := classifierFromFile(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// classifierFromFile builds a text or image classifier from its file.
+func classifierFromFile(f *modelfile.File) (*Classifier, error) {
 	if f.Task != TaskClassify && f.Task != TaskClassifyImage {
-		return nil, fmt.Errorf("%s: is a %q model, not a classifier (%q or %q)", path, f.Task, TaskClassify, TaskClassifyImage)
+		return nil, fmt.Errorf("is a %q model, not a classifier (%q or %q)", f.Task, TaskClassify, TaskClassifyImage)
 	}
 	var cfg ClassifierConfig
 	if err := json.Unmarshal([]byte(f.Metadata["config"]), &cfg); err != nil {
-		return nil, fmt.Errorf("%s: corrupt model config: %v", path, err)
+		return nil, fmt.Errorf("corrupt model config: %v", err)
 	}
 	var labels []string
 	if err := json.Unmarshal([]byte(f.Metadata["labels"]), &labels); err != nil {
-		return nil, fmt.Errorf("%s: corrupt labels: %v", path, err)
+		return nil, fmt.Errorf("corrupt labels: %v", err)
 	}
 	var vocab *datasets.Vocab
+	var err error
 	if cfg.Kind == "text" {
 		if vocab, err = readVocab(f, "vocab", "text"); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, err
 		}
 	} else if err := cfg.Image.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: corrupt model config: %v", path, err)
+		return nil, fmt.Errorf("corrupt model config: %v", err)
 	}
 	m, err := NewClassifier(cfg, labels, vocab, 0)
 	if err != nil {
-		return nil, fmt.Errorf("%s: corrupt model config: %v", path, err)
+		return nil, fmt.Errorf("corrupt model config: %v", err)
 	}
 	if m.Task() != f.Task {
-		return nil, fmt.Errorf("%s: task %q does not match its config kind %q", path, f.Task, cfg.Kind)
+		return nil, fmt.Errorf("task %q does not match its config kind %q", f.Task, cfg.Kind)
 	}
 	if err := loadParams(f, m.Params()); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	m.Meta = f.Metadata
 	return m, nil
@@ -259,103 +264,6 @@ type ClassifyData struct {
 	SHA256     string
 }
 
-// ReadLabelledText reads "label<TAB>text" lines (UTF-8; blank lines
-// skipped; exact duplicate lines kept once).
-func ReadLabelledText(path string) (texts, labels []string, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	seen := map[string]bool{}
-	for line := 1; sc.Scan(); line++ {
-		s := strings.TrimRight(sc.Text(), "\r")
-		if strings.TrimSpace(s) == "" {
-			continue
-		}
-		if !utf8.ValidString(s) {
-			return nil, nil, fmt.Errorf("%s:%d: invalid UTF-8", path, line)
-		}
-		lab, text, ok := strings.Cut(s, "\t")
-		lab, text = strings.TrimSpace(lab), strings.TrimSpace(text)
-		if !ok || lab == "" || text == "" {
-			return nil, nil, fmt.Errorf("%s:%d: want label<TAB>text, got %q", path, line, trunc(s, 60))
-		}
-		if seen[s] {
-			continue
-		}
-		seen[s] = true
-		labels, texts = append(labels, lab), append(texts, text)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(texts) == 0 {
-		return nil, nil, fmt.Errorf("%s: no label<TAB>text lines", path)
-	}
-	return texts, labels, nil
-}
-
-func trunc(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
-
-// ReadLabelledImages reads image labels either from a rendered-scenes
-// labels.tsv (column: shape, colour, size or count) or, when dir has no
-// labels.tsv, from one sub-folder per class (dir/cat/*.png → "cat").
-func ReadLabelledImages(dir, column string) (paths, labels []string, err error) {
-	tsv := filepath.Join(dir, "labels.tsv")
-	if b, err := os.ReadFile(tsv); err == nil {
-		lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-		head := strings.Split(lines[0], "\t")
-		col := -1
-		for i, h := range head {
-			if h == column && i > 0 {
-				col = i
-			}
-		}
-		if col < 0 {
-			return nil, nil, fmt.Errorf("%s: no column %q (valid --label: %s)", tsv, column, strings.Join(head[1:], ", "))
-		}
-		for i, l := range lines[1:] {
-			f := strings.Split(strings.TrimRight(l, "\r"), "\t")
-			if len(f) != len(head) {
-				return nil, nil, fmt.Errorf("%s:%d: %d columns, want %d", tsv, i+2, len(f), len(head))
-			}
-			paths, labels = append(paths, filepath.Join(dir, f[0])), append(labels, f[col])
-		}
-		return paths, labels, nil
-	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, e := range ents {
-		if !e.IsDir() {
-			continue
-		}
-		files, err := os.ReadDir(filepath.Join(dir, e.Name()))
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, f := range files {
-			switch strings.ToLower(filepath.Ext(f.Name())) {
-			case ".png", ".jpg", ".jpeg", ".gif":
-				paths, labels = append(paths, filepath.Join(dir, e.Name(), f.Name())), append(labels, e.Name())
-			}
-		}
-	}
-	if len(paths) == 0 {
-		return nil, nil, fmt.Errorf("%s: no labels.tsv and no class folders with PNG/JPEG/GIF images (want DIR/LABEL/image.png)", dir)
-	}
-	return paths, labels, nil
-}
-
 // ClassifyConfig describes a classification run.
 type ClassifyConfig struct {
 	Model     ClassifierConfig
@@ -409,7 +317,7 @@ func NewClassifyData(cfg ClassifyConfig, inputs, labels []string) (*ClassifyData
 		all[i] = ex
 	}
 	if len(all) <= cfg.Val {
-		return nil, fmt.Errorf("%d examples, not enough for %d validation examples (lower --val)", len(all), cfg.Val)
+		return nil, fmt.Errorf("%d examples, not enough for %d validation examples (lower ClassifyConfig.Val)", len(all), cfg.Val)
 	}
 	rand.New(rand.NewPCG(cfg.SplitSeed, 0xc1a)).Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
 	d.Val, d.Train = all[:cfg.Val], all[cfg.Val:]
@@ -463,7 +371,7 @@ type ClassifyTask struct {
 // NewClassifyTask builds the model.
 func NewClassifyTask(cfg ClassifyConfig, data *ClassifyData, seed uint64) (*ClassifyTask, error) {
 	if cfg.Batch < 1 || cfg.Batch > 4096 {
-		return nil, fmt.Errorf("--batch must be in [1, 4096] (got %d)", cfg.Batch)
+		return nil, fmt.Errorf("ClassifyConfig.Batch must be in [1, 4096] (got %d)", cfg.Batch)
 	}
 	m, err := NewClassifier(cfg.Model, data.Labels, data.Vocab, seed)
 	if err != nil {
@@ -657,46 +565,4 @@ func (t *ClassifyTask) LoadState(f *modelfile.File) error {
 	}
 	t.pos = pos
 	return nil
-}
-
-// FormatConfusion renders a confusion matrix as text: rows are the true
-// labels, columns the predicted ones.
-func FormatConfusion(labels []string, conf [][]int) string {
-	w := 6
-	for _, l := range labels {
-		w = max(w, utf8.RuneCountInString(l)+1)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%-*s", w, "true\\pred")
-	for _, l := range labels {
-		fmt.Fprintf(&b, " %*s", w, l)
-	}
-	b.WriteString("\n")
-	for i, row := range conf {
-		fmt.Fprintf(&b, "%-*s", w, labels[i])
-		for _, n := range row {
-			fmt.Fprintf(&b, " %*d", w, n)
-		}
-		b.WriteString("\n")
-	}
-	return b.String()
-}
-
-// PlotConfusion draws the row-normalised confusion matrix as a heatmap
-// (the attention plot's renderer: rows true labels, columns predictions).
-func PlotConfusion(path string, labels []string, conf [][]int) error {
-	w := make([][]float32, len(conf))
-	for i, row := range conf {
-		w[i] = make([]float32, len(row))
-		total := 0
-		for _, n := range row {
-			total += n
-		}
-		for j, n := range row {
-			if total > 0 {
-				w[i][j] = float32(n) / float32(total)
-			}
-		}
-	}
-	return PlotAttention(path, w, labels, labels)
 }

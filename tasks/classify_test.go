@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/recur-dev/recur/cnn"
 	"github.com/recur-dev/recur/datasets"
+	"github.com/recur-dev/recur/plots"
 )
 
 // TestTextClassifierLearns separates two made-up "languages" whose words
@@ -40,7 +40,7 @@ func TestTextClassifierLearns(t *testing.T) {
 	}
 	task, res, out := trainClassifier(t, cfg, data, 60, 60, 0)
 	if res.Best["accuracy"] < 95 {
-		t.Errorf("accuracy %.1f%%, want >= 95%%\n%s", res.Best["accuracy"], FormatConfusion(data.Labels, task.Confusion))
+		t.Errorf("accuracy %.1f%%, want >= 95%%\n%s", res.Best["accuracy"], plots.ConfusionTable(data.Labels, task.Confusion))
 	}
 	m, err := LoadClassifier(out)
 	if err != nil {
@@ -57,7 +57,7 @@ func TestTextClassifierLearns(t *testing.T) {
 		t.Errorf("text model given an image: %v", err)
 	}
 	png := filepath.Join(t.TempDir(), "conf.png")
-	if err := PlotConfusion(png, data.Labels, task.Confusion); err != nil {
+	if err := plots.Confusion(png, data.Labels, task.Confusion); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -79,7 +79,7 @@ func testImageClassifierLearns(t *testing.T, batchNorm bool) {
 	if err := datasets.WriteScenes(dir, 300, 3, sc); err != nil {
 		t.Fatal(err)
 	}
-	paths, labels, err := ReadLabelledImages(dir, "colour")
+	paths, labels, err := datasets.ReadLabelledImages(dir, "colour")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func testImageClassifierLearns(t *testing.T, batchNorm bool) {
 	}
 	task, res, out := trainClassifier(t, cfg, data, 200, 100, 5e-3)
 	if res.Best["accuracy"] < 65 {
-		t.Errorf("colour accuracy %.1f%%, want >= 65%% (chance: 17%%)\n%s", res.Best["accuracy"], FormatConfusion(data.Labels, task.Confusion))
+		t.Errorf("colour accuracy %.1f%%, want >= 65%% (chance: 17%%)\n%s", res.Best["accuracy"], plots.ConfusionTable(data.Labels, task.Confusion))
 	}
 	m, err := LoadClassifier(out)
 	if err != nil {
@@ -122,19 +122,6 @@ func testImageClassifierLearns(t *testing.T, batchNorm bool) {
 }
 
 func TestClassifyBadInputs(t *testing.T) {
-	dir := t.TempDir()
-	bad := filepath.Join(dir, "bad.tsv")
-	os.WriteFile(bad, []byte("en\tHello\nno tab here\n"), 0o644)
-	if _, _, err := ReadLabelledText(bad); err == nil || !strings.Contains(err.Error(), "bad.tsv:2") {
-		t.Errorf("line without a tab: %v", err)
-	}
-	os.WriteFile(filepath.Join(dir, "labels.tsv"), []byte("file\tshape\tcolour\n"), 0o644)
-	if _, _, err := ReadLabelledImages(dir, "sise"); err == nil || !strings.Contains(err.Error(), "valid --label: shape, colour") {
-		t.Errorf("unknown column: %v", err)
-	}
-	if _, _, err := ReadLabelledImages(filepath.Join(dir, "none"), "shape"); err == nil {
-		t.Error("missing folder accepted")
-	}
 	if _, err := NewClassifyData(DefaultClassifyConfig(), []string{"a", "b"}, []string{"x", "x"}); err == nil || !strings.Contains(err.Error(), "only one label") {
 		t.Errorf("one label: %v", err)
 	}

@@ -41,17 +41,17 @@ func DefaultTextGenConfig() TextGenConfig {
 func (c TextGenConfig) Validate() error {
 	switch {
 	case c.Arch != "rnn" && c.Arch != "markov":
-		return fmt.Errorf("unknown --arch %q (valid: rnn, markov)", c.Arch)
+		return fmt.Errorf("unknown TextGenConfig.Arch %q (valid: rnn, markov)", c.Arch)
 	case c.Level != datasets.LevelChar && c.Level != datasets.LevelWord:
-		return fmt.Errorf("unknown --level %q (valid: char, word)", c.Level)
+		return fmt.Errorf("unknown TextGenConfig.Level %q (valid: char, word)", c.Level)
 	case c.MinCount < 0:
-		return fmt.Errorf("--min-count must be >= 0 (got %d)", c.MinCount)
+		return fmt.Errorf("TextGenConfig.MinCount must be >= 0 (got %d)", c.MinCount)
 	case !(c.ValFrac > 0 && c.ValFrac < 1):
-		return fmt.Errorf("--val-frac must be in (0, 1) (got %g)", c.ValFrac)
+		return fmt.Errorf("TextGenConfig.ValFrac must be in (0, 1) (got %g)", c.ValFrac)
 	case c.Batch < 1 || c.Batch > 4096:
-		return fmt.Errorf("--batch must be in [1, 4096] (got %d)", c.Batch)
+		return fmt.Errorf("TextGenConfig.Batch must be in [1, 4096] (got %d)", c.Batch)
 	case c.Seq < 1 || c.Seq > 10000:
-		return fmt.Errorf("--seq must be in [1, 10000] (got %d)", c.Seq)
+		return fmt.Errorf("TextGenConfig.Seq must be in [1, 10000] (got %d)", c.Seq)
 	case c.EvalBatch < 1:
 		return fmt.Errorf("eval batch must be >= 1 (got %d)", c.EvalBatch)
 	}
@@ -99,7 +99,7 @@ func LoadCorpus(path string, cfg TextGenConfig) (*Corpus, error) {
 	train, _ := tok.Encode(trainText)
 	val, _ := tok.Encode(valText)
 	if len(val) < 2 {
-		return nil, fmt.Errorf("%s: the validation part has %d tokens; use a longer corpus or a larger --val-frac", path, len(val))
+		return nil, fmt.Errorf("%s: the validation part has %d tokens; use a longer corpus or a larger TextGenConfig.ValFrac", path, len(val))
 	}
 	return &Corpus{Tokenizer: tok, Train: train, Val: val, SHA256: sha256File(text)}, nil
 }
@@ -219,7 +219,7 @@ func (t *TextGen) LoadState(f *modelfile.File) error {
 			return err
 		}
 		if len(tt.F32) != len(dst) {
-			return fmt.Errorf("checkpoint state %s has %d values, want %d (different --batch or --hidden?)", name, len(tt.F32), len(dst))
+			return fmt.Errorf("checkpoint state %s has %d values, want %d (different TextGenConfig.Batch or decoder Config.Hidden?)", name, len(tt.F32), len(dst))
 		}
 		copy(dst, tt.F32)
 		return nil

@@ -13,6 +13,7 @@ import (
 
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/plots"
 )
 
 // Trainable is what the training loop needs from a task. The loop knows
@@ -70,15 +71,15 @@ func DefaultTrainConfig() TrainConfig {
 func (c TrainConfig) Validate() error {
 	switch {
 	case c.Steps < 1:
-		return fmt.Errorf("--steps must be >= 1 (got %d)", c.Steps)
+		return fmt.Errorf("TrainConfig.Steps must be >= 1 (got %d)", c.Steps)
 	case c.EvalEvery < 0:
-		return fmt.Errorf("--eval-every must be >= 0 (got %d)", c.EvalEvery)
+		return fmt.Errorf("TrainConfig.EvalEvery must be >= 0 (got %d)", c.EvalEvery)
 	case c.CheckpointEvery < 0:
-		return fmt.Errorf("--checkpoint-every must be >= 0 (got %d)", c.CheckpointEvery)
+		return fmt.Errorf("TrainConfig.CheckpointEvery must be >= 0 (got %d)", c.CheckpointEvery)
 	case c.Patience < 0:
-		return fmt.Errorf("--patience must be >= 0 (got %d)", c.Patience)
+		return fmt.Errorf("TrainConfig.Patience must be >= 0 (got %d)", c.Patience)
 	case c.Out == "":
-		return errors.New("--out is required: the path of the model file to write")
+		return errors.New("TrainConfig.Out is required: the path of the model file to write")
 	}
 	return c.Optim.Validate()
 }
@@ -217,7 +218,7 @@ func Train(ctx context.Context, task Trainable, cfg TrainConfig) (*Result, error
 			return nil, fmt.Errorf("step %d: %w", st.Step+1, err)
 		}
 		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return nil, fmt.Errorf("step %d: loss is %g: lower --lr or check the data", st.Step+1, loss)
+			return nil, fmt.Errorf("step %d: loss is %g: lower TrainConfig.Optim.LR or check the data", st.Step+1, loss)
 		}
 		if _, err := adam.Update(params); err != nil {
 			return nil, fmt.Errorf("step %d: %w", st.Step+1, err)
@@ -248,7 +249,7 @@ func Train(ctx context.Context, task Trainable, cfg TrainConfig) (*Result, error
 	if plot == "" {
 		plot = cfg.Out + ".loss.png"
 	}
-	if err := PlotCurve(plot, st.Curve, cfg.Primary); err != nil {
+	if err := plots.LossCurve(plot, curvePoints(st.Curve), cfg.Primary); err != nil {
 		return nil, err
 	}
 	res := &Result{Steps: st.Step, BestStep: st.BestStep, Curve: st.Curve, Stopped: st.Stopped}
@@ -320,29 +321,29 @@ func writeCheckpoint(cfg TrainConfig, task Trainable, adam *nn.Adam, st *loopSta
 func resume(cfg TrainConfig, task Trainable, adam *nn.Adam, st *loopState) error {
 	path := Checkpoint(cfg.Out)
 	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("--resume: no checkpoint at %s (it is written next to --out every --checkpoint-every steps): %w", path, err)
+		return fmt.Errorf("TrainConfig.Resume: no checkpoint at %s (it is written next to TrainConfig.Out every TrainConfig.CheckpointEvery steps): %w", path, err)
 	}
 	f, err := modelfile.Read(path)
 	if err != nil {
-		return fmt.Errorf("--resume: %w", err)
+		return fmt.Errorf("TrainConfig.Resume: %w", err)
 	}
 	raw, ok := f.Metadata[metaTrainState]
 	if !ok {
-		return fmt.Errorf("--resume: %s is a model file without training state (not a checkpoint)", path)
+		return fmt.Errorf("TrainConfig.Resume: %s is a model file without training state (not a checkpoint)", path)
 	}
 	var saved loopState
 	if err := json.Unmarshal([]byte(raw), &saved); err != nil {
-		return fmt.Errorf("--resume: %s: corrupt training state: %v", path, err)
+		return fmt.Errorf("TrainConfig.Resume: %s: corrupt training state: %v", path, err)
 	}
 	params := task.Params()
 	if saved.ParamHash != paramSignature(params) {
-		return fmt.Errorf("--resume: %s holds a model of a different shape than the one configured (check --cell, --hidden, --layers, --embed and the data)", path)
+		return fmt.Errorf("TrainConfig.Resume: %s holds a model of a different shape than the one configured (check the model Config.Cell, Config.Hidden, Config.Layers, Config.Embed and the data)", path)
 	}
 	if saved.Seed != cfg.Seed {
-		return fmt.Errorf("--resume: %s was trained with --seed %d, not %d: pass the same seed", path, saved.Seed, cfg.Seed)
+		return fmt.Errorf("TrainConfig.Resume: %s was trained with TrainConfig.Seed %d, not %d: pass the same seed", path, saved.Seed, cfg.Seed)
 	}
 	if saved.Step > cfg.Steps {
-		return fmt.Errorf("--resume: %s is already at step %d, beyond --steps %d", path, saved.Step, cfg.Steps)
+		return fmt.Errorf("TrainConfig.Resume: %s is already at step %d, beyond TrainConfig.Steps %d", path, saved.Step, cfg.Steps)
 	}
 	for i, p := range params {
 		for _, pair := range []struct {
@@ -351,10 +352,10 @@ func resume(cfg TrainConfig, task Trainable, adam *nn.Adam, st *loopState) error
 		}{{p.Name, p.Data}, {"adam.m." + p.Name, adam.M[i]}, {"adam.v." + p.Name, adam.V[i]}} {
 			t, err := f.Get(pair.name)
 			if err != nil {
-				return fmt.Errorf("--resume: %s: %w", path, err)
+				return fmt.Errorf("TrainConfig.Resume: %s: %w", path, err)
 			}
 			if len(t.F32) != len(pair.dst) {
-				return fmt.Errorf("--resume: %s: tensor %s has %d values, want %d", path, pair.name, len(t.F32), len(pair.dst))
+				return fmt.Errorf("TrainConfig.Resume: %s: tensor %s has %d values, want %d", path, pair.name, len(t.F32), len(pair.dst))
 			}
 			copy(pair.dst, t.F32)
 		}
@@ -373,8 +374,17 @@ func resume(cfg TrainConfig, task Trainable, adam *nn.Adam, st *loopState) error
 		}
 	}
 	if err := task.LoadState(state); err != nil {
-		return fmt.Errorf("--resume: %s: %w", path, err)
+		return fmt.Errorf("TrainConfig.Resume: %s: %w", path, err)
 	}
 	*st = saved
 	return nil
+}
+
+// curvePoints is the loss curve as plots draws it.
+func curvePoints(curve []Point) []plots.CurvePoint {
+	pts := make([]plots.CurvePoint, len(curve))
+	for i, p := range curve {
+		pts[i] = plots.CurvePoint{Step: p.Step, TrainLoss: p.TrainLoss, Metrics: p.Metrics}
+	}
+	return pts
 }

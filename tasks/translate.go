@@ -92,7 +92,7 @@ func LoadPairs(path string, cfg TranslateConfig) (*PairSplits, error) {
 		return nil, err
 	}
 	if len(pairs) <= cfg.Val+cfg.Test {
-		return nil, fmt.Errorf("%s: %d usable pairs, not enough for %d validation and %d test pairs (lower --val/--test)", path, len(pairs), cfg.Val, cfg.Test)
+		return nil, fmt.Errorf("%s: %d usable pairs, not enough for %d validation and %d test pairs (lower TranslateConfig.Val/TranslateConfig.Test)", path, len(pairs), cfg.Val, cfg.Test)
 	}
 	train, val, test, err := datasets.SplitPairs(pairs, cfg.Val, cfg.Test, cfg.SplitSeed)
 	if err != nil {
@@ -228,14 +228,17 @@ type TranslateTask struct {
 // NewTranslateTask builds the model and batcher.
 func NewTranslateTask(cfg TranslateConfig, data *PairSplits, seed uint64) (*TranslateTask, error) {
 	if cfg.Batch < 1 || cfg.Batch > 4096 {
-		return nil, fmt.Errorf("--batch must be in [1, 4096] (got %d)", cfg.Batch)
+		return nil, fmt.Errorf("TranslateConfig.Batch must be in [1, 4096] (got %d)", cfg.Batch)
 	}
 	if !(cfg.TeacherForcing > 0 && cfg.TeacherForcing <= 1) {
-		return nil, fmt.Errorf("--teacher-forcing must be in (0, 1] (got %g)", cfg.TeacherForcing)
+		return nil, fmt.Errorf("TranslateConfig.TeacherForcing must be in (0, 1] (got %g)", cfg.TeacherForcing)
 	}
 	if !(cfg.Smoothing >= 0 && cfg.Smoothing < 1) {
-		return nil, fmt.Errorf("--label-smoothing must be in [0, 1) (got %g)", cfg.Smoothing)
+		return nil, fmt.Errorf("TranslateConfig.Smoothing must be in [0, 1) (got %g)", cfg.Smoothing)
 	}
+	// The model records how its data were read, so that it normalises new
+	// sentences the same way.
+	cfg.Model.Lowercase = cfg.Pairs.Lowercase
 	src, tgt := encodePairs(cfg.Pairs, data, data.Train)
 	if cfg.Model.MaxLen == 0 {
 		// Decode at most 1.5 times the longest training target, plus slack.

@@ -99,7 +99,7 @@ func TestTranslatorLearnsReversal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, o := range []TranslateOptions{{Beam: 1, NBest: 1}, {Beam: 4, NBest: 2, LengthPenalty: 1}} {
+			for _, o := range []TranslateOptions{{Beam: 1, NBest: 1}, {Beam: 4, NBest: 2, LengthPenalty: Penalty(1)}} {
 				tr, err := m.Translate(context.Background(), []string{"cat sun tree", "red dog"}, o)
 				if err != nil {
 					t.Fatal(err)

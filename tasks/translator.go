@@ -156,17 +156,42 @@ func translatorFromFile(f *modelfile.File) (*Translator, error) {
 
 // TranslateOptions choose the decoding.
 type TranslateOptions struct {
-	Beam          int     // beam width; 1 = greedy (or sampling when Sample is set)
-	NBest         int     // hypotheses per sentence (<= Beam)
-	LengthPenalty float64 // α of beam search
-	MaxLen        int     // 0 = the model's default
+	Beam  int // beam width; 1 = greedy (or sampling when Sample is set)
+	NBest int // hypotheses per sentence (<= Beam)
+	// LengthPenalty is α of beam search, in [0, 5]; nil applies the
+	// model's own tuned value (see Translator.LengthPenalty).
+	LengthPenalty *float64
+	MaxLen        int // 0 = the model's default (TranslatorConfig.MaxLen)
 	Sample        *decoder.SampleConfig
 	Seed          uint64
 }
 
-// DefaultTranslateOptions: greedy, the model's maximum length.
+// DefaultTranslateOptions: greedy, the model's length penalty and maximum
+// length.
 func DefaultTranslateOptions() TranslateOptions {
-	return TranslateOptions{Beam: 1, NBest: 1, LengthPenalty: 1}
+	return TranslateOptions{Beam: 1, NBest: 1}
+}
+
+// Penalty is a length penalty option: Penalty(0.6) overrides the model's.
+func Penalty(alpha float64) *float64 { return &alpha }
+
+// lengthPenalty is the α the options ask for: theirs, else the model's.
+func (m *Translator) lengthPenalty(o TranslateOptions) (float64, error) {
+	if o.LengthPenalty == nil {
+		return m.LengthPenalty(), nil
+	}
+	if lp := *o.LengthPenalty; !(lp >= 0 && lp <= 5) {
+		return 0, fmt.Errorf("TranslateOptions.LengthPenalty must be in [0, 5] (got %g)", lp)
+	}
+	return *o.LengthPenalty, nil
+}
+
+// EvalPairsConfig is how to read held-out pairs for this model: normalised
+// as its training data were (the model's Lowercase), every pair kept.
+func (m *Translator) EvalPairsConfig() datasets.PairsConfig {
+	pc := datasets.DefaultPairsConfig()
+	pc.Lowercase, pc.MaxTokens, pc.Dedup = m.Config.Lowercase, 0, false
+	return pc
 }
 
 // MetaLengthPenalty is the metadata key of a model's tuned beam length
@@ -282,6 +307,10 @@ func (m *Translator) Translate(ctx context.Context, sentences []string, o Transl
 	if maxLen == 0 {
 		maxLen = max(m.Config.MaxLen, 1)
 	}
+	lp, err := m.lengthPenalty(o)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Translation, len(sentences))
 	encs := make([]*encoder.Encoded, len(sentences))
 	for i, s := range sentences {
@@ -293,7 +322,7 @@ func (m *Translator) Translate(ctx context.Context, sentences []string, o Transl
 		out[i] = Translation{Source: s, SourceTokens: displayTokens(toks), Unknown: unk}
 	}
 	if o.Beam > 1 {
-		cfg := decoder.BeamConfig{Width: o.Beam, LengthPenalty: o.LengthPenalty, MaxLen: maxLen, MinLen: 1, NBest: max(o.NBest, 1)}
+		cfg := decoder.BeamConfig{Width: o.Beam, LengthPenalty: lp, MaxLen: maxLen, MinLen: 1, NBest: max(o.NBest, 1)}
 		for i, enc := range encs {
 			s := encoder.Start(m.Dec, []*encoder.Encoded{enc})
 			hyps, err := decoder.BeamSearch(ctx, m.Dec, s, datasets.BOSID, datasets.EOSID, cfg)

@@ -118,7 +118,7 @@ func TestBeamWidthOneEqualsGreedyAndOrder(t *testing.T) {
 			t.Errorf("sentence %d: beam 1 %q, greedy %q", i, got, want)
 		}
 	}
-	nb, err := m.Translate(context.Background(), srcs[:2], TranslateOptions{Beam: 5, NBest: 5, LengthPenalty: 1, MaxLen: 12})
+	nb, err := m.Translate(context.Background(), srcs[:2], TranslateOptions{Beam: 5, NBest: 5, LengthPenalty: Penalty(1), MaxLen: 12})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"image"
-	"image/color"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -20,6 +18,7 @@ import (
 	"github.com/recur-dev/recur/cnn"
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/plots"
 	"github.com/recur-dev/recur/tasks"
 )
 
@@ -96,8 +95,8 @@ highlighted; with several images the file name gets the image's index.
 				for i, cp := range caps {
 					texts[i] = cp.Text
 				}
-				if err := writeSheet(out, imgs, m.Config.Image, texts); err != nil {
-					return err
+				if err := plots.Sheet(out, imgs, m.Config.Image, texts); err != nil {
+					return fmt.Errorf("--sheet: %w", err)
 				}
 			}
 			for i, cp := range caps {
@@ -122,64 +121,14 @@ highlighted; with several images the file name gets the image's index.
 	}
 }
 
-// drawAttention writes the preprocessed image (un-normalised) and, per
-// generated token, a copy dimmed everywhere but where the decoder looked:
-// each grid cell's weight, scaled by the token's largest weight, sets how
-// much of the pixel shows through.
+// drawAttention writes the attention panels of one caption (see
+// plots.ImageAttention) and says on stderr what the panels are.
 func drawAttention(out, name string, x []float32, ic cnn.ImageConfig, cp tasks.Caption) error {
 	if len(cp.Attention) == 0 || cp.GridSide == 0 {
 		return fmt.Errorf("--attention: no attention weights for %s", name)
 	}
-	S, scale := ic.Size, 3
-	panel := S * scale
-	n := len(cp.Attention) + 1
-	const label = 18 // a strip under the panels for each one's word
-	img := image.NewRGBA(image.Rect(0, 0, n*(panel+4), panel+label))
-	for i := range img.Pix {
-		img.Pix[i] = 255
-	}
-	pix := func(px, py int) [3]float64 {
-		var v [3]float64
-		for ch := 0; ch < 3; ch++ {
-			f := float64(x[(ch*S+py)*S+px])*float64(ic.Std[ch]) + float64(ic.Mean[ch])
-			v[ch] = min(max(f*255, 0), 255)
-		}
-		return v
-	}
-	cell := S / cp.GridSide
-	for p := 0; p < n; p++ {
-		var w []float32
-		var top float32
-		if p > 0 {
-			w = cp.Attention[p-1]
-			for _, v := range w {
-				top = max(top, v)
-			}
-		}
-		for y := 0; y < panel; y++ {
-			for xx := 0; xx < panel; xx++ {
-				px, py := xx/scale, y/scale
-				v := pix(px, py)
-				a := 1.0
-				if w != nil && top > 0 {
-					k := (py/cell)*cp.GridSide + px/cell
-					if k < len(w) {
-						a = 0.15 + 0.85*float64(w[k]/top)
-					}
-				}
-				img.Set(p*(panel+4)+xx, y, color.RGBA{uint8(v[0] * a), uint8(v[1] * a), uint8(v[2] * a), 255})
-			}
-		}
-		if p > 0 {
-			word := "</s>"
-			if p-1 < len(cp.Tokens) {
-				word = cp.Tokens[p-1]
-			}
-			drawText(img, p*(panel+4)+4, panel+14, word, color.Black)
-		}
-	}
-	if err := writePNG(out, img, "--attention"); err != nil {
-		return err
+	if err := plots.ImageAttention(out, x, ic, cp.Tokens, cp.Attention, cp.GridSide); err != nil {
+		return fmt.Errorf("--attention: %w", err)
 	}
 	fmt.Fprintf(os.Stderr, "%s: attention of %q (panel 1: the image; then one per word: %s </s>)\n", out, name, strings.Join(cp.Tokens, " "))
 	return nil

@@ -10,6 +10,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/recur-dev/recur/cnn"
+	"github.com/recur-dev/recur/datasets"
+	"github.com/recur-dev/recur/plots"
 	"github.com/recur-dev/recur/tasks"
 )
 
@@ -127,9 +129,9 @@ func runClassifyTraining(c *cli.Context, cfg tasks.ClassifyConfig, inputs, label
 	if _, err := task.Evaluate(c.Context); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.Writer, "val_accuracy %.2f\nval_loss %.4f\nbest_step %d\n\n%s", res.Best["accuracy"], res.Best["loss"], res.BestStep, tasks.FormatConfusion(data.Labels, task.Confusion))
+	fmt.Fprintf(c.App.Writer, "val_accuracy %.2f\nval_loss %.4f\nbest_step %d\n\n%s", res.Best["accuracy"], res.Best["loss"], res.BestStep, plots.ConfusionTable(data.Labels, task.Confusion))
 	png := strings.TrimSuffix(out, filepath.Ext(out)) + ".confusion.png"
-	if err := tasks.PlotConfusion(png, data.Labels, task.Confusion); err != nil {
+	if err := plots.Confusion(png, data.Labels, task.Confusion); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "wrote %s (best validation accuracy) and %s in %s\n", out, png, time.Since(start).Round(time.Second))
@@ -178,7 +180,7 @@ and the confusion matrix, which is also drawn in OUT.confusion.png.
 			e := &cfg.Model.Encoder
 			e.Cell, e.Hidden, e.Embed, e.Bidirectional = cell, hidden, embed, c.Bool("bidirectional")
 			cfg.Model.MaxTokens, cfg.Model.Lowercase, cfg.MinCount = maxTok, !c.Bool("keep-case"), c.Int("min-count")
-			texts, labels, err := tasks.ReadLabelledText(c.String("data"))
+			texts, labels, err := datasets.ReadLabelledText(c.String("data"))
 			if err != nil {
 				return err
 			}
@@ -224,7 +226,7 @@ Prints validation accuracy and the confusion matrix (also OUT.confusion.png).
 			if err := cfg.Model.Image.Validate(); err != nil {
 				return fmt.Errorf("--size: %w", err)
 			}
-			paths, labels, err := tasks.ReadLabelledImages(c.String("data"), c.String("label"))
+			paths, labels, err := datasets.ReadLabelledImages(c.String("data"), c.String("label"))
 			if err != nil {
 				return err
 			}

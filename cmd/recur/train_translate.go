@@ -69,7 +69,6 @@ Examples:
 			cfg := tasks.DefaultTranslateConfig()
 			cfg.Pairs.Reverse, cfg.Pairs.SkipBad = c.Bool("reverse"), c.Bool("skip-bad")
 			cfg.Pairs.Lowercase = !c.Bool("keep-case")
-			cfg.Model.Lowercase = cfg.Pairs.Lowercase
 			cfg.Pairs.MaxTokens, cfg.MinCount = c.Int("max-tokens"), c.Int("min-count")
 			cfg.Val, cfg.Test, cfg.SplitSeed, cfg.Batch = c.Int("val"), c.Int("test"), c.Uint64("split-seed"), c.Int("batch")
 			cfg.Smoothing, cfg.BLEUSample = c.Float64("label-smoothing"), c.Int("bleu-sentences")

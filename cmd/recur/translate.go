@@ -11,6 +11,7 @@ import (
 
 	"github.com/recur-dev/recur/builtin"
 	"github.com/recur-dev/recur/decoder"
+	"github.com/recur-dev/recur/plots"
 	"github.com/recur-dev/recur/tasks"
 )
 
@@ -59,10 +60,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			o := tasks.TranslateOptions{Beam: beam, NBest: nbest, LengthPenalty: c.Float64("length-penalty"), Seed: c.Uint64("seed")}
-			if lp := o.LengthPenalty; !(lp >= 0 && lp <= 5) {
-				return fmt.Errorf("--length-penalty must be in [0, 5] (got %g)", lp)
-			}
+			o := tasks.TranslateOptions{Beam: beam, NBest: nbest, LengthPenalty: lengthPenalty(c), Seed: c.Uint64("seed")}
 			if c.IsSet("max-len") {
 				if o.MaxLen, err = rangeInt(c, "max-len", 1, 1000); err != nil {
 					return err
@@ -86,9 +84,6 @@ Examples:
 			m, err := loadTranslator(c.String("model"))
 			if err != nil {
 				return err
-			}
-			if !c.IsSet("length-penalty") {
-				o.LengthPenalty = m.LengthPenalty()
 			}
 			out := bufio.NewWriter(os.Stdout)
 			defer out.Flush()
@@ -120,7 +115,7 @@ Examples:
 					if first && c.String("attention") != "" {
 						first = false
 						h := t.Hyps[0]
-						if err := tasks.PlotAttention(c.String("attention"), h.Attention, t.SourceTokens, h.Tokens); err != nil {
+						if err := plots.Attention(c.String("attention"), h.Attention, t.SourceTokens, h.Tokens); err != nil {
 							return err
 						}
 						fmt.Fprintf(os.Stderr, "attention map written to %s\n", c.String("attention"))
@@ -175,4 +170,13 @@ func loadTranslator(path string) (*tasks.Translator, error) {
 		return builtin.EnFr()
 	}
 	return tasks.LoadTranslator(path)
+}
+
+// lengthPenalty is --length-penalty when given; nil lets the model apply
+// its own tuned value.
+func lengthPenalty(c *cli.Context) *float64 {
+	if !c.IsSet("length-penalty") {
+		return nil
+	}
+	return tasks.Penalty(c.Float64("length-penalty"))
 }
