@@ -74,7 +74,7 @@ func tinyModelFiles(t *testing.T) map[string]*modelfile.File {
 	add("markov", f, err)
 
 	tr, err := NewTranslator(TranslatorConfig{Encoder: encoder.RNNConfig{Cell: nn.GRU, Embed: 4, Hidden: 6, Layers: 1, Bidirectional: true},
-		Decoder: decoder.Config{Cell: nn.LSTM, Embed: 4, Hidden: 6, Layers: 1, Attention: nn.Additive, AttentionDim: 4},
+		Decoder:   decoder.Config{Cell: nn.LSTM, Embed: 4, Hidden: 6, Layers: 1, Attention: nn.Additive, AttentionDim: 4},
 		Lowercase: true, SrcLang: "en", TgtLang: "fr", MaxLen: 9, MaxSrcLen: 12}, vocab, vocab, 1)
 	if err != nil {
 		t.Fatal(err)

@@ -143,9 +143,43 @@ func paramSignature(ps nn.Params) string {
 	return s
 }
 
+// trainer is one run of the loop: the task, its optimizer, the state a
+// checkpoint stores and the progress line. Its methods are the loop's
+// parts; only they change st.
+type trainer struct {
+	cfg    TrainConfig
+	task   Trainable
+	params nn.Params
+	adam   *nn.Adam
+	st     loopState
+	prog   *progress
+	start  time.Time
+}
+
 // Train runs the loop. Interrupting ctx writes a checkpoint and returns
 // ctx's error; a later run with Resume continues from it.
 func Train(ctx context.Context, task Trainable, cfg TrainConfig) (*Result, error) {
+	tr, err := newTrainer(task, cfg)
+	if err != nil {
+		return nil, err
+	}
+	for tr.st.Step < cfg.Steps && !tr.st.Stopped {
+		if err := ctx.Err(); err != nil {
+			if serr := tr.save(); serr != nil {
+				return nil, errors.Join(err, serr)
+			}
+			return nil, err
+		}
+		if err := tr.step(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return tr.finish()
+}
+
+// newTrainer validates cfg, builds the optimizer and, with cfg.Resume,
+// restores the checkpoint.
+func newTrainer(task Trainable, cfg TrainConfig) (*trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -157,99 +191,113 @@ func Train(ctx context.Context, task Trainable, cfg TrainConfig) (*Result, error
 	if err != nil {
 		return nil, err
 	}
-	st := loopState{Seed: cfg.Seed, Best: math.MaxFloat64, ParamHash: paramSignature(params)}
+	tr := &trainer{cfg: cfg, task: task, params: params, adam: adam,
+		st: loopState{Seed: cfg.Seed, Best: math.MaxFloat64, ParamHash: paramSignature(params)}}
 	if cfg.Maximize {
-		st.Best = -math.MaxFloat64 // finite: the state is stored as JSON
+		tr.st.Best = -math.MaxFloat64 // finite: the state is stored as JSON
 	}
 	if cfg.Resume {
-		if err := resume(cfg, task, adam, &st); err != nil {
+		if err := resume(cfg, task, adam, &tr.st); err != nil {
 			return nil, err
 		}
 	}
-	prog := newProgress(cfg.Progress, cfg.Steps, task.Unit())
-	prog.elapsedBefore = st.Elapsed
-	start := time.Now()
-	elapsed := func() float64 { return st.Elapsed + time.Since(start).Seconds() }
-	save := func() error {
-		st.Elapsed = elapsed()
-		saveStart := st.Elapsed
-		err := writeCheckpoint(cfg, task, adam, &st)
-		st.Elapsed = saveStart
-		return err
+	tr.prog = newProgress(cfg.Progress, cfg.Steps, task.Unit())
+	tr.prog.elapsedBefore = tr.st.Elapsed
+	tr.start = time.Now()
+	return tr, nil
+}
+
+// elapsed is the training time in seconds, over every resumed run.
+func (tr *trainer) elapsed() float64 { return tr.st.Elapsed + time.Since(tr.start).Seconds() }
+
+// save writes the checkpoint (the stored elapsed time includes this run's).
+func (tr *trainer) save() error {
+	saveStart := tr.st.Elapsed
+	tr.st.Elapsed = tr.elapsed()
+	err := writeCheckpoint(tr.cfg, tr.task, tr.adam, &tr.st)
+	tr.st.Elapsed = saveStart
+	return err
+}
+
+// better says whether v improves on the best primary metric by more than
+// MinDelta.
+func (tr *trainer) better(v float64) bool {
+	if tr.cfg.Maximize {
+		return v > tr.st.Best+tr.cfg.MinDelta
 	}
-	better := func(v float64) bool {
-		if cfg.Maximize {
-			return v > st.Best+cfg.MinDelta
-		}
-		return v < st.Best-cfg.MinDelta
+	return v < tr.st.Best-tr.cfg.MinDelta
+}
+
+// step runs one optimizer update, then the validation and checkpoint due.
+func (tr *trainer) step(ctx context.Context) error {
+	st, cfg := &tr.st, tr.cfg
+	loss, units, err := tr.task.TrainStep(st.Step)
+	if err != nil {
+		return fmt.Errorf("step %d: %w", st.Step+1, err)
 	}
-	validate := func() error {
-		m, err := task.Evaluate(ctx)
-		if err != nil {
-			return fmt.Errorf("validation at step %d: %w", st.Step, err)
-		}
-		v, ok := m[cfg.Primary]
-		if !ok {
-			return fmt.Errorf("validation does not report %q", cfg.Primary)
-		}
-		tl := math.NaN()
-		if st.RunN > 0 {
-			tl = st.RunLoss / float64(st.RunN)
-		}
-		st.Curve = append(st.Curve, Point{Step: st.Step, TrainLoss: tl, Metrics: m, Elapsed: elapsed()})
-		st.RunLoss, st.RunN = 0, 0
-		prog.validation(st.Step, m)
-		if better(v) {
-			st.Best, st.BestStep, st.BadEvals = v, st.Step, 0
-			return writeModel(cfg, task, &st)
-		}
-		st.BadEvals++
-		return nil
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return fmt.Errorf("step %d: loss is %g: lower TrainConfig.Optim.LR or check the data", st.Step+1, loss)
 	}
-	for st.Step < cfg.Steps && !st.Stopped {
-		if err := ctx.Err(); err != nil {
-			if serr := save(); serr != nil {
-				return nil, errors.Join(err, serr)
-			}
-			return nil, err
+	if _, err := tr.adam.Update(tr.params); err != nil {
+		return fmt.Errorf("step %d: %w", st.Step+1, err)
+	}
+	st.Step++
+	st.RunLoss += loss
+	st.RunN++
+	tr.prog.step(st.Step, loss, units, tr.adam.LR())
+	last := st.Step == cfg.Steps
+	if (cfg.EvalEvery > 0 && st.Step%cfg.EvalEvery == 0) || last {
+		if err := tr.validate(ctx); err != nil {
+			return err
 		}
-		loss, units, err := task.TrainStep(st.Step)
-		if err != nil {
-			return nil, fmt.Errorf("step %d: %w", st.Step+1, err)
-		}
-		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return nil, fmt.Errorf("step %d: loss is %g: lower TrainConfig.Optim.LR or check the data", st.Step+1, loss)
-		}
-		if _, err := adam.Update(params); err != nil {
-			return nil, fmt.Errorf("step %d: %w", st.Step+1, err)
-		}
-		st.Step++
-		st.RunLoss += loss
-		st.RunN++
-		prog.step(st.Step, loss, units, adam.LR())
-		last := st.Step == cfg.Steps
-		if (cfg.EvalEvery > 0 && st.Step%cfg.EvalEvery == 0) || last {
-			if err := validate(); err != nil {
-				return nil, err
-			}
-			if cfg.Patience > 0 && st.BadEvals >= cfg.Patience {
-				st.Stopped = true
-				prog.note(fmt.Sprintf("early stop at step %d: no improvement of %s for %d validations (best %.4f at step %d)",
-					st.Step, cfg.Primary, st.BadEvals, st.Best, st.BestStep))
-			}
-		}
-		if (cfg.CheckpointEvery > 0 && st.Step%cfg.CheckpointEvery == 0) || last || st.Stopped {
-			if err := save(); err != nil {
-				return nil, err
-			}
+		if cfg.Patience > 0 && st.BadEvals >= cfg.Patience {
+			st.Stopped = true
+			tr.prog.note(fmt.Sprintf("early stop at step %d: no improvement of %s for %d validations (best %.4f at step %d)",
+				st.Step, cfg.Primary, st.BadEvals, st.Best, st.BestStep))
 		}
 	}
-	prog.done()
-	plot := cfg.Plot
+	if (cfg.CheckpointEvery > 0 && st.Step%cfg.CheckpointEvery == 0) || last || st.Stopped {
+		return tr.save()
+	}
+	return nil
+}
+
+// validate evaluates the task, extends the loss curve and keeps the model
+// when the primary metric improved.
+func (tr *trainer) validate(ctx context.Context) error {
+	st := &tr.st
+	m, err := tr.task.Evaluate(ctx)
+	if err != nil {
+		return fmt.Errorf("validation at step %d: %w", st.Step, err)
+	}
+	v, ok := m[tr.cfg.Primary]
+	if !ok {
+		return fmt.Errorf("validation does not report %q", tr.cfg.Primary)
+	}
+	tl := math.NaN()
+	if st.RunN > 0 {
+		tl = st.RunLoss / float64(st.RunN)
+	}
+	st.Curve = append(st.Curve, Point{Step: st.Step, TrainLoss: tl, Metrics: m, Elapsed: tr.elapsed()})
+	st.RunLoss, st.RunN = 0, 0
+	tr.prog.validation(st.Step, m)
+	if tr.better(v) {
+		st.Best, st.BestStep, st.BadEvals = v, st.Step, 0
+		return writeModel(tr.cfg, tr.task, st)
+	}
+	st.BadEvals++
+	return nil
+}
+
+// finish draws the loss curve and summarises the run.
+func (tr *trainer) finish() (*Result, error) {
+	st := &tr.st
+	tr.prog.done()
+	plot := tr.cfg.Plot
 	if plot == "" {
-		plot = cfg.Out + ".loss.png"
+		plot = tr.cfg.Out + ".loss.png"
 	}
-	if err := plots.LossCurve(plot, curvePoints(st.Curve), cfg.Primary); err != nil {
+	if err := plots.LossCurve(plot, curvePoints(st.Curve), tr.cfg.Primary); err != nil {
 		return nil, err
 	}
 	res := &Result{Steps: st.Step, BestStep: st.BestStep, Curve: st.Curve, Stopped: st.Stopped}

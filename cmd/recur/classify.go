@@ -113,11 +113,8 @@ func runClassifyTraining(c *cli.Context, cfg tasks.ClassifyConfig, inputs, label
 	tc := loopConfig(c, out)
 	tc.Primary, tc.Maximize = "accuracy", true
 	tc.Meta = map[string]string{"data.file": c.String("data")}
-	res, err := tasks.Train(c.Context, task, tc)
+	res, err := runTraining(c, task, tc)
 	if err != nil {
-		if c.Context.Err() != nil {
-			return fmt.Errorf("interrupted; checkpoint saved to %s: continue with the same command and --resume", tasks.Checkpoint(out))
-		}
 		return err
 	}
 	// The confusion matrix of the best model, on the validation split.

@@ -99,3 +99,12 @@ func readRNNShape(c *cli.Context, withLayers bool) (rnnShape, error) {
 	}
 	return s, nil
 }
+
+// runTraining runs the shared loop; an interruption says how to resume.
+func runTraining(c *cli.Context, task tasks.Trainable, tc tasks.TrainConfig) (*tasks.Result, error) {
+	res, err := tasks.Train(c.Context, task, tc)
+	if err != nil && c.Context.Err() != nil {
+		return nil, fmt.Errorf("interrupted; checkpoint saved to %s: continue with the same command and --resume", tasks.Checkpoint(tc.Out))
+	}
+	return res, err
+}
