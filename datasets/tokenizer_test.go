@@ -2,12 +2,15 @@ package datasets
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
 // shakespearePath is the tiny Shakespeare corpus shared beside the checkout.
-const shakespearePath = "/work/shared/datasets/tinyshakespeare.txt"
+// (../shared/datasets from the repository root; tests run in the package
+// folder, one level down).
+var shakespearePath = filepath.Join("..", "..", "shared", "datasets", "tinyshakespeare.txt")
 
 // readShakespeare returns the corpus or skips the test when it is absent.
 func readShakespeare(tb testing.TB) string {
