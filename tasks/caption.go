@@ -214,8 +214,8 @@ func (m *Captioner) caption(ids []int, score float64, finished bool, att [][]flo
 	return Caption{Text: datasets.Detokenize(toks, "en", false), Tokens: toks, Score: score, Finished: finished, Attention: att, GridSide: side}
 }
 
-// CaptionConfig describes a captioning run.
-type CaptionConfig struct {
+// CaptionTaskConfig describes a captioning run.
+type CaptionTaskConfig struct {
 	Model      CaptionerConfig
 	MinCount   int    // vocabulary threshold on the training captions
 	Val        int    // held-out images
@@ -231,14 +231,14 @@ type CaptionConfig struct {
 	TrainCaptions string `json:",omitempty"`
 }
 
-// DefaultCaptionConfig: the benchmark CNN (3→32→64→128 on 64×64) with
+// DefaultCaptionTaskConfig: the benchmark CNN (3→32→64→128 on 64×64) with
 // coordinate planes, a one-layer GRU decoder of 256 over 64-wide
 // embeddings, no attention, batch 32, 500 validation images.
-func DefaultCaptionConfig() CaptionConfig {
+func DefaultCaptionTaskConfig() CaptionTaskConfig {
 	dc := decoder.Config{Cell: nn.GRU, Embed: 64, Hidden: 256, Layers: 1}
 	ec := encoder.DefaultImageConfig()
 	ec.CNN.Coords = true
-	return CaptionConfig{Model: CaptionerConfig{Encoder: ec, Decoder: dc, Image: cnn.DefaultImageConfig()},
+	return CaptionTaskConfig{Model: CaptionerConfig{Encoder: ec, Decoder: dc, Image: cnn.DefaultImageConfig()},
 		MinCount: 1, Val: 500, SplitSeed: 1234, Batch: 32}
 }
 
@@ -249,7 +249,7 @@ type CaptionItem struct {
 	Refs   [][]string // tokenized captions
 	Tokens [][]int    // the same, as ids (filled once the vocabulary exists)
 	// Targets indexes the captions trained on (all of them unless
-	// CaptionConfig.TrainCaptions narrows them).
+	// CaptionTaskConfig.TrainCaptions narrows them).
 	Targets []int
 }
 
@@ -264,7 +264,7 @@ type CaptionData struct {
 // COCO layout, see datasets.ReadCaptionDir), preprocesses every image with
 // cfg.Model.Image, splits off cfg.Val images and builds the vocabulary from
 // the training captions.
-func LoadCaptionData(dir string, cfg CaptionConfig) (*CaptionData, error) {
+func LoadCaptionData(dir string, cfg CaptionTaskConfig) (*CaptionData, error) {
 	items, err := datasets.ReadCaptionDir(dir)
 	if err != nil {
 		return nil, err
@@ -272,7 +272,7 @@ func LoadCaptionData(dir string, cfg CaptionConfig) (*CaptionData, error) {
 	return captionDataFrom(items, cfg)
 }
 
-func captionDataFrom(items []datasets.CaptionedImage, cfg CaptionConfig) (*CaptionData, error) {
+func captionDataFrom(items []datasets.CaptionedImage, cfg CaptionTaskConfig) (*CaptionData, error) {
 	h := sha256.New()
 	all := make([]CaptionItem, len(items))
 	for i, it := range items {
@@ -293,7 +293,7 @@ func captionDataFrom(items []datasets.CaptionedImage, cfg CaptionConfig) (*Capti
 		all[i] = ci
 	}
 	if len(all) <= cfg.Val {
-		return nil, fmt.Errorf("%d captioned images, not enough for %d validation images (lower CaptionConfig.Val)", len(all), cfg.Val)
+		return nil, fmt.Errorf("%d captioned images, not enough for %d validation images (lower CaptionTaskConfig.Val)", len(all), cfg.Val)
 	}
 	rng := rand.New(rand.NewPCG(cfg.SplitSeed, 0xca9))
 	rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
@@ -397,7 +397,7 @@ func (cg *capGraph) fill(imgs [][]float32, caps [][]int) int {
 
 // CaptionTask trains a Captioner with the shared loop.
 type CaptionTask struct {
-	Config CaptionConfig
+	Config CaptionTaskConfig
 	Net    *Captioner
 	Data   *CaptionData
 	seed   uint64
@@ -409,9 +409,9 @@ type CaptionTask struct {
 }
 
 // NewCaptionTask builds the model.
-func NewCaptionTask(cfg CaptionConfig, data *CaptionData, seed uint64) (*CaptionTask, error) {
+func NewCaptionTask(cfg CaptionTaskConfig, data *CaptionData, seed uint64) (*CaptionTask, error) {
 	if cfg.Batch < 1 || cfg.Batch > 1024 {
-		return nil, fmt.Errorf("CaptionConfig.Batch must be in [1, 1024] (got %d)", cfg.Batch)
+		return nil, fmt.Errorf("CaptionTaskConfig.Batch must be in [1, 1024] (got %d)", cfg.Batch)
 	}
 	if cfg.Model.MaxLen == 0 {
 		longest := 0

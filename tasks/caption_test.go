@@ -18,8 +18,8 @@ import (
 
 // tinyCaptionConfig is a captioner small enough to train in seconds on
 // 32×32 one-shape scenes.
-func tinyCaptionConfig(attention bool) CaptionConfig {
-	cfg := DefaultCaptionConfig()
+func tinyCaptionConfig(attention bool) CaptionTaskConfig {
+	cfg := DefaultCaptionTaskConfig()
 	cfg.Model.Image.Size = 32
 	cfg.Model.Encoder.CNN = cnn.Config{Size: 32, Channels: []int{16, 32}}
 	cfg.Model.Encoder.Attention = attention

@@ -264,8 +264,8 @@ type ClassifyData struct {
 	SHA256     string
 }
 
-// ClassifyConfig describes a classification run.
-type ClassifyConfig struct {
+// ClassifyTaskConfig describes a classification run.
+type ClassifyTaskConfig struct {
 	Model     ClassifierConfig
 	MinCount  int // text: vocabulary threshold
 	Val       int // held-out examples
@@ -273,18 +273,18 @@ type ClassifyConfig struct {
 	Batch     int
 }
 
-// DefaultClassifyConfig is a text classifier: a one-layer unidirectional
+// DefaultClassifyTaskConfig is a text classifier: a one-layer unidirectional
 // GRU of 128 over 64-wide embeddings, lowercased, ≤ 50 tokens, batch 64,
 // 1,000 validation examples.
-func DefaultClassifyConfig() ClassifyConfig {
-	return ClassifyConfig{Model: ClassifierConfig{Kind: "text", Encoder: encoder.RNNConfig{Cell: nn.GRU, Embed: 64, Hidden: 128, Layers: 1},
+func DefaultClassifyTaskConfig() ClassifyTaskConfig {
+	return ClassifyTaskConfig{Model: ClassifierConfig{Kind: "text", Encoder: encoder.RNNConfig{Cell: nn.GRU, Embed: 64, Hidden: 128, Layers: 1},
 		Lowercase: true, MaxTokens: 50, CNN: cnn.Config{Size: 64, Channels: []int{16, 32, 64}}, Image: cnn.DefaultImageConfig()},
 		MinCount: 2, Val: 1000, SplitSeed: 1234, Batch: 64}
 }
 
 // NewClassifyData labels, splits and (for text) builds the vocabulary from
 // the training split. Images are loaded with cfg.Model.Image.
-func NewClassifyData(cfg ClassifyConfig, inputs, labels []string) (*ClassifyData, error) {
+func NewClassifyData(cfg ClassifyTaskConfig, inputs, labels []string) (*ClassifyData, error) {
 	d := &ClassifyData{Kind: cfg.Model.Kind}
 	index := map[string]int{}
 	for _, l := range labels {
@@ -317,7 +317,7 @@ func NewClassifyData(cfg ClassifyConfig, inputs, labels []string) (*ClassifyData
 		all[i] = ex
 	}
 	if len(all) <= cfg.Val {
-		return nil, fmt.Errorf("%d examples, not enough for %d validation examples (lower ClassifyConfig.Val)", len(all), cfg.Val)
+		return nil, fmt.Errorf("%d examples, not enough for %d validation examples (lower ClassifyTaskConfig.Val)", len(all), cfg.Val)
 	}
 	rand.New(rand.NewPCG(cfg.SplitSeed, 0xc1a)).Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
 	d.Val, d.Train = all[:cfg.Val], all[cfg.Val:]
@@ -357,7 +357,7 @@ type nnLogits struct{ data func() []float32 }
 
 // ClassifyTask trains a Classifier with the shared loop.
 type ClassifyTask struct {
-	Config    ClassifyConfig
+	Config    ClassifyTaskConfig
 	Net       *Classifier
 	Data      *ClassifyData
 	seed      uint64
@@ -369,9 +369,9 @@ type ClassifyTask struct {
 }
 
 // NewClassifyTask builds the model.
-func NewClassifyTask(cfg ClassifyConfig, data *ClassifyData, seed uint64) (*ClassifyTask, error) {
+func NewClassifyTask(cfg ClassifyTaskConfig, data *ClassifyData, seed uint64) (*ClassifyTask, error) {
 	if cfg.Batch < 1 || cfg.Batch > 4096 {
-		return nil, fmt.Errorf("ClassifyConfig.Batch must be in [1, 4096] (got %d)", cfg.Batch)
+		return nil, fmt.Errorf("ClassifyTaskConfig.Batch must be in [1, 4096] (got %d)", cfg.Batch)
 	}
 	m, err := NewClassifier(cfg.Model, data.Labels, data.Vocab, seed)
 	if err != nil {

@@ -31,7 +31,7 @@ func TestTextClassifierLearns(t *testing.T) {
 		}
 		texts, labels = append(texts, strings.Join(s, " ")+fmt.Sprintf(" %d", i)), append(labels, lab)
 	}
-	cfg := DefaultClassifyConfig()
+	cfg := DefaultClassifyTaskConfig()
 	cfg.Val, cfg.Batch, cfg.MinCount = 60, 32, 1
 	cfg.Model.Encoder.Hidden, cfg.Model.Encoder.Embed = 32, 16
 	data, err := NewClassifyData(cfg, texts, labels)
@@ -83,7 +83,7 @@ func testImageClassifierLearns(t *testing.T, batchNorm bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := DefaultClassifyConfig()
+	cfg := DefaultClassifyTaskConfig()
 	cfg.Model.Kind = "image"
 	cfg.Model.CNN, cfg.Model.Image.Size = cnn.Config{Size: 32, Channels: []int{8, 16}, BatchNorm: batchNorm}, 32
 	cfg.Val, cfg.Batch = 50, 32
@@ -122,7 +122,7 @@ func testImageClassifierLearns(t *testing.T, batchNorm bool) {
 }
 
 func TestClassifyBadInputs(t *testing.T) {
-	if _, err := NewClassifyData(DefaultClassifyConfig(), []string{"a", "b"}, []string{"x", "x"}); err == nil || !strings.Contains(err.Error(), "only one label") {
+	if _, err := NewClassifyData(DefaultClassifyTaskConfig(), []string{"a", "b"}, []string{"x", "x"}); err == nil || !strings.Contains(err.Error(), "only one label") {
 		t.Errorf("one label: %v", err)
 	}
 }
@@ -130,7 +130,7 @@ func TestClassifyBadInputs(t *testing.T) {
 // trainClassifier trains a classifier task through the shared loop, keeping
 // the best validation accuracy, and returns the task, the result and the
 // saved model's path (lr 0: the default learning rate).
-func trainClassifier(t *testing.T, cfg ClassifyConfig, data *ClassifyData, steps, evalEvery int, lr float64) (*ClassifyTask, *Result, string) {
+func trainClassifier(t *testing.T, cfg ClassifyTaskConfig, data *ClassifyData, steps, evalEvery int, lr float64) (*ClassifyTask, *Result, string) {
 	t.Helper()
 	task, err := NewClassifyTask(cfg, data, 1)
 	if err != nil {

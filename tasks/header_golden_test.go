@@ -46,7 +46,7 @@ func tinyModelFiles(t *testing.T) map[string]*modelfile.File {
 	vocab := datasets.BuildSeqVocab([][]string{strings.Fields("a red circle left of blue square")}, 1)
 	dc := decoder.Config{Cell: nn.GRU, Embed: 4, Hidden: 6, Layers: 1}
 
-	tg := DefaultTextGenConfig()
+	tg := DefaultTextGenTaskConfig()
 	tg.Decoder = dc
 	tok, err := datasets.NewTokenizer(datasets.LevelChar, vocab, false)
 	if err != nil {
@@ -82,7 +82,7 @@ func tinyModelFiles(t *testing.T) map[string]*modelfile.File {
 	f, err = tr.File(map[string]string{MetaLengthPenalty: "0.6"}, modelfile.F32)
 	add("translate", f, err)
 
-	cc := DefaultCaptionConfig().Model
+	cc := DefaultCaptionTaskConfig().Model
 	cc.Image.Size, cc.Encoder.CNN, cc.Encoder.Attention, cc.Decoder, cc.MaxLen = 16, cnn.Config{Size: 16, Channels: []int{2, 4}}, true, dc, 5
 	cp, err := NewCaptioner(cc, vocab, 1)
 	if err != nil {

@@ -211,7 +211,7 @@ func (m *LanguageModel) EvalText(ctx context.Context, text string, valFrac float
 
 // TrainMarkov counts the n-grams of the corpus's training part, scores the
 // validation part and writes the model file. It returns the validation loss.
-func TrainMarkov(corpus *Corpus, cfg TextGenConfig, mcfg markov.Config, out string, meta map[string]string) (float64, error) {
+func TrainMarkov(corpus *Corpus, cfg TextGenTaskConfig, mcfg markov.Config, out string, meta map[string]string) (float64, error) {
 	mk, err := markov.Train(corpus.Train, corpus.Tokenizer.Vocab().Size(), mcfg)
 	if err != nil {
 		return 0, err

@@ -67,7 +67,7 @@ func DefaultTrainConfig() TrainConfig {
 	return TrainConfig{Steps: 5000, EvalEvery: 250, CheckpointEvery: 250, Primary: "loss", Optim: nn.DefaultAdamConfig()}
 }
 
-// Validate names the bad flag-level setting.
+// Validate names the first bad option.
 func (c TrainConfig) Validate() error {
 	switch {
 	case c.Steps < 1:

@@ -21,8 +21,8 @@ import (
 	"github.com/recur-dev/recur/nn"
 )
 
-// TranslateConfig describes a translation run: data handling and model.
-type TranslateConfig struct {
+// TranslateTaskConfig describes a translation run: data handling and model.
+type TranslateTaskConfig struct {
 	Pairs     datasets.PairsConfig
 	MinCount  int    // vocabulary threshold on the training split
 	Val, Test int    // held-out pairs
@@ -39,13 +39,13 @@ type TranslateConfig struct {
 	BLEUSample     int // validation sentences decoded for BLEU (0 = all)
 }
 
-// DefaultTranslateConfig is the reference translator: English → French,
+// DefaultTranslateTaskConfig is the reference translator: English → French,
 // lowercased, ≤ 15 tokens, 1,000 validation and 2,000 test pairs, batch 64;
 // bidirectional GRU encoder 256 (directions summed), GRU decoder 256 with
 // additive attention 256, embeddings 256, no dropout.
-func DefaultTranslateConfig() TranslateConfig {
+func DefaultTranslateTaskConfig() TranslateTaskConfig {
 	dc := decoder.Config{Cell: nn.GRU, Embed: 256, Hidden: 256, Layers: 1, Attention: nn.Additive, AttentionDim: 256}
-	return TranslateConfig{
+	return TranslateTaskConfig{
 		Pairs: datasets.DefaultPairsConfig(), MinCount: 2, Val: 1000, Test: 2000, SplitSeed: 1234, Batch: 64, TeacherForcing: 1,
 		Model: TranslatorConfig{Encoder: encoder.DefaultRNNConfig(), Decoder: dc, Lowercase: true},
 	}
@@ -86,13 +86,13 @@ type PairSplits struct {
 
 // LoadPairs reads, filters, splits and builds vocabularies (from the
 // training split only).
-func LoadPairs(path string, cfg TranslateConfig) (*PairSplits, error) {
+func LoadPairs(path string, cfg TranslateTaskConfig) (*PairSplits, error) {
 	pairs, rep, err := datasets.ReadPairs(path, cfg.Pairs)
 	if err != nil {
 		return nil, err
 	}
 	if len(pairs) <= cfg.Val+cfg.Test {
-		return nil, fmt.Errorf("%s: %d usable pairs, not enough for %d validation and %d test pairs (lower TranslateConfig.Val/TranslateConfig.Test)", path, len(pairs), cfg.Val, cfg.Test)
+		return nil, fmt.Errorf("%s: %d usable pairs, not enough for %d validation and %d test pairs (lower TranslateTaskConfig.Val/TranslateTaskConfig.Test)", path, len(pairs), cfg.Val, cfg.Test)
 	}
 	train, val, test, err := datasets.SplitPairs(pairs, cfg.Val, cfg.Test, cfg.SplitSeed)
 	if err != nil {
@@ -214,7 +214,7 @@ func (sg *BatchGraph) fill(b *datasets.SeqBatch) {
 
 // TranslateTask trains a Translator with the shared loop.
 type TranslateTask struct {
-	Config  TranslateConfig
+	Config  TranslateTaskConfig
 	Net     *Translator
 	Data    *PairSplits
 	seed    uint64
@@ -226,15 +226,15 @@ type TranslateTask struct {
 }
 
 // NewTranslateTask builds the model and batcher.
-func NewTranslateTask(cfg TranslateConfig, data *PairSplits, seed uint64) (*TranslateTask, error) {
+func NewTranslateTask(cfg TranslateTaskConfig, data *PairSplits, seed uint64) (*TranslateTask, error) {
 	if cfg.Batch < 1 || cfg.Batch > 4096 {
-		return nil, fmt.Errorf("TranslateConfig.Batch must be in [1, 4096] (got %d)", cfg.Batch)
+		return nil, fmt.Errorf("TranslateTaskConfig.Batch must be in [1, 4096] (got %d)", cfg.Batch)
 	}
 	if !(cfg.TeacherForcing > 0 && cfg.TeacherForcing <= 1) {
-		return nil, fmt.Errorf("TranslateConfig.TeacherForcing must be in (0, 1] (got %g)", cfg.TeacherForcing)
+		return nil, fmt.Errorf("TranslateTaskConfig.TeacherForcing must be in (0, 1] (got %g)", cfg.TeacherForcing)
 	}
 	if !(cfg.Smoothing >= 0 && cfg.Smoothing < 1) {
-		return nil, fmt.Errorf("TranslateConfig.Smoothing must be in [0, 1) (got %g)", cfg.Smoothing)
+		return nil, fmt.Errorf("TranslateTaskConfig.Smoothing must be in [0, 1) (got %g)", cfg.Smoothing)
 	}
 	// The model records how its data were read, so that it normalises new
 	// sentences the same way.

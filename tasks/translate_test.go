@@ -44,8 +44,8 @@ func reverseCorpus(t *testing.T, n int) string {
 	return path
 }
 
-func tinyTranslateConfig() (TranslateConfig, TrainConfig) {
-	cfg := DefaultTranslateConfig()
+func tinyTranslateConfig() (TranslateTaskConfig, TrainConfig) {
+	cfg := DefaultTranslateTaskConfig()
 	cfg.Val, cfg.Test, cfg.Batch = 40, 40, 32
 	cfg.Model.Encoder.Embed, cfg.Model.Encoder.Hidden = 24, 32
 	cfg.Model.Decoder = decoder.Config{Cell: nn.GRU, Embed: 24, Hidden: 32, Layers: 1, Attention: nn.Additive, AttentionDim: 16}

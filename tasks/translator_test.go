@@ -146,7 +146,7 @@ func TestTranslatorInputErrors(t *testing.T) {
 	lm := filepath.Join(dir, "lm.model")
 	cfg, tc := tinyConfig()
 	corpus, _ := LoadCorpus(tinyCorpus(t), cfg)
-	tg, _ := NewTextGen(cfg, corpus, 1)
+	tg, _ := NewTextGenTask(cfg, corpus, 1)
 	tc.Steps, tc.Out = 2, lm
 	if _, err := Train(context.Background(), tg, tc); err != nil {
 		t.Fatal(err)

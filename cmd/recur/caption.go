@@ -135,7 +135,7 @@ func drawAttention(out, name string, x []float32, ic cnn.ImageConfig, cp tasks.C
 }
 
 func trainCaptionCommand() *cli.Command {
-	d := tasks.DefaultCaptionConfig()
+	d := tasks.DefaultCaptionTaskConfig()
 	return &cli.Command{
 		Name:      "caption",
 		Usage:     "train an image captioner on a folder of captioned images",
@@ -174,7 +174,7 @@ scripts/train-builtin-caption.sh:
 }
 
 // trainCaptionFlags are the flags of recur train caption, defaults from d.
-func trainCaptionFlags(d tasks.CaptionConfig) []cli.Flag {
+func trainCaptionFlags(d tasks.CaptionTaskConfig) []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Required: true, Usage: "folder of captioned images (Flickr8k, COCO or rendered-scenes layout)"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "model file to write"},
@@ -201,8 +201,8 @@ func trainCaptionFlags(d tasks.CaptionConfig) []cli.Flag {
 }
 
 // captionConfigFromFlags reads recur train caption's model and data flags.
-func captionConfigFromFlags(c *cli.Context) (tasks.CaptionConfig, error) {
-	cfg := tasks.DefaultCaptionConfig()
+func captionConfigFromFlags(c *cli.Context) (tasks.CaptionTaskConfig, error) {
+	cfg := tasks.DefaultCaptionTaskConfig()
 	shape, err := readRNNShape(c, true)
 	if err != nil {
 		return cfg, err

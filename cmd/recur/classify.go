@@ -84,7 +84,7 @@ GIF). Giving one kind of model the other kind of input is an error.
 	}
 }
 
-func classifyTrainFlags(d tasks.ClassifyConfig, steps int) []cli.Flag {
+func classifyTrainFlags(d tasks.ClassifyTaskConfig, steps int) []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "model file to write (also OUT.confusion.png)"},
 		&cli.IntFlag{Name: "val", Value: d.Val, Usage: "validation examples held out"},
@@ -94,7 +94,7 @@ func classifyTrainFlags(d tasks.ClassifyConfig, steps int) []cli.Flag {
 	}, loopFlags(loopDefaults{Steps: steps, LR: 2e-3, LRDecay: 1, EvalEvery: 250, CheckpointEvery: 250, Watches: "accuracy"})...)
 }
 
-func runClassifyTraining(c *cli.Context, cfg tasks.ClassifyConfig, inputs, labels []string) error {
+func runClassifyTraining(c *cli.Context, cfg tasks.ClassifyTaskConfig, inputs, labels []string) error {
 	cfg.Val, cfg.SplitSeed, cfg.Batch = c.Int("val"), c.Uint64("split-seed"), c.Int("batch")
 	if cfg.Val < 1 {
 		return fmt.Errorf("--val must be >= 1 (got %d)", cfg.Val)
@@ -136,7 +136,7 @@ func runClassifyTraining(c *cli.Context, cfg tasks.ClassifyConfig, inputs, label
 }
 
 func trainClassifyCommand() *cli.Command {
-	d := tasks.DefaultClassifyConfig()
+	d := tasks.DefaultClassifyTaskConfig()
 	return &cli.Command{
 		Name:      "classify",
 		Usage:     "train a text classifier on label<TAB>text lines",
@@ -164,7 +164,7 @@ and the confusion matrix, which is also drawn in OUT.confusion.png.
 			if err := applyThreads(c); err != nil {
 				return err
 			}
-			cfg := tasks.DefaultClassifyConfig()
+			cfg := tasks.DefaultClassifyTaskConfig()
 			shape, err := readRNNShape(c, false)
 			if err != nil {
 				return err
@@ -187,7 +187,7 @@ and the confusion matrix, which is also drawn in OUT.confusion.png.
 }
 
 func trainClassifyImageCommand() *cli.Command {
-	d := tasks.DefaultClassifyConfig()
+	d := tasks.DefaultClassifyTaskConfig()
 	return &cli.Command{
 		Name:      "classify-image",
 		Usage:     "train an image classifier on rendered scenes or class folders",
@@ -213,7 +213,7 @@ Prints validation accuracy and the confusion matrix (also OUT.confusion.png).
 			if err := applyThreads(c); err != nil {
 				return err
 			}
-			cfg := tasks.DefaultClassifyConfig()
+			cfg := tasks.DefaultClassifyTaskConfig()
 			cfg.Model.Kind = "image"
 			cfg.Model.CNN = cnn.Config{Size: c.Int("size"), Channels: c.IntSlice("channels"), Coords: c.Bool("coords"), BatchNorm: c.Bool("batch-norm")}
 			cfg.Model.Image.Size = c.Int("size")

@@ -26,7 +26,7 @@ same data order, optimizer state and random state.`,
 }
 
 func trainTextGenCommand() *cli.Command {
-	d := tasks.DefaultTextGenConfig()
+	d := tasks.DefaultTextGenTaskConfig()
 	t := tasks.DefaultTrainConfig()
 	m := markov.DefaultConfig()
 	return &cli.Command{
@@ -77,7 +77,7 @@ func trainTextGen(c *cli.Context) error {
 	if err := applyThreads(c); err != nil {
 		return err
 	}
-	cfg := tasks.DefaultTextGenConfig()
+	cfg := tasks.DefaultTextGenTaskConfig()
 	cfg.Arch, cfg.Level = c.String("arch"), c.String("level")
 	cfg.Lowercase = !c.Bool("keep-case")
 	cfg.MinCount = c.Int("min-count")
@@ -119,7 +119,7 @@ func trainTextGen(c *cli.Context) error {
 		fmt.Fprintf(os.Stderr, "wrote %s in %s\n", c.String("out"), time.Since(start).Round(time.Millisecond))
 		return nil
 	}
-	task, err := tasks.NewTextGen(cfg, corpus, c.Uint64("seed"))
+	task, err := tasks.NewTextGenTask(cfg, corpus, c.Uint64("seed"))
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 func trainTranslateCommand() *cli.Command {
-	d := tasks.DefaultTranslateConfig()
+	d := tasks.DefaultTranslateTaskConfig()
 	return &cli.Command{
 		Name:      "translate",
 		Usage:     "train a translator on tab-separated sentence pairs (Tatoeba/manythings format)",
@@ -71,7 +71,7 @@ func trainTranslate(c *cli.Context) error {
 	if err := applyThreads(c); err != nil {
 		return err
 	}
-	cfg := tasks.DefaultTranslateConfig()
+	cfg := tasks.DefaultTranslateTaskConfig()
 	cfg.Pairs.Reverse, cfg.Pairs.SkipBad = c.Bool("reverse"), c.Bool("skip-bad")
 	cfg.Pairs.Lowercase = !c.Bool("keep-case")
 	cfg.Pairs.MaxTokens, cfg.MinCount = c.Int("max-tokens"), c.Int("min-count")
