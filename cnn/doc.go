@@ -4,7 +4,7 @@
 //
 // image.go loads and preprocesses images:
 //
-//	x, err := cnn.LoadImage("testdata/scene.png", cnn.DefaultImageConfig())
+//	x, err := cnn.LoadImage("testdata/scene.png", cnn.DefaultInputConfig())
 //	// x is a 3×64×64 CHW []float32, normalised per channel
 //
 // Preprocessing follows the torchvision recipe the reference models use:

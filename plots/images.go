@@ -21,7 +21,7 @@ const SheetColumns = 4
 
 // pixel undoes the preprocessing normalisation (x·Std + Mean, times 255)
 // of pixel (px, py) of a CHW image of side ic.Size, clamped to [0, 255].
-func pixel(x []float32, ic cnn.ImageConfig, px, py int) [3]float64 {
+func pixel(x []float32, ic cnn.InputConfig, px, py int) [3]float64 {
 	S := ic.Size
 	var v [3]float64
 	for ch := 0; ch < 3; ch++ {
@@ -33,7 +33,7 @@ func pixel(x []float32, ic cnn.ImageConfig, px, py int) [3]float64 {
 
 // unnormalise turns a preprocessed CHW image back into pixels, scaled up by
 // an integer factor so a 64-pixel scene is big enough to look at.
-func unnormalise(x []float32, ic cnn.ImageConfig, scale int) *image.RGBA {
+func unnormalise(x []float32, ic cnn.InputConfig, scale int) *image.RGBA {
 	S := ic.Size
 	img := image.NewRGBA(image.Rect(0, 0, S*scale, S*scale))
 	for y := 0; y < S*scale; y++ {
@@ -72,7 +72,7 @@ func drawText(img draw.Image, x, y int, text string, c color.Color) {
 // Sheet draws every preprocessed image (as cnn.LoadImage made it under ic)
 // with its caption below it, SheetColumns to a row, into one PNG at path:
 // what a captioner does, at a glance.
-func Sheet(path string, imgs [][]float32, ic cnn.ImageConfig, captions []string) error {
+func Sheet(path string, imgs [][]float32, ic cnn.InputConfig, captions []string) error {
 	if len(imgs) == 0 || len(captions) != len(imgs) {
 		return fmt.Errorf("plots.Sheet: %d images and %d captions, want the same number and at least one", len(imgs), len(captions))
 	}
@@ -104,7 +104,7 @@ func Sheet(path string, imgs [][]float32, ic cnn.ImageConfig, captions []string)
 // much of the pixel shows through (0.15 at the least, so the scene stays
 // readable). att holds one row of gridSide² weights per token in raster
 // order, the end token last; tokens labels the panels ("</s>" past its end).
-func ImageAttention(path string, x []float32, ic cnn.ImageConfig, tokens []string, att [][]float32, gridSide int) error {
+func ImageAttention(path string, x []float32, ic cnn.InputConfig, tokens []string, att [][]float32, gridSide int) error {
 	if len(att) == 0 || gridSide <= 0 {
 		return fmt.Errorf("plots.ImageAttention: no attention weights (%d rows, grid side %d)", len(att), gridSide)
 	}

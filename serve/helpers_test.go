@@ -72,7 +72,7 @@ func writeTinyModels(dir string) error {
 		return err
 	}
 	ccfg := tasks.DefaultCaptionTaskConfig().Model
-	ccfg.Image = cnn.DefaultImageConfig()
+	ccfg.Image = cnn.DefaultInputConfig()
 	ccfg.Image.Size = 32
 	ccfg.Encoder.CNN = cnn.Config{Size: 32, Channels: []int{8, 16}}
 	ccfg.Encoder.Attention = true

@@ -57,7 +57,7 @@ type Caption struct {
 // Captioner is an image captioning model as the server uses it; it must
 // be safe for concurrent calls.
 type Captioner interface {
-	ImageConfig() cnn.ImageConfig
+	InputConfig() cnn.InputConfig
 	Caption(ctx context.Context, pixels []float32, beam, maxLen int) ([]Caption, error)
 	Info() ModelInfo
 }
@@ -254,7 +254,7 @@ func CaptionerOf(c *tasks.Captioner) Captioner { return captioner{c} }
 
 type captioner struct{ m *tasks.Captioner }
 
-func (c captioner) ImageConfig() cnn.ImageConfig { return c.m.Config.Image }
+func (c captioner) InputConfig() cnn.InputConfig { return c.m.Config.Image }
 
 func (c captioner) Caption(ctx context.Context, pixels []float32, beam, maxLen int) ([]Caption, error) {
 	caps, err := c.m.Caption(ctx, [][]float32{pixels}, tasks.CaptionOptions{Beam: beam, LengthPenalty: 1, MaxLen: maxLen})

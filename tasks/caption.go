@@ -31,7 +31,7 @@ type CaptionerConfig struct {
 	Decoder decoder.Config      `json:"decoder"`
 	// Image is the preprocessing, identical in training and inference
 	// (its Size must equal the CNN's input size).
-	Image  cnn.ImageConfig `json:"image"`
+	Image  cnn.InputConfig `json:"image"`
 	MaxLen int             `json:"max_len"` // longest caption decoded by default
 }
 
@@ -238,7 +238,7 @@ func DefaultCaptionTaskConfig() CaptionTaskConfig {
 	dc := decoder.Config{Cell: nn.GRU, Embed: 64, Hidden: 256, Layers: 1}
 	ec := encoder.DefaultImageConfig()
 	ec.CNN.Coords = true
-	return CaptionTaskConfig{Model: CaptionerConfig{Encoder: ec, Decoder: dc, Image: cnn.DefaultImageConfig()},
+	return CaptionTaskConfig{Model: CaptionerConfig{Encoder: ec, Decoder: dc, Image: cnn.DefaultInputConfig()},
 		MinCount: 1, Val: 500, SplitSeed: 1234, Batch: 32}
 }
 

@@ -36,7 +36,7 @@ type ClassifierConfig struct {
 	Lowercase bool              `json:"lowercase,omitempty"`
 	MaxTokens int               `json:"max_tokens,omitempty"` // longer texts are cut (their first tokens kept)
 	CNN       cnn.Config        `json:"cnn,omitempty"`
-	Image     cnn.ImageConfig   `json:"image,omitempty"`
+	Image     cnn.InputConfig   `json:"image,omitempty"`
 }
 
 // Classifier is a text classifier (many-to-one: the RNN encoder's final
@@ -278,7 +278,7 @@ type ClassifyTaskConfig struct {
 // 1,000 validation examples.
 func DefaultClassifyTaskConfig() ClassifyTaskConfig {
 	return ClassifyTaskConfig{Model: ClassifierConfig{Kind: "text", Encoder: encoder.RNNConfig{Cell: nn.GRU, Embed: 64, Hidden: 128, Layers: 1},
-		Lowercase: true, MaxTokens: 50, CNN: cnn.Config{Size: 64, Channels: []int{16, 32, 64}}, Image: cnn.DefaultImageConfig()},
+		Lowercase: true, MaxTokens: 50, CNN: cnn.Config{Size: 64, Channels: []int{16, 32, 64}}, Image: cnn.DefaultInputConfig()},
 		MinCount: 2, Val: 1000, SplitSeed: 1234, Batch: 64}
 }
 

@@ -123,7 +123,7 @@ highlighted; with several images the file name gets the image's index.
 
 // drawAttention writes the attention panels of one caption (see
 // plots.ImageAttention) and says on stderr what the panels are.
-func drawAttention(out, name string, x []float32, ic cnn.ImageConfig, cp tasks.Caption) error {
+func drawAttention(out, name string, x []float32, ic cnn.InputConfig, cp tasks.Caption) error {
 	if len(cp.Attention) == 0 || cp.GridSide == 0 {
 		return fmt.Errorf("--attention: no attention weights for %s", name)
 	}
