@@ -10,7 +10,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/recur-dev/recur/cnn"
@@ -20,6 +19,7 @@ import (
 	"github.com/recur-dev/recur/metrics"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/training"
 )
 
 // TaskCaption is the model-file task of image captioners.
@@ -401,11 +401,11 @@ type CaptionTask struct {
 	Net    *Captioner
 	Data   *CaptionData
 	seed   uint64
-	pos    int // images consumed so far; epoch e visits Train in the order perm(seed, e)
-	perm   []int
-	permE  int
-	train  map[[2]int]*capGraph
-	eval   map[[2]int]*capGraph
+	streamPos
+	perm  []int
+	permE int
+	train map[[2]int]*capGraph
+	eval  map[[2]int]*capGraph
 }
 
 // NewCaptionTask builds the model.
@@ -426,21 +426,13 @@ func NewCaptionTask(cfg CaptionTaskConfig, data *CaptionData, seed uint64) (*Cap
 	if err != nil {
 		return nil, err
 	}
-	return &CaptionTask{Config: cfg, Net: m, Data: data, seed: seed, permE: -1,
+	return &CaptionTask{Config: cfg, Net: m, Data: data, seed: seed, permE: -1, streamPos: streamPos{unit: "image"},
 		train: map[[2]int]*capGraph{}, eval: map[[2]int]*capGraph{}}, nil
 }
 
 func (t *CaptionTask) graph(cache map[[2]int]*capGraph, B, T int, train bool) (*capGraph, error) {
 	key := [2]int{B, roundUp(T)}
-	if g, ok := cache[key]; ok {
-		return g, nil
-	}
-	g, err := t.Net.buildGraph(key[0], key[1], train, t.seed)
-	if err != nil {
-		return nil, err
-	}
-	cache[key] = g
-	return g, nil
+	return cachedGraph(cache, key, func() (*capGraph, error) { return t.Net.buildGraph(key[0], key[1], train, t.seed) })
 }
 
 // Params implements Trainable.
@@ -491,7 +483,7 @@ func (t *CaptionTask) TrainStep(step int) (float64, int, error) {
 // then greedy free-running captions scored by
 // BLEU-4 against all references and by exact match (the caption equals
 // one of the references, token for token).
-func (t *CaptionTask) Evaluate(ctx context.Context) (Metrics, error) {
+func (t *CaptionTask) Evaluate(ctx context.Context) (training.Metrics, error) {
 	val := t.Data.Val
 	var total float64
 	var count int
@@ -525,7 +517,7 @@ func (t *CaptionTask) Evaluate(ctx context.Context) (Metrics, error) {
 		return nil, err
 	}
 	loss := total / float64(count)
-	return Metrics{"loss": loss, "perplexity": math.Exp(loss), "bleu": bleu, "exact": exact}, nil
+	return training.Metrics{"loss": loss, "perplexity": math.Exp(loss), "bleu": bleu, "exact": exact}, nil
 }
 
 // Score captions the items and returns corpus BLEU-4 (sacrebleu-compatible,
@@ -593,19 +585,4 @@ func (t *CaptionTask) Model() (*modelfile.File, error) {
 	meta := map[string]string{"data.sha256": t.Data.SHA256,
 		"data.split": fmt.Sprintf("train %d, validation %d images (seed %d)", len(t.Data.Train), len(t.Data.Val), t.Config.SplitSeed)}
 	return t.Net.File(meta, modelfile.F32)
-}
-
-// SaveState implements Trainable: the position in the image stream.
-func (t *CaptionTask) SaveState() (map[string]string, []modelfile.Tensor) {
-	return map[string]string{"images.pos": strconv.Itoa(t.pos)}, nil
-}
-
-// LoadState implements Trainable.
-func (t *CaptionTask) LoadState(f *modelfile.File) error {
-	pos, err := checkpointPos(f, "images.pos", "image")
-	if err != nil {
-		return err
-	}
-	t.pos = pos
-	return nil
 }

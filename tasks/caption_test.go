@@ -14,6 +14,7 @@ import (
 	"github.com/recur-dev/recur/encoder"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/training"
 )
 
 // tinyCaptionConfig is a captioner small enough to train in seconds on
@@ -60,12 +61,12 @@ func TestCaptionLearnsScenes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tc := DefaultTrainConfig()
+		tc := training.DefaultConfig()
 		tc.Steps, tc.EvalEvery, tc.Primary, tc.Maximize = 200, 100, "exact", true
 		tc.Out = filepath.Join(t.TempDir(), "cap.model")
 		tc.Optim.LR = 5e-3
 		tc.Progress = io.Discard
-		res, err := Train(context.Background(), task, tc)
+		res, err := training.Train(context.Background(), task, tc)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,7 +10,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
-	"strconv"
 
 	G "gorgonia.org/gorgonia"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/recur-dev/recur/encoder"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/training"
 )
 
 // Model-file tasks of the two classifiers.
@@ -357,11 +357,11 @@ type nnLogits struct{ data func() []float32 }
 
 // ClassifyTask trains a Classifier with the shared loop.
 type ClassifyTask struct {
-	Config    ClassifyTaskConfig
-	Net       *Classifier
-	Data      *ClassifyData
-	seed      uint64
-	pos       int
+	Config ClassifyTaskConfig
+	Net    *Classifier
+	Data   *ClassifyData
+	seed   uint64
+	streamPos
 	perm      []int
 	permE     int
 	graphs    map[[3]int]*clsGraph
@@ -377,7 +377,7 @@ func NewClassifyTask(cfg ClassifyTaskConfig, data *ClassifyData, seed uint64) (*
 	if err != nil {
 		return nil, err
 	}
-	return &ClassifyTask{Config: cfg, Net: m, Data: data, seed: seed, permE: -1, graphs: map[[3]int]*clsGraph{}}, nil
+	return &ClassifyTask{Config: cfg, Net: m, Data: data, seed: seed, permE: -1, streamPos: streamPos{unit: "example"}, graphs: map[[3]int]*clsGraph{}}, nil
 }
 
 func (t *ClassifyTask) graph(B, S int, train bool) (*clsGraph, error) {
@@ -493,13 +493,13 @@ func (t *ClassifyTask) TrainStep(step int) (float64, int, error) {
 
 // Evaluate implements Trainable: validation loss and accuracy (percent),
 // and the confusion matrix in t.Confusion.
-func (t *ClassifyTask) Evaluate(ctx context.Context) (Metrics, error) {
+func (t *ClassifyTask) Evaluate(ctx context.Context) (training.Metrics, error) {
 	loss, acc, conf, err := t.score(t.Data.Val)
 	if err != nil {
 		return nil, err
 	}
 	t.Confusion = conf
-	return Metrics{"loss": loss, "accuracy": acc}, nil
+	return training.Metrics{"loss": loss, "accuracy": acc}, nil
 }
 
 func (t *ClassifyTask) score(exs []Example) (loss, acc float64, conf [][]int, err error) {
@@ -550,19 +550,4 @@ func (t *ClassifyTask) Model() (*modelfile.File, error) {
 	meta := map[string]string{"data.sha256": t.Data.SHA256,
 		"data.split": fmt.Sprintf("train %d, validation %d (seed %d)", len(t.Data.Train), len(t.Data.Val), t.Config.SplitSeed)}
 	return t.Net.File(meta, modelfile.F32)
-}
-
-// SaveState implements Trainable.
-func (t *ClassifyTask) SaveState() (map[string]string, []modelfile.Tensor) {
-	return map[string]string{"examples.pos": strconv.Itoa(t.pos)}, nil
-}
-
-// LoadState implements Trainable.
-func (t *ClassifyTask) LoadState(f *modelfile.File) error {
-	pos, err := checkpointPos(f, "examples.pos", "example")
-	if err != nil {
-		return err
-	}
-	t.pos = pos
-	return nil
 }

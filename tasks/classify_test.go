@@ -12,6 +12,7 @@ import (
 	"github.com/recur-dev/recur/cnn"
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/plots"
+	"github.com/recur-dev/recur/training"
 )
 
 // TestTextClassifierLearns separates two made-up "languages" whose words
@@ -130,19 +131,19 @@ func TestClassifyBadInputs(t *testing.T) {
 // trainClassifier trains a classifier task through the shared loop, keeping
 // the best validation accuracy, and returns the task, the result and the
 // saved model's path (lr 0: the default learning rate).
-func trainClassifier(t *testing.T, cfg ClassifyTaskConfig, data *ClassifyData, steps, evalEvery int, lr float64) (*ClassifyTask, *Result, string) {
+func trainClassifier(t *testing.T, cfg ClassifyTaskConfig, data *ClassifyData, steps, evalEvery int, lr float64) (*ClassifyTask, *training.Result, string) {
 	t.Helper()
 	task, err := NewClassifyTask(cfg, data, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tc := DefaultTrainConfig()
+	tc := training.DefaultConfig()
 	tc.Steps, tc.EvalEvery, tc.Primary, tc.Maximize = steps, evalEvery, "accuracy", true
 	if lr > 0 {
 		tc.Optim.LR = lr
 	}
 	tc.Out, tc.Progress = filepath.Join(t.TempDir(), "cls.model"), io.Discard
-	res, err := Train(context.Background(), task, tc)
+	res, err := training.Train(context.Background(), task, tc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/nn"
 	"github.com/recur-dev/recur/tasks"
+	"github.com/recur-dev/recur/training"
 )
 
 // Train a tiny character-level language model on a repetitive corpus with
@@ -38,10 +39,10 @@ func ExampleTrain() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	tc := tasks.DefaultTrainConfig()
+	tc := training.DefaultConfig()
 	tc.Steps, tc.EvalEvery, tc.CheckpointEvery = 20, 10, 10
 	tc.Out, tc.Progress = filepath.Join(dir, "tiny.model"), io.Discard
-	res, err := tasks.Train(context.Background(), task, tc)
+	res, err := training.Train(context.Background(), task, tc)
 	if err != nil {
 		log.Fatal(err)
 	}

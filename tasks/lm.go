@@ -13,6 +13,7 @@ import (
 	"github.com/recur-dev/recur/markov"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/training"
 )
 
 // LanguageModel is a loaded text-generation model, RNN or Markov baseline.
@@ -223,7 +224,7 @@ func TrainMarkov(corpus *Corpus, cfg TextGenTaskConfig, mcfg markov.Config, out 
 	for k, v := range meta {
 		all[k] = v
 	}
-	vb, _ := json.Marshal(Metrics{"loss": loss, "perplexity": math.Exp(loss)})
+	vb, _ := json.Marshal(training.Metrics{"loss": loss, "perplexity": math.Exp(loss)})
 	all["train.validation"] = string(vb)
 	f, err := newTextGenFile(h, corpus.Tokenizer, all)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/training"
 )
 
 // TaskTextGen is the model-file task of language models (RNN and Markov).
@@ -174,7 +175,7 @@ func (t *TextGenTask) TrainStep(step int) (float64, int, error) {
 // Evaluate implements Trainable: mean NLL in nats per token over every
 // validation target, the text cut into EvalBatch chunks each read from a
 // zero state (the reference protocol), and perplexity = exp(loss).
-func (t *TextGenTask) Evaluate(ctx context.Context) (Metrics, error) {
+func (t *TextGenTask) Evaluate(ctx context.Context) (training.Metrics, error) {
 	if t.evalGraph == nil {
 		eg, err := newEvalGraph(t.Decoder, t.Corpus.Val, t.Config.EvalBatch, t.Config.Seq)
 		if err != nil {
@@ -186,7 +187,7 @@ func (t *TextGenTask) Evaluate(ctx context.Context) (Metrics, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Metrics{"loss": loss, "perplexity": math.Exp(loss)}, nil
+	return training.Metrics{"loss": loss, "perplexity": math.Exp(loss)}, nil
 }
 
 // SaveState implements Trainable: stream position and carried state.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/training"
 )
 
 // tinyCorpus is a deterministic text a small model can learn almost
@@ -24,11 +25,11 @@ func tinyCorpus(t *testing.T) string {
 	return path
 }
 
-func tinyConfig() (TextGenTaskConfig, TrainConfig) {
+func tinyConfig() (TextGenTaskConfig, training.Config) {
 	cfg := DefaultTextGenTaskConfig()
 	cfg.Batch, cfg.Seq, cfg.EvalBatch = 8, 24, 4
 	cfg.Decoder = decoder.Config{Cell: nn.LSTM, Embed: 16, Hidden: 48, Layers: 1}
-	tc := DefaultTrainConfig()
+	tc := training.DefaultConfig()
 	tc.Steps, tc.EvalEvery, tc.CheckpointEvery = 150, 50, 50
 	tc.Optim.LR = 1e-2
 	return cfg, tc
@@ -51,7 +52,7 @@ func TestTextGenLearnsTinyCorpus(t *testing.T) {
 				t.Fatal(err)
 			}
 			tc.Out = filepath.Join(t.TempDir(), "tiny.model")
-			res, err := Train(context.Background(), task, tc)
+			res, err := training.Train(context.Background(), task, tc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,7 +91,7 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 	dir := t.TempDir()
 	straight, _ := NewTextGenTask(cfg, corpus, 5)
 	tc.Out = filepath.Join(dir, "a.model")
-	if _, err := Train(context.Background(), straight, tc); err != nil {
+	if _, err := training.Train(context.Background(), straight, tc); err != nil {
 		t.Fatal(err)
 	}
 
@@ -98,13 +99,13 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 	half := tc
 	half.Out = filepath.Join(dir, "b.model")
 	half.Steps = 20
-	if _, err := Train(context.Background(), first, half); err != nil {
+	if _, err := training.Train(context.Background(), first, half); err != nil {
 		t.Fatal(err)
 	}
 	second, _ := NewTextGenTask(cfg, corpus, 5)
 	rest := half
 	rest.Steps, rest.Resume = 40, true
-	if _, err := Train(context.Background(), second, rest); err != nil {
+	if _, err := training.Train(context.Background(), second, rest); err != nil {
 		t.Fatal(err)
 	}
 	for i, p := range straight.Params() {
@@ -125,18 +126,18 @@ func TestResumeErrors(t *testing.T) {
 	tc.Out = filepath.Join(t.TempDir(), "none.model")
 	tc.Resume = true
 	tc.Progress = io.Discard
-	if _, err := Train(context.Background(), task, tc); err == nil || !strings.Contains(err.Error(), "no checkpoint") {
+	if _, err := training.Train(context.Background(), task, tc); err == nil || !strings.Contains(err.Error(), "no checkpoint") {
 		t.Fatalf("resume without checkpoint: %v", err)
 	}
 	// A checkpoint of another shape is refused.
 	tc.Resume, tc.Steps = false, 10
-	if _, err := Train(context.Background(), task, tc); err != nil {
+	if _, err := training.Train(context.Background(), task, tc); err != nil {
 		t.Fatal(err)
 	}
 	cfg.Decoder.Hidden = 32
 	other, _ := NewTextGenTask(cfg, corpus, 1)
 	tc.Resume, tc.Steps = true, 20
-	if _, err := Train(context.Background(), other, tc); err == nil || !strings.Contains(err.Error(), "different shape") {
+	if _, err := training.Train(context.Background(), other, tc); err == nil || !strings.Contains(err.Error(), "different shape") {
 		t.Fatalf("resume with another shape: %v", err)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/recur-dev/recur/metrics"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/training"
 )
 
 // TranslateTaskConfig describes a translation run: data handling and model.
@@ -171,6 +172,20 @@ func (m *Translator) NewBatchGraph(B, S, T int, train bool, seed uint64, smoothi
 
 func roundUp(n int) int { return (n + 3) / 4 * 4 }
 
+// cachedGraph returns the graph cached under key, building (and caching)
+// it on first use: a task keeps one compiled graph per batch shape.
+func cachedGraph[K comparable, G any](cache map[K]G, key K, build func() (G, error)) (G, error) {
+	if g, ok := cache[key]; ok {
+		return g, nil
+	}
+	g, err := build()
+	if err != nil {
+		return g, err
+	}
+	cache[key] = g
+	return g, nil
+}
+
 func (m *Translator) buildGraph(B, S, T int, train bool, seed uint64, smoothing float64) (*BatchGraph, error) {
 	sg := &BatchGraph{B: B, S: S, T: T, Src: make([]int, S*B), TgtIn: make([]int, T*B), TgtOut: make([]int, T*B), Lens: make([]int, B)}
 	g := nn.NewGraph(train, seed)
@@ -271,15 +286,9 @@ func NewTranslateTask(cfg TranslateTaskConfig, data *PairSplits, seed uint64) (*
 
 func (t *TranslateTask) graph(cache map[[3]int]*BatchGraph, b *datasets.SeqBatch, train bool) (*BatchGraph, error) {
 	key := [3]int{b.B, roundUp(b.SrcLen), roundUp(b.TgtLen)}
-	if g, ok := cache[key]; ok {
-		return g, nil
-	}
-	g, err := t.Net.buildGraph(key[0], key[1], key[2], train, t.seed, t.Config.Smoothing)
-	if err != nil {
-		return nil, err
-	}
-	cache[key] = g
-	return g, nil
+	return cachedGraph(cache, key, func() (*BatchGraph, error) {
+		return t.Net.buildGraph(key[0], key[1], key[2], train, t.seed, t.Config.Smoothing)
+	})
 }
 
 // Params implements Trainable.
@@ -336,7 +345,7 @@ func (t *TranslateTask) scheduleSampling(g *BatchGraph, b *datasets.SeqBatch, st
 // Evaluate implements Trainable: validation loss per target token
 // (teacher forced) and BLEU/chrF of greedy free-running translations,
 // tokenised on both sides as the reference scores.
-func (t *TranslateTask) Evaluate(ctx context.Context) (Metrics, error) {
+func (t *TranslateTask) Evaluate(ctx context.Context) (training.Metrics, error) {
 	batches, err := datasets.EvalBatches(t.valSrc, t.valTgt, t.Config.Batch)
 	if err != nil {
 		return nil, err
@@ -365,7 +374,7 @@ func (t *TranslateTask) Evaluate(ctx context.Context) (Metrics, error) {
 		return nil, err
 	}
 	loss := total / float64(count)
-	return Metrics{"loss": loss, "perplexity": math.Exp(loss), "bleu": bleu, "chrf": chrf}, nil
+	return training.Metrics{"loss": loss, "perplexity": math.Exp(loss), "bleu": bleu, "chrf": chrf}, nil
 }
 
 // Score translates the pairs' sources and returns corpus BLEU and chrF of

@@ -11,6 +11,7 @@ import (
 
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/training"
 )
 
 // reverseCorpus writes a synthetic "language pair" the Joey NMT way: the
@@ -44,12 +45,12 @@ func reverseCorpus(t *testing.T, n int) string {
 	return path
 }
 
-func tinyTranslateConfig() (TranslateTaskConfig, TrainConfig) {
+func tinyTranslateConfig() (TranslateTaskConfig, training.Config) {
 	cfg := DefaultTranslateTaskConfig()
 	cfg.Val, cfg.Test, cfg.Batch = 40, 40, 32
 	cfg.Model.Encoder.Embed, cfg.Model.Encoder.Hidden = 24, 32
 	cfg.Model.Decoder = decoder.Config{Cell: nn.GRU, Embed: 24, Hidden: 32, Layers: 1, Attention: nn.Additive, AttentionDim: 16}
-	tc := DefaultTrainConfig()
+	tc := training.DefaultConfig()
 	tc.Steps, tc.EvalEvery, tc.CheckpointEvery = 400, 100, 200
 	tc.Optim.LR, tc.Optim.DecayRate = 1e-2, 1
 	tc.Primary, tc.Maximize = "bleu", true
@@ -82,7 +83,7 @@ func TestTranslatorLearnsReversal(t *testing.T) {
 				t.Fatal(err)
 			}
 			tc.Out = filepath.Join(t.TempDir(), "rev.model")
-			res, err := Train(context.Background(), task, tc)
+			res, err := training.Train(context.Background(), task, tc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -154,7 +155,7 @@ func TestTranslatorTargetWithoutSpaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	tc.Out = filepath.Join(t.TempDir(), "ja.model")
-	if _, err := Train(context.Background(), task, tc); err != nil {
+	if _, err := training.Train(context.Background(), task, tc); err != nil {
 		t.Fatal(err)
 	}
 	m, err := LoadTranslator(tc.Out)

@@ -10,6 +10,7 @@ import (
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/encoder"
+	"github.com/recur-dev/recur/training"
 )
 
 // untrainedTranslator is a randomly initialised translator over a tiny
@@ -148,7 +149,7 @@ func TestTranslatorInputErrors(t *testing.T) {
 	corpus, _ := LoadCorpus(tinyCorpus(t), cfg)
 	tg, _ := NewTextGenTask(cfg, corpus, 1)
 	tc.Steps, tc.Out = 2, lm
-	if _, err := Train(context.Background(), tg, tc); err != nil {
+	if _, err := training.Train(context.Background(), tg, tc); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := LoadTranslator(lm); err == nil || !strings.Contains(err.Error(), `"textgen" model, want "translate"`) {

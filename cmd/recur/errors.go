@@ -12,14 +12,14 @@ import (
 // library error becomes a command-line one. Longer names are replaced
 // first, so "TextGenTaskConfig.Batch" never half-matches a shorter entry.
 var optionFlags = map[string]string{
-	"TrainConfig.Steps":                  "--steps",
-	"TrainConfig.EvalEvery":              "--eval-every",
-	"TrainConfig.CheckpointEvery":        "--checkpoint-every",
-	"TrainConfig.Patience":               "--patience",
-	"TrainConfig.Out":                    "--out",
-	"TrainConfig.Optim.LR":               "--lr",
-	"TrainConfig.Resume":                 "--resume",
-	"TrainConfig.Seed":                   "--seed",
+	"training.Config.Steps":              "--steps",
+	"training.Config.EvalEvery":          "--eval-every",
+	"training.Config.CheckpointEvery":    "--checkpoint-every",
+	"training.Config.Patience":           "--patience",
+	"training.Config.Out":                "--out",
+	"training.Config.Optim.LR":           "--lr",
+	"training.Config.Resume":             "--resume",
+	"training.Config.Seed":               "--seed",
 	"TextGenTaskConfig.Arch":             "--arch",
 	"TextGenTaskConfig.Level":            "--level",
 	"TextGenTaskConfig.MinCount":         "--min-count",

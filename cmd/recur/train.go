@@ -9,6 +9,7 @@ import (
 
 	"github.com/recur-dev/recur/markov"
 	"github.com/recur-dev/recur/tasks"
+	"github.com/recur-dev/recur/training"
 )
 
 func trainCommand() *cli.Command {
@@ -27,7 +28,7 @@ same data order, optimizer state and random state.`,
 
 func trainTextGenCommand() *cli.Command {
 	d := tasks.DefaultTextGenTaskConfig()
-	t := tasks.DefaultTrainConfig()
+	t := training.DefaultConfig()
 	m := markov.DefaultConfig()
 	return &cli.Command{
 		Name:      "textgen",
@@ -132,6 +133,6 @@ func trainTextGen(c *cli.Context) error {
 	}
 	fmt.Printf("val_loss %.4f\nperplexity %.2f\nbest_step %d\n", res.Best["loss"], res.Best["perplexity"], res.BestStep)
 	fmt.Fprintf(os.Stderr, "wrote %s (best validation), %s (checkpoint), %s.loss.png in %s\n",
-		tc.Out, tasks.Checkpoint(tc.Out), tc.Out, time.Since(start).Round(time.Second))
+		tc.Out, training.Checkpoint(tc.Out), tc.Out, time.Since(start).Round(time.Second))
 	return nil
 }

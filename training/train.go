@@ -1,4 +1,4 @@
-package tasks
+package training
 
 import (
 	"context"
@@ -43,8 +43,8 @@ type Trainable interface {
 // Metrics are named validation figures.
 type Metrics map[string]float64
 
-// TrainConfig drives the loop.
-type TrainConfig struct {
+// Config drives the loop.
+type Config struct {
 	Steps           int    // total optimizer updates
 	EvalEvery       int    // validate every N steps (and at the end); 0 = only at the end
 	CheckpointEvery int    // write the checkpoint every N steps (and at the end)
@@ -61,25 +61,25 @@ type TrainConfig struct {
 	MinDelta        float64           // improvement smaller than this does not count for patience
 }
 
-// DefaultTrainConfig is the char-rnn recipe's loop: 5000 steps, validation
+// DefaultConfig is the char-rnn recipe's loop: 5000 steps, validation
 // and a checkpoint every 250, no early stopping.
-func DefaultTrainConfig() TrainConfig {
-	return TrainConfig{Steps: 5000, EvalEvery: 250, CheckpointEvery: 250, Primary: "loss", Optim: nn.DefaultAdamConfig()}
+func DefaultConfig() Config {
+	return Config{Steps: 5000, EvalEvery: 250, CheckpointEvery: 250, Primary: "loss", Optim: nn.DefaultAdamConfig()}
 }
 
 // Validate names the first bad option.
-func (c TrainConfig) Validate() error {
+func (c Config) Validate() error {
 	switch {
 	case c.Steps < 1:
-		return fmt.Errorf("TrainConfig.Steps must be >= 1 (got %d)", c.Steps)
+		return fmt.Errorf("training.Config.Steps must be >= 1 (got %d)", c.Steps)
 	case c.EvalEvery < 0:
-		return fmt.Errorf("TrainConfig.EvalEvery must be >= 0 (got %d)", c.EvalEvery)
+		return fmt.Errorf("training.Config.EvalEvery must be >= 0 (got %d)", c.EvalEvery)
 	case c.CheckpointEvery < 0:
-		return fmt.Errorf("TrainConfig.CheckpointEvery must be >= 0 (got %d)", c.CheckpointEvery)
+		return fmt.Errorf("training.Config.CheckpointEvery must be >= 0 (got %d)", c.CheckpointEvery)
 	case c.Patience < 0:
-		return fmt.Errorf("TrainConfig.Patience must be >= 0 (got %d)", c.Patience)
+		return fmt.Errorf("training.Config.Patience must be >= 0 (got %d)", c.Patience)
 	case c.Out == "":
-		return errors.New("TrainConfig.Out is required: the path of the model file to write")
+		return errors.New("training.Config.Out is required: the path of the model file to write")
 	}
 	return c.Optim.Validate()
 }
@@ -122,16 +122,6 @@ const (
 	metaAdam       = "train.adam"
 )
 
-// checkpointPos reads the non-negative stream position a task's SaveState
-// stored under key (what names it in the error).
-func checkpointPos(f *modelfile.File, key, what string) (int, error) {
-	pos, err := strconv.Atoi(f.Metadata[key])
-	if err != nil || pos < 0 {
-		return 0, fmt.Errorf("checkpoint has no %s position (%s = %q)", what, key, f.Metadata[key])
-	}
-	return pos, nil
-}
-
 // Checkpoint is the path of Out's resumable checkpoint.
 func Checkpoint(out string) string { return out + ".ckpt" }
 
@@ -147,7 +137,7 @@ func paramSignature(ps nn.Params) string {
 // checkpoint stores and the progress line. Its methods are the loop's
 // parts; only they change st.
 type trainer struct {
-	cfg    TrainConfig
+	cfg    Config
 	task   Trainable
 	params nn.Params
 	adam   *nn.Adam
@@ -158,7 +148,7 @@ type trainer struct {
 
 // Train runs the loop. Interrupting ctx writes a checkpoint and returns
 // ctx's error; a later run with Resume continues from it.
-func Train(ctx context.Context, task Trainable, cfg TrainConfig) (*Result, error) {
+func Train(ctx context.Context, task Trainable, cfg Config) (*Result, error) {
 	tr, err := newTrainer(task, cfg)
 	if err != nil {
 		return nil, err
@@ -179,7 +169,7 @@ func Train(ctx context.Context, task Trainable, cfg TrainConfig) (*Result, error
 
 // newTrainer validates cfg, builds the optimizer and, with cfg.Resume,
 // restores the checkpoint.
-func newTrainer(task Trainable, cfg TrainConfig) (*trainer, error) {
+func newTrainer(task Trainable, cfg Config) (*trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -236,7 +226,7 @@ func (tr *trainer) step(ctx context.Context) error {
 		return fmt.Errorf("step %d: %w", st.Step+1, err)
 	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		return fmt.Errorf("step %d: loss is %g: lower TrainConfig.Optim.LR or check the data", st.Step+1, loss)
+		return fmt.Errorf("step %d: loss is %g: lower training.Config.Optim.LR or check the data", st.Step+1, loss)
 	}
 	if _, err := tr.adam.Update(tr.params); err != nil {
 		return fmt.Errorf("step %d: %w", st.Step+1, err)
@@ -311,7 +301,7 @@ func (tr *trainer) finish() (*Result, error) {
 
 // writeModel saves the current (best) weights under cfg.Out with training
 // metadata: steps, validation figures, elapsed time.
-func writeModel(cfg TrainConfig, task Trainable, st *loopState) error {
+func writeModel(cfg Config, task Trainable, st *loopState) error {
 	f, err := task.Model()
 	if err != nil {
 		return err
@@ -334,7 +324,7 @@ func writeModel(cfg TrainConfig, task Trainable, st *loopState) error {
 // writeCheckpoint saves weights, Adam moments, task state and loop state to
 // Out.ckpt atomically: a kill at any moment leaves either the previous
 // checkpoint or the new one, never a partial file.
-func writeCheckpoint(cfg TrainConfig, task Trainable, adam *nn.Adam, st *loopState) error {
+func writeCheckpoint(cfg Config, task Trainable, adam *nn.Adam, st *loopState) error {
 	f, err := task.Model()
 	if err != nil {
 		return err
@@ -366,32 +356,32 @@ func writeCheckpoint(cfg TrainConfig, task Trainable, adam *nn.Adam, st *loopSta
 
 // resume restores weights, optimizer, task and loop state. A missing or
 // mismatched checkpoint is an error, never a silent fresh start.
-func resume(cfg TrainConfig, task Trainable, adam *nn.Adam, st *loopState) error {
+func resume(cfg Config, task Trainable, adam *nn.Adam, st *loopState) error {
 	path := Checkpoint(cfg.Out)
 	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("TrainConfig.Resume: no checkpoint at %s (it is written next to TrainConfig.Out every TrainConfig.CheckpointEvery steps): %w", path, err)
+		return fmt.Errorf("training.Config.Resume: no checkpoint at %s (it is written next to training.Config.Out every training.Config.CheckpointEvery steps): %w", path, err)
 	}
 	f, err := modelfile.Read(path)
 	if err != nil {
-		return fmt.Errorf("TrainConfig.Resume: %w", err)
+		return fmt.Errorf("training.Config.Resume: %w", err)
 	}
 	raw, ok := f.Metadata[metaTrainState]
 	if !ok {
-		return fmt.Errorf("TrainConfig.Resume: %s is a model file without training state (not a checkpoint)", path)
+		return fmt.Errorf("training.Config.Resume: %s is a model file without training state (not a checkpoint)", path)
 	}
 	var saved loopState
 	if err := json.Unmarshal([]byte(raw), &saved); err != nil {
-		return fmt.Errorf("TrainConfig.Resume: %s: corrupt training state: %v", path, err)
+		return fmt.Errorf("training.Config.Resume: %s: corrupt training state: %v", path, err)
 	}
 	params := task.Params()
 	if saved.ParamHash != paramSignature(params) {
-		return fmt.Errorf("TrainConfig.Resume: %s holds a model of a different shape than the one configured (check the model Config.Cell, Config.Hidden, Config.Layers, Config.Embed and the data)", path)
+		return fmt.Errorf("training.Config.Resume: %s holds a model of a different shape than the one configured (check the model Config.Cell, Config.Hidden, Config.Layers, Config.Embed and the data)", path)
 	}
 	if saved.Seed != cfg.Seed {
-		return fmt.Errorf("TrainConfig.Resume: %s was trained with TrainConfig.Seed %d, not %d: pass the same seed", path, saved.Seed, cfg.Seed)
+		return fmt.Errorf("training.Config.Resume: %s was trained with training.Config.Seed %d, not %d: pass the same seed", path, saved.Seed, cfg.Seed)
 	}
 	if saved.Step > cfg.Steps {
-		return fmt.Errorf("TrainConfig.Resume: %s is already at step %d, beyond TrainConfig.Steps %d", path, saved.Step, cfg.Steps)
+		return fmt.Errorf("training.Config.Resume: %s is already at step %d, beyond training.Config.Steps %d", path, saved.Step, cfg.Steps)
 	}
 	for i, p := range params {
 		for _, pair := range []struct {
@@ -400,10 +390,10 @@ func resume(cfg TrainConfig, task Trainable, adam *nn.Adam, st *loopState) error
 		}{{p.Name, p.Data}, {"adam.m." + p.Name, adam.M[i]}, {"adam.v." + p.Name, adam.V[i]}} {
 			t, err := f.Get(pair.name)
 			if err != nil {
-				return fmt.Errorf("TrainConfig.Resume: %s: %w", path, err)
+				return fmt.Errorf("training.Config.Resume: %s: %w", path, err)
 			}
 			if len(t.F32) != len(pair.dst) {
-				return fmt.Errorf("TrainConfig.Resume: %s: tensor %s has %d values, want %d", path, pair.name, len(t.F32), len(pair.dst))
+				return fmt.Errorf("training.Config.Resume: %s: tensor %s has %d values, want %d", path, pair.name, len(t.F32), len(pair.dst))
 			}
 			copy(pair.dst, t.F32)
 		}
@@ -422,7 +412,7 @@ func resume(cfg TrainConfig, task Trainable, adam *nn.Adam, st *loopState) error
 		}
 	}
 	if err := task.LoadState(state); err != nil {
-		return fmt.Errorf("TrainConfig.Resume: %s: %w", path, err)
+		return fmt.Errorf("training.Config.Resume: %s: %w", path, err)
 	}
 	*st = saved
 	return nil
