@@ -120,15 +120,7 @@ func (m *Classifier) File(meta map[string]string, dtype modelfile.DType) (*model
 
 // LoadClassifier reads a text or image classifier.
 func LoadClassifier(path string) (*Classifier, error) {
-	f, err := modelfile.Read(path)
-	if err != nil {
-		return nil, err
-	}
-	m, err := classifierFromFile(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
+	return readModel(path, modelfile.Read, classifierFromFile)
 }
 
 // classifierFromFile builds a text or image classifier from its file.

@@ -22,17 +22,7 @@ var Tasks = []string{TaskTextGen, TaskTranslate, TaskCaption, TaskClassify, Task
 // Load reads a model file of any task and builds the right model for it:
 // the one place that dispatches on a file's task (the CLI, the server and
 // the PyTorch cross-check all load through it). Errors name the file.
-func Load(path string) (*Model, error) {
-	f, err := modelfile.Read(path)
-	if err != nil {
-		return nil, err
-	}
-	m, err := FromFile(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return m, nil
-}
+func Load(path string) (*Model, error) { return readModel(path, modelfile.Read, FromFile) }
 
 // FromFile builds the model a parsed model file holds (see Load).
 func FromFile(f *modelfile.File) (*Model, error) {
