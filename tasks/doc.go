@@ -1,7 +1,8 @@
 // Package tasks puts models and data together, one file per task:
-// textgen.go and lm.go (text generation), translator.go and translate.go
-// (translation), caption.go (captioning), classify.go (text and image
-// classification).
+// textgen.go and lm.go (text generation), translator.go (the Translator:
+// decoding, its training graph and Score) and translate.go (pairs and the
+// TranslateTask), caption.go and caption_graph.go (captioning), classify.go
+// (text and image classification).
 //
 // Each task has a model type that runs (LanguageModel, Translator,
 // Captioner, Classifier) and applies its own stored defaults (a

@@ -40,3 +40,20 @@ func checkpointPos(f *modelfile.File, key, what string) (int, error) {
 	}
 	return pos, nil
 }
+
+// roundUp pads a length to a multiple of 4, so a few graphs serve every batch.
+func roundUp(n int) int { return (n + 3) / 4 * 4 }
+
+// cachedGraph returns the graph cached under key, building (and caching)
+// it on first use: a task keeps one compiled graph per batch shape.
+func cachedGraph[K comparable, G any](cache map[K]G, key K, build func() (G, error)) (G, error) {
+	if g, ok := cache[key]; ok {
+		return g, nil
+	}
+	g, err := build()
+	if err != nil {
+		return g, err
+	}
+	cache[key] = g
+	return g, nil
+}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -168,5 +169,33 @@ func TestTranslatorTargetWithoutSpaces(t *testing.T) {
 	}
 	if got := tr[0].Hyps[0].Text; got != "青い猫月。" {
 		t.Fatalf("translation %q, want 青い猫月。", got)
+	}
+}
+
+// LoadPairs tokenizes the training split once; the ids the task trains on
+// from those tokens must equal tokenizing the pairs again, with words and
+// with subwords, cased or not.
+func TestTrainIDsEqualFreshTokenization(t *testing.T) {
+	path := reverseCorpus(t, 150)
+	for _, c := range []struct {
+		subwords  int
+		lowercase bool
+	}{{0, true}, {0, false}, {30, true}, {30, false}} {
+		cfg, _ := tinyTranslateConfig()
+		cfg.Model.Subwords, cfg.Pairs.Lowercase = c.subwords, c.lowercase
+		data, err := LoadPairs(path, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotS, gotT := data.trainIDs(cfg.Pairs)
+		wantS, wantT := encodePairs(cfg.Pairs, data, data.Train)
+		if !reflect.DeepEqual(gotS, wantS) || !reflect.DeepEqual(gotT, wantT) {
+			t.Errorf("subwords %d, lowercase %v: the kept tokens give other ids than tokenizing again", c.subwords, c.lowercase)
+		}
+		other := cfg.Pairs
+		other.Lowercase = !other.Lowercase
+		if s, _ := data.trainIDs(other); !reflect.DeepEqual(s, func() [][]int { s, _ := encodePairs(other, data, data.Train); return s }()) {
+			t.Errorf("subwords %d: another Lowercase did not tokenize again", c.subwords)
+		}
 	}
 }

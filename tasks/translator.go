@@ -8,9 +8,12 @@ import (
 	"strconv"
 	"strings"
 
+	G "gorgonia.org/gorgonia"
+
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/encoder"
+	"github.com/recur-dev/recur/metrics"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
 )
@@ -381,3 +384,99 @@ func decodeWithAttention(ctx context.Context, dec *decoder.Decoder, s *decoder.S
 
 // joinTokens renders tokens for "tokenised" scoring: joined by spaces.
 func joinTokens(toks []string) string { return strings.Join(toks, " ") }
+
+// Score translates the pairs' sources and returns corpus BLEU and chrF of
+// the tokenised hypotheses against the tokenised references.
+func (m *Translator) Score(ctx context.Context, pairs []datasets.Pair, pc datasets.PairsConfig, o TranslateOptions) (bleu, chrf float64, err error) {
+	srcs := make([]string, len(pairs))
+	refs := make([]string, len(pairs))
+	for i, p := range pairs {
+		srcs[i] = p.Src
+		refs[i] = joinTokens(pc.Tokenize(p.Tgt))
+	}
+	tr, err := m.Translate(ctx, srcs, o)
+	if err != nil {
+		return 0, 0, err
+	}
+	hyps := make([]string, len(tr))
+	for i, x := range tr {
+		hyps[i] = joinTokens(x.Hyps[0].Words)
+	}
+	b, err := metrics.CorpusBLEU(hyps, [][]string{refs}, metrics.DefaultBLEUConfig())
+	if err != nil {
+		return 0, 0, err
+	}
+	c, err := metrics.CorpusChrF(hyps, [][]string{refs}, metrics.DefaultChrFConfig())
+	if err != nil {
+		return 0, 0, err
+	}
+	return b.Score, c.Score, nil
+}
+
+// BatchGraph is the training (or evaluation) graph of a Translator for
+// one padded shape: B rows, S source and T target steps. The task pads
+// batches up to a multiple of 4 steps on each side so that a handful of
+// graphs serve every batch. Fill Src, Lens, TgtIn, TgtOut (time-major,
+// PadID / IgnoreTarget past each row's end) before each run.
+type BatchGraph struct {
+	g                  *nn.Graph
+	logits             *G.Node
+	machine            *nn.Machine
+	B, S, T            int
+	Src, TgtIn, TgtOut []int
+	Lens               []int
+}
+
+// Run trains: forward, backward, gradients into the model's Params; step
+// seeds the dropout masks. It returns the mean loss per target token.
+func (sg *BatchGraph) Run(step int) (float32, error) {
+	sg.g.Step = uint64(step)
+	return sg.machine.Run()
+}
+
+// NewBatchGraph compiles a graph for B×S sources and B×T targets; train
+// adds the backward pass and dropout.
+func (m *Translator) NewBatchGraph(B, S, T int, train bool, seed uint64, smoothing float64) (*BatchGraph, error) {
+	return m.buildGraph(B, S, T, train, seed, smoothing)
+}
+
+func (m *Translator) buildGraph(B, S, T int, train bool, seed uint64, smoothing float64) (*BatchGraph, error) {
+	sg := &BatchGraph{B: B, S: S, T: T, Src: make([]int, S*B), TgtIn: make([]int, T*B), TgtOut: make([]int, T*B), Lens: make([]int, B)}
+	g := nn.NewGraph(train, seed)
+	mem, init := m.Enc.Graph(g, g.Ints("src", sg.Src), B, S, &sg.Lens)
+	logits, _, _ := m.Dec.GraphWith(g, g.Ints("tin", sg.TgtIn), B, decoder.GraphInputs{H0: init, Memory: mem, SrcLengths: &sg.Lens})
+	loss := g.CrossEntropy(logits, g.Ints("tout", sg.TgtOut), smoothing)
+	sg.logits = logits
+	var err error
+	if train {
+		sg.machine, err = g.Compile(loss)
+	} else {
+		sg.machine, err = g.CompileForward(loss)
+	}
+	sg.g = g
+	return sg, err
+}
+
+// fill copies a batch into the graph's inputs, padding to its shape.
+func (sg *BatchGraph) fill(b *datasets.SeqBatch) {
+	B := sg.B
+	for t := 0; t < sg.S; t++ {
+		for r := 0; r < B; r++ {
+			v := datasets.PadID
+			if t < b.SrcLen {
+				v = b.Src[t*B+r]
+			}
+			sg.Src[t*B+r] = v
+		}
+	}
+	copy(sg.Lens, b.SrcLens)
+	for t := 0; t < sg.T; t++ {
+		for r := 0; r < B; r++ {
+			in, out := datasets.PadID, nn.IgnoreTarget
+			if t < b.TgtLen {
+				in, out = b.TgtIn[t*B+r], b.TgtOut[t*B+r]
+			}
+			sg.TgtIn[t*B+r], sg.TgtOut[t*B+r] = in, out
+		}
+	}
+}
