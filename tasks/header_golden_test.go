@@ -58,7 +58,7 @@ func tinyModelFiles(t *testing.T) map[string]*modelfile.File {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := TextGenModelFile(tg, tok, d.Params(), map[string]string{"note": "golden"}, modelfile.F32)
+	f, err := textGenModelFile(tg, tok, d.Params(), map[string]string{"note": "golden"}, modelfile.F32)
 	add("textgen", f, err)
 
 	tg.Level = datasets.LevelWord

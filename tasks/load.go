@@ -16,8 +16,8 @@ type Model struct {
 	Classifier *Classifier // text or image
 }
 
-// Tasks lists every task Load knows, in the order errors name them.
-var Tasks = []string{TaskTextGen, TaskTranslate, TaskCaption, TaskClassify, TaskClassifyImage}
+// knownTasks lists every task Load knows, in the order errors name them.
+var knownTasks = []string{TaskTextGen, TaskTranslate, TaskCaption, TaskClassify, TaskClassifyImage}
 
 // Load reads a model file of any task and builds the right model for it:
 // the one place that dispatches on a file's task (the CLI, the server and
@@ -38,7 +38,7 @@ func FromFile(f *modelfile.File) (*Model, error) {
 	case TaskClassify, TaskClassifyImage:
 		m.Classifier, err = classifierFromFile(f)
 	default:
-		return nil, fmt.Errorf("model task %q is unknown (valid: %v)", f.Task, Tasks)
+		return nil, fmt.Errorf("model task %q is unknown (valid: %v)", f.Task, knownTasks)
 	}
 	if err != nil {
 		return nil, err

@@ -240,7 +240,7 @@ func (t *TextGenTask) LoadState(f *modelfile.File) error {
 
 // Model implements Trainable.
 func (t *TextGenTask) Model() (*modelfile.File, error) {
-	return TextGenModelFile(t.Config, t.Corpus.Tokenizer, t.Decoder.Params(), map[string]string{"data.sha256": t.Corpus.SHA256}, modelfile.F32)
+	return textGenModelFile(t.Config, t.Corpus.Tokenizer, t.Decoder.Params(), map[string]string{"data.sha256": t.Corpus.SHA256}, modelfile.F32)
 }
 
 // textGenHeader is the config stored in a textgen model file.
@@ -252,8 +252,8 @@ type textGenHeader struct {
 	Markov    json.RawMessage `json:"markov,omitempty"`
 }
 
-// TextGenModelFile assembles a textgen model file.
-func TextGenModelFile(cfg TextGenTaskConfig, tok datasets.Tokenizer, params nn.Params, meta map[string]string, dtype modelfile.DType) (*modelfile.File, error) {
+// textGenModelFile assembles a textgen model file.
+func textGenModelFile(cfg TextGenTaskConfig, tok datasets.Tokenizer, params nn.Params, meta map[string]string, dtype modelfile.DType) (*modelfile.File, error) {
 	dc := cfg.Decoder
 	dc.Vocab = tok.Vocab().Size()
 	h := textGenHeader{Arch: "rnn", Level: tok.Level(), Lowercase: cfg.Lowercase, Decoder: &dc}
