@@ -61,3 +61,21 @@ func ExampleTrain() {
 	// steps: 20
 	// textgen true
 }
+
+// Load reads a model file of any task and returns the model it holds:
+// here the built-in translator's file, which then translates with its own
+// tuned length penalty (the options leave it unset).
+func ExampleLoad() {
+	m, err := tasks.Load("../builtin/en-fr.model")
+	if err != nil {
+		log.Fatal(err)
+	}
+	o := tasks.DefaultTranslateOptions()
+	o.Beam = 5
+	out, err := m.Translator.Translate(context.Background(), []string{"Where is the station?"}, o)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(m.Task, out[0].Hyps[0].Text)
+	// Output: translate Où se trouve la gare ?
+}
