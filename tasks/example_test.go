@@ -64,7 +64,8 @@ func ExampleTrain() {
 
 // Load reads a model file of any task and returns the model it holds:
 // here the built-in translator's file, which then translates with its own
-// tuned length penalty (the options leave it unset).
+// tuned length penalty (the options leave it unset). French text is
+// detokenized with a narrow no-break space before "?".
 func ExampleLoad() {
 	m, err := tasks.Load("../builtin/en-fr.model")
 	if err != nil {
@@ -77,5 +78,5 @@ func ExampleLoad() {
 		log.Fatal(err)
 	}
 	fmt.Println(m.Task, out[0].Hyps[0].Text)
-	// Output: translate Où se trouve la gare ?
+	// Output: translate Où se trouve la gare ?
 }
