@@ -257,7 +257,7 @@ type captioner struct{ m *tasks.Captioner }
 func (c captioner) InputConfig() cnn.InputConfig { return c.m.Config.Image }
 
 func (c captioner) Caption(ctx context.Context, pixels []float32, beam, maxLen int) ([]Caption, error) {
-	caps, err := c.m.Caption(ctx, [][]float32{pixels}, tasks.CaptionOptions{Beam: beam, LengthPenalty: 1, MaxLen: maxLen})
+	caps, err := c.m.Caption(ctx, [][]float32{pixels}, tasks.CaptionOptions{Beam: beam, MaxLen: maxLen})
 	if err != nil {
 		return nil, err
 	}

@@ -125,13 +125,16 @@ func captionerFromFile(f *modelfile.File) (*Captioner, error) {
 
 // CaptionOptions choose the decoding.
 type CaptionOptions struct {
-	Beam          int     // beam width; 1 = greedy
-	LengthPenalty float64 // α of beam search
-	MaxLen        int     // 0 = the model's default
+	Beam int // beam width; 1 = greedy
+	// LengthPenalty is α of beam search, in [0, 5]; nil applies the
+	// model's own (its MetaLengthPenalty, else 1).
+	LengthPenalty *float64
+	MaxLen        int // 0 = the model's default (CaptionerConfig.MaxLen)
 }
 
-// DefaultCaptionOptions: greedy, the model's maximum length.
-func DefaultCaptionOptions() CaptionOptions { return CaptionOptions{Beam: 1, LengthPenalty: 1} }
+// DefaultCaptionOptions: greedy, the model's length penalty and maximum
+// length.
+func DefaultCaptionOptions() CaptionOptions { return CaptionOptions{Beam: 1} }
 
 // Caption is the result for one image.
 type Caption struct {
@@ -165,6 +168,10 @@ func (m *Captioner) Caption(ctx context.Context, images [][]float32, o CaptionOp
 	if maxLen <= 0 {
 		maxLen = max(m.Config.MaxLen, 1)
 	}
+	lp, err := chooseLengthPenalty(o.LengthPenalty, storedLengthPenalty(m.Meta), "CaptionOptions.LengthPenalty")
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Caption, 0, len(images))
 	const chunk = 64
 	for start := 0; start < len(images); start += chunk {
@@ -174,7 +181,7 @@ func (m *Captioner) Caption(ctx context.Context, images [][]float32, o CaptionOp
 			return nil, err
 		}
 		if o.Beam > 1 {
-			cfg := decoder.BeamConfig{Width: o.Beam, LengthPenalty: o.LengthPenalty, MaxLen: maxLen, MinLen: 1, NBest: 1}
+			cfg := decoder.BeamConfig{Width: o.Beam, LengthPenalty: lp, MaxLen: maxLen, MinLen: 1, NBest: 1}
 			for i, enc := range encs {
 				s := encoder.StartImages(m.Dec, []*encoder.EncodedImage{enc})
 				hyps, err := decoder.BeamSearch(ctx, m.Dec, s, datasets.BOSID, datasets.EOSID, cfg)

@@ -78,7 +78,7 @@ func TestCaptionLearnsScenes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		caps, err := m.Caption(context.Background(), [][]float32{data.Val[0].Image}, CaptionOptions{Beam: 3, LengthPenalty: 1})
+		caps, err := m.Caption(context.Background(), [][]float32{data.Val[0].Image}, CaptionOptions{Beam: 3, LengthPenalty: Penalty(1)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +106,7 @@ func TestCaptionMaxLenFlagsUnfinished(t *testing.T) {
 	// caption that has not emitted </s> must be flagged, never reported as
 	// finished.
 	for _, beam := range []int{1, 3} {
-		caps, err := m.Caption(context.Background(), [][]float32{data.Val[0].Image}, CaptionOptions{Beam: beam, MaxLen: 1, LengthPenalty: 1})
+		caps, err := m.Caption(context.Background(), [][]float32{data.Val[0].Image}, CaptionOptions{Beam: beam, MaxLen: 1, LengthPenalty: Penalty(1)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,7 +156,7 @@ func TestCaptionBeamIsTheSharedBeamSearch(t *testing.T) {
 	}
 	m.Config.MaxLen = 6
 	img := data.Val[0].Image
-	caps, err := m.Caption(context.Background(), [][]float32{img}, CaptionOptions{Beam: 4, LengthPenalty: 1})
+	caps, err := m.Caption(context.Background(), [][]float32{img}, CaptionOptions{Beam: 4, LengthPenalty: Penalty(1)})
 	if err != nil {
 		t.Fatal(err)
 	}

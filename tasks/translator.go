@@ -178,17 +178,6 @@ func DefaultTranslateOptions() TranslateOptions {
 // Penalty is a length penalty option: Penalty(0.6) overrides the model's.
 func Penalty(alpha float64) *float64 { return &alpha }
 
-// lengthPenalty is the α the options ask for: theirs, else the model's.
-func (m *Translator) lengthPenalty(o TranslateOptions) (float64, error) {
-	if o.LengthPenalty == nil {
-		return m.LengthPenalty(), nil
-	}
-	if lp := *o.LengthPenalty; !(lp >= 0 && lp <= 5) {
-		return 0, fmt.Errorf("TranslateOptions.LengthPenalty must be in [0, 5] (got %g)", lp)
-	}
-	return *o.LengthPenalty, nil
-}
-
 // EvalPairsConfig is how to read held-out pairs for this model: normalised
 // as its training data were (the model's Lowercase), every pair kept.
 func (m *Translator) EvalPairsConfig() datasets.PairsConfig {
@@ -202,11 +191,27 @@ func (m *Translator) EvalPairsConfig() datasets.PairsConfig {
 const MetaLengthPenalty = "decode.length_penalty"
 
 // LengthPenalty is the model's tuned beam length penalty, or 1.
-func (m *Translator) LengthPenalty() float64 {
-	if v, err := strconv.ParseFloat(m.Meta[MetaLengthPenalty], 64); err == nil && v >= 0 && v <= 5 {
+func (m *Translator) LengthPenalty() float64 { return storedLengthPenalty(m.Meta) }
+
+// storedLengthPenalty is the tuned beam length penalty a model file's
+// metadata records under MetaLengthPenalty, or 1 (none, or out of [0, 5]).
+func storedLengthPenalty(meta map[string]string) float64 {
+	if v, err := strconv.ParseFloat(meta[MetaLengthPenalty], 64); err == nil && v >= 0 && v <= 5 {
 		return v
 	}
 	return 1
+}
+
+// chooseLengthPenalty is the α decoding uses: the caller's (option names
+// the option in errors), else the model's.
+func chooseLengthPenalty(alpha *float64, model float64, option string) (float64, error) {
+	if alpha == nil {
+		return model, nil
+	}
+	if lp := *alpha; !(lp >= 0 && lp <= 5) {
+		return 0, fmt.Errorf("%s must be in [0, 5] (got %g)", option, lp)
+	}
+	return *alpha, nil
 }
 
 // Hyp is one translation of a sentence.
@@ -310,7 +315,7 @@ func (m *Translator) Translate(ctx context.Context, sentences []string, o Transl
 	if maxLen == 0 {
 		maxLen = max(m.Config.MaxLen, 1)
 	}
-	lp, err := m.lengthPenalty(o)
+	lp, err := chooseLengthPenalty(o.LengthPenalty, m.LengthPenalty(), "TranslateOptions.LengthPenalty")
 	if err != nil {
 		return nil, err
 	}

@@ -86,7 +86,7 @@ highlighted; with several images the file name gets the image's index.
 			if err != nil {
 				return err
 			}
-			caps, err := m.Caption(c.Context, imgs, tasks.CaptionOptions{Beam: beam, MaxLen: maxLen, LengthPenalty: 1})
+			caps, err := m.Caption(c.Context, imgs, tasks.CaptionOptions{Beam: beam, MaxLen: maxLen})
 			if err != nil {
 				return err
 			}
@@ -364,7 +364,7 @@ func evalCaption(c *cli.Context) error {
 			scored[i].Refs = append(scored[i].Refs, datasets.CaptionTokens(cp))
 		}
 	}
-	r, err := m.ScoreItems(c.Context, scored, tasks.CaptionOptions{Beam: beam, LengthPenalty: 1})
+	r, err := m.ScoreItems(c.Context, scored, tasks.CaptionOptions{Beam: beam})
 	if err != nil {
 		return err
 	}
