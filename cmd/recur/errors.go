@@ -37,7 +37,7 @@ var optionFlags = map[string]string{
 	"ClassifyTaskConfig.Batch":              "--batch",
 	"ClassifyTaskConfig.Val":                "--val",
 	"decoder Config.Hidden":                 "--hidden",
-	"model Config.Cell":                     "--cell",
+	"the model Config.Cell":                 "--cell",
 	"Config.Hidden":                         "--hidden",
 	"Config.Layers":                         "--layers",
 	"Config.Embed":                          "--embed",

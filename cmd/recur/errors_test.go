@@ -22,6 +22,8 @@ func TestFlagError(t *testing.T) {
 		{fmt.Errorf("a top-k of 3"), "a top-k of 3"}, // sampling names only at the start
 		{fmt.Errorf("--beam must be in [1, 100]"), "--beam must be in [1, 100]"},
 		{fmt.Errorf("training.Config.Resume: %w", base), "--resume: base"},
+		{fmt.Errorf("training.Config.Resume: m holds a model of a different shape than the one configured (check the model Config.Cell, Config.Hidden, Config.Layers, Config.Embed and the data)"),
+			"--resume: m holds a model of a different shape than the one configured (check --cell, --hidden, --layers, --embed and the data)"},
 	} {
 		got := flagError(c.in)
 		if got.Error() != c.want {
