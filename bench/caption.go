@@ -33,7 +33,7 @@ func setupCaptionTrain(seed uint64) (*Case, error) {
 	if err != nil {
 		return nil, err
 	}
-	img := cnn.DefaultImageConfig()
+	img := cnn.DefaultInputConfig()
 	img.Size = 64
 	cfg := tasks.CaptionerConfig{
 		Encoder: encoder.ImageConfig{CNN: cnn.Config{Size: 64, Channels: []int{32, 64, 128}}},

@@ -14,7 +14,7 @@ var models embed.FS
 func load(name string) ([]byte, error) {
 	b, err := models.ReadFile(name)
 	if err != nil {
-		return nil, fmt.Errorf("this build has no built-in %s: pass --model with a model you trained", name)
+		return nil, fmt.Errorf("this build has no built-in %s: load a model file you trained instead", name)
 	}
 	return b, nil
 }

@@ -32,7 +32,7 @@ func TestBuiltinCaptioner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	caps, err := m.Caption(context.Background(), imgs, tasks.CaptionOptions{Beam: 3, LengthPenalty: 1})
+	caps, err := m.Caption(context.Background(), imgs, tasks.CaptionOptions{Beam: 3, LengthPenalty: tasks.Penalty(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestBuiltinCaptionerIsRight(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		caps, err := m.Caption(context.Background(), imgs, tasks.CaptionOptions{Beam: 3, LengthPenalty: 1})
+		caps, err := m.Caption(context.Background(), imgs, tasks.CaptionOptions{Beam: 3, LengthPenalty: tasks.Penalty(1)})
 		if err != nil {
 			t.Fatal(err)
 		}

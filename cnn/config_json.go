@@ -10,10 +10,10 @@ func (c *Config) UnmarshalJSON(b []byte) error {
 	return jsonkeys.Unmarshal(b, (*plain)(c))
 }
 
-// UnmarshalJSON reads an ImageConfig stored in a model file. Files written
-// before ImageConfig had JSON tags hold the Go field names ("MaxPixels",
+// UnmarshalJSON reads an InputConfig stored in a model file. Files written
+// before InputConfig had JSON tags hold the Go field names ("MaxPixels",
 // "MaxFileBytes"); those still load (see jsonkeys).
-func (c *ImageConfig) UnmarshalJSON(b []byte) error {
-	type plain ImageConfig
+func (c *InputConfig) UnmarshalJSON(b []byte) error {
+	type plain InputConfig
 	return jsonkeys.Unmarshal(b, (*plain)(c))
 }

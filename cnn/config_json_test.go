@@ -24,7 +24,7 @@ func TestConfigJSONGolden(t *testing.T) {
 		{"net default", DefaultConfig(), `{"size":64,"channels":[32,64,128]}`},
 		{"net full", Config{Size: 32, Channels: []int{8, 16}, Coords: true, BatchNorm: true},
 			`{"size":32,"channels":[8,16],"coords":true,"batch_norm":true}`},
-		{"image default", DefaultImageConfig(),
+		{"image default", DefaultInputConfig(),
 			`{"size":64,"max_pixels":89478485,"max_file_bytes":52428800,"mean":[0.485,0.456,0.406],"std":[0.229,0.224,0.225]}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -48,12 +48,12 @@ func TestConfigJSONGolden(t *testing.T) {
 // builtin/caption.model), and the section in the file itself.
 func TestImageConfigLegacyKeys(t *testing.T) {
 	const legacy = `{"Size":64,"MaxPixels":89478485,"MaxFileBytes":52428800,"Mean":[0.485,0.456,0.406],"Std":[0.229,0.224,0.225]}`
-	var got ImageConfig
+	var got InputConfig
 	if err := json.Unmarshal([]byte(legacy), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got != DefaultImageConfig() {
-		t.Errorf("got %+v, want the defaults %+v", got, DefaultImageConfig())
+	if got != DefaultInputConfig() {
+		t.Errorf("got %+v, want the defaults %+v", got, DefaultInputConfig())
 	}
 	path := filepath.Join("..", "builtin", "caption.model")
 	if _, err := os.Stat(path); err != nil {
@@ -64,12 +64,12 @@ func TestImageConfigLegacyKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	var hdr struct {
-		Image ImageConfig `json:"image"`
+		Image InputConfig `json:"image"`
 	}
 	if err := json.Unmarshal([]byte(f.Metadata["config"]), &hdr); err != nil {
 		t.Fatal(err)
 	}
-	if hdr.Image != DefaultImageConfig() {
+	if hdr.Image != DefaultInputConfig() {
 		t.Errorf("%s: image config %+v, want the defaults it was trained with", path, hdr.Image)
 	}
 }

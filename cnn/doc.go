@@ -4,7 +4,7 @@
 //
 // image.go loads and preprocesses images:
 //
-//	x, err := cnn.LoadImage("testdata/scene.png", cnn.DefaultImageConfig())
+//	x, err := cnn.LoadImage("testdata/scene.png", cnn.DefaultInputConfig())
 //	// x is a 3×64×64 CHW []float32, normalised per channel
 //
 // Preprocessing follows the torchvision recipe the reference models use:
@@ -57,7 +57,7 @@
 // normalises a quarter as many values): batch statistics in a training
 // graph, running estimates in Extract and every inference graph.
 //
-// Config and ImageConfig are stored in model files under snake_case JSON
+// Config and InputConfig are stored in model files under snake_case JSON
 // keys ("max_pixels"); files written with Go field names ("MaxPixels")
 // still load.
 //

@@ -14,7 +14,7 @@ func ExampleNet_Extract() {
 	if err != nil {
 		panic(err)
 	}
-	x, err := cnn.LoadImage("../testdata/scene.png", cnn.DefaultImageConfig())
+	x, err := cnn.LoadImage("../testdata/scene.png", cnn.DefaultInputConfig())
 	if err != nil {
 		panic(err)
 	}

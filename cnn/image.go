@@ -21,8 +21,8 @@ import (
 	"github.com/disintegration/imaging"
 )
 
-// ImageConfig says how images are loaded and turned into CNN input.
-type ImageConfig struct {
+// InputConfig says how images are loaded and turned into CNN input.
+type InputConfig struct {
 	// Size is the side of the square CNN input in pixels: the short side is
 	// resized to Size, then the centre Size×Size is cropped.
 	Size int `json:"size"`
@@ -36,12 +36,12 @@ type ImageConfig struct {
 	Std  [3]float32 `json:"std"`
 }
 
-// DefaultImageConfig returns Size 64, Pillow's MaxPixels of 89,478,485
+// DefaultInputConfig returns Size 64, Pillow's MaxPixels of 89,478,485
 // (= 2^30 / 4 / 3, about a quarter gigabyte of 24-bit pixels), a 50 MB file
 // cap and the ImageNet channel statistics used by torchvision's reference
 // models (mean 0.485, 0.456, 0.406; std 0.229, 0.224, 0.225).
-func DefaultImageConfig() ImageConfig {
-	return ImageConfig{
+func DefaultInputConfig() InputConfig {
+	return InputConfig{
 		Size:         64,
 		MaxPixels:    89_478_485,
 		MaxFileBytes: 50 << 20,
@@ -51,7 +51,7 @@ func DefaultImageConfig() ImageConfig {
 }
 
 // Validate reports the first invalid field, naming what would be valid.
-func (c ImageConfig) Validate() error {
+func (c InputConfig) Validate() error {
 	if c.Size < 1 || c.Size > 4096 {
 		return fmt.Errorf("image config: Size %d is invalid (valid: 1 to 4096 pixels, e.g. 64)", c.Size)
 	}
@@ -88,7 +88,7 @@ var allowed = map[string]bool{"png": true, "jpeg": true, "gif": true}
 //	big.png: image is 100000×100000 = 10000000000 pixels, more than the limit of 89478485
 //	notes.png: not an image (it looks like text); supported formats: PNG, JPEG, GIF
 //	cut.jpg: truncated or corrupt JPEG image (unexpected EOF); supported formats: PNG, JPEG, GIF
-func LoadImage(path string, cfg ImageConfig) ([]float32, error) {
+func LoadImage(path string, cfg InputConfig) ([]float32, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -113,7 +113,7 @@ func LoadImage(path string, cfg ImageConfig) ([]float32, error) {
 // DecodeImage is LoadImage for a stream, such as an HTTP upload; name
 // labels errors. At most cfg.MaxFileBytes are read into memory: a longer
 // stream is an error, so a client cannot make the server buffer more.
-func DecodeImage(r io.Reader, name string, cfg ImageConfig) ([]float32, error) {
+func DecodeImage(r io.Reader, name string, cfg InputConfig) ([]float32, error) {
 	img, err := decode(r, name, cfg)
 	if err != nil {
 		return nil, err
@@ -123,7 +123,7 @@ func DecodeImage(r io.Reader, name string, cfg ImageConfig) ([]float32, error) {
 
 // decode does the checks and the decoding for DecodeImage and returns the
 // oriented image before preprocessing (the tests look at it directly).
-func decode(r io.Reader, name string, cfg ImageConfig) (img image.Image, err error) {
+func decode(r io.Reader, name string, cfg InputConfig) (img image.Image, err error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -366,7 +366,7 @@ func fileError(path string, err error) error {
 // Transparent pixels are composited onto white first, as a browser shows
 // them on a white page. Preprocess returns nil if cfg is invalid (see
 // Validate) or the image has no pixels; LoadImage never passes such input.
-func Preprocess(img image.Image, cfg ImageConfig) []float32 {
+func Preprocess(img image.Image, cfg InputConfig) []float32 {
 	if img == nil || cfg.Validate() != nil {
 		return nil
 	}

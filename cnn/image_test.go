@@ -109,14 +109,14 @@ func write(t testing.TB, dir, name string, data []byte) string {
 func TestLoadImageRejects(t *testing.T) {
 	dir := t.TempDir()
 	realJPEG := encode(t, gradient(64, 48), "jpeg")
-	small := DefaultImageConfig()
+	small := DefaultInputConfig()
 	small.MaxFileBytes = 100
 
 	tests := []struct {
 		name string
 		data []byte // nil: don't create the file
 		dir  bool
-		cfg  *ImageConfig
+		cfg  *InputConfig
 		want []string // substrings of the error, besides the file name
 	}{
 		{name: "huge.png", data: pngHeader(100_000, 100_000, nil),
@@ -155,7 +155,7 @@ func TestLoadImageRejects(t *testing.T) {
 			want: []string{"WebP image"}},
 		{name: "big.jpg", data: realJPEG, cfg: &small,
 			want: []string{"limit of 100 (MaxFileBytes)"}},
-		{name: "badcfg.png", data: encode(t, gradient(4, 4), "png"), cfg: &ImageConfig{Size: 0, MaxPixels: 1, MaxFileBytes: 1, Std: [3]float32{1, 1, 1}},
+		{name: "badcfg.png", data: encode(t, gradient(4, 4), "png"), cfg: &InputConfig{Size: 0, MaxPixels: 1, MaxFileBytes: 1, Std: [3]float32{1, 1, 1}},
 			want: []string{"Size 0 is invalid"}},
 	}
 	for _, tc := range tests {
@@ -169,7 +169,7 @@ func TestLoadImageRejects(t *testing.T) {
 			case tc.data != nil:
 				write(t, dir, tc.name, tc.data)
 			}
-			cfg := DefaultImageConfig()
+			cfg := DefaultInputConfig()
 			if tc.cfg != nil {
 				cfg = *tc.cfg
 			}
@@ -239,14 +239,14 @@ func TestBMPTIFFRegisteredButRejected(t *testing.T) {
 		if _, name, err := image.DecodeConfig(bytes.NewReader(data)); err != nil || name != format {
 			t.Errorf("image.DecodeConfig(%s) = %q, %v; imaging no longer registers it, update the package doc", format, name, err)
 		}
-		if _, err := DecodeImage(bytes.NewReader(data), "x."+format, DefaultImageConfig()); err == nil {
+		if _, err := DecodeImage(bytes.NewReader(data), "x."+format, DefaultInputConfig()); err == nil {
 			t.Errorf("DecodeImage accepted %s", format)
 		}
 	}
 }
 
 func TestLoadImageMissingIsNotExist(t *testing.T) {
-	_, err := LoadImage(filepath.Join(t.TempDir(), "nope.png"), DefaultImageConfig())
+	_, err := LoadImage(filepath.Join(t.TempDir(), "nope.png"), DefaultInputConfig())
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("err = %v, want one wrapping fs.ErrNotExist", err)
 	}
@@ -254,7 +254,7 @@ func TestLoadImageMissingIsNotExist(t *testing.T) {
 
 func TestDecodeImageStreamCap(t *testing.T) {
 	data := encode(t, gradient(32, 32), "png")
-	cfg := DefaultImageConfig()
+	cfg := DefaultInputConfig()
 	cfg.MaxFileBytes = int64(len(data)) - 1
 	_, err := DecodeImage(bytes.NewReader(data), "upload", cfg)
 	if err == nil || !strings.Contains(err.Error(), "upload: image data is more than the limit") {
@@ -270,7 +270,7 @@ func TestDecodeImageStreamCap(t *testing.T) {
 // TestLoadImageFormats loads the same picture as PNG, GIF and JPEG.
 func TestLoadImageFormats(t *testing.T) {
 	dir := t.TempDir()
-	cfg := DefaultImageConfig()
+	cfg := DefaultInputConfig()
 	cfg.Size = 16
 	cfg.Mean, cfg.Std = [3]float32{}, [3]float32{1, 1, 1} // plain v/255
 	img := image.NewRGBA(image.Rect(0, 0, 16, 16))
@@ -353,7 +353,7 @@ func TestEXIFOrientation(t *testing.T) {
 		{"orientation 3 (180°)", withOrientation(plain, 3), image.Pt(24, 24), image.Pt(8, 8)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := decode(bytes.NewReader(tc.data), "photo.jpg", DefaultImageConfig())
+			got, err := decode(bytes.NewReader(tc.data), "photo.jpg", DefaultInputConfig())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -377,7 +377,7 @@ func grey(w, h int, v ...uint8) *image.RGBA {
 func TestPreprocessGoldens(t *testing.T) {
 	// Mean 0.5, Std 0.25 maps 0 → -2, 255 → 2, 51 → -1.2, 102 → -0.4,
 	// 153 → 0.4, 204 → 1.2 (v/255 = 0.2k exactly for v = 51k).
-	cfg := ImageConfig{Size: 2, MaxPixels: 1 << 20, MaxFileBytes: 1 << 20,
+	cfg := InputConfig{Size: 2, MaxPixels: 1 << 20, MaxFileBytes: 1 << 20,
 		Mean: [3]float32{0.5, 0.5, 0.5}, Std: [3]float32{0.25, 0.25, 0.25}}
 	tests := []struct {
 		name string
@@ -427,7 +427,7 @@ func TestPreprocessGoldens(t *testing.T) {
 // TestPreprocessChannels checks the CHW layout and per-channel statistics:
 // a pure red pixel under ImageNet statistics.
 func TestPreprocessChannels(t *testing.T) {
-	cfg := DefaultImageConfig()
+	cfg := DefaultInputConfig()
 	cfg.Size = 1
 	img := image.NewRGBA(image.Rect(0, 0, 1, 1))
 	img.Set(0, 0, color.RGBA{255, 0, 0, 255})
@@ -442,7 +442,7 @@ func TestPreprocessChannels(t *testing.T) {
 }
 
 func TestPreprocessTransparentIsWhite(t *testing.T) {
-	cfg := DefaultImageConfig()
+	cfg := DefaultInputConfig()
 	cfg.Size = 2
 	cfg.Mean, cfg.Std = [3]float32{}, [3]float32{1, 1, 1}
 	img := image.NewNRGBA(image.Rect(0, 0, 2, 2)) // all fully transparent black
@@ -454,13 +454,13 @@ func TestPreprocessTransparentIsWhite(t *testing.T) {
 }
 
 func TestPreprocessInvalid(t *testing.T) {
-	if got := Preprocess(image.NewRGBA(image.Rect(0, 0, 0, 0)), DefaultImageConfig()); got != nil {
+	if got := Preprocess(image.NewRGBA(image.Rect(0, 0, 0, 0)), DefaultInputConfig()); got != nil {
 		t.Errorf("empty image: %v, want nil", got)
 	}
-	if got := Preprocess(nil, DefaultImageConfig()); got != nil {
+	if got := Preprocess(nil, DefaultInputConfig()); got != nil {
 		t.Errorf("nil image: %v, want nil", got)
 	}
-	bad := DefaultImageConfig()
+	bad := DefaultInputConfig()
 	bad.Std[1] = 0
 	if got := Preprocess(gradient(4, 4), bad); got != nil {
 		t.Errorf("Std 0: %d values, want nil", len(got))
@@ -473,7 +473,7 @@ func TestPreprocessInvalid(t *testing.T) {
 // TestPreprocessSubImage: images with a non-zero origin (sub-images, GIF
 // frames) are handled by their bounds.
 func TestPreprocessSubImage(t *testing.T) {
-	cfg := DefaultImageConfig()
+	cfg := DefaultInputConfig()
 	cfg.Size = 4
 	full := gradient(16, 16)
 	sub := full.SubImage(image.Rect(4, 4, 8, 8))
@@ -497,7 +497,7 @@ func TestLoadTestdataScene(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Skipf("%s is absent (go generate ./datasets writes it)", path)
 	}
-	cfg := DefaultImageConfig()
+	cfg := DefaultInputConfig()
 	x, err := LoadImage(path, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -515,14 +515,14 @@ func TestLoadTestdataScene(t *testing.T) {
 }
 
 func ExampleLoadImage() {
-	_, err := LoadImage("testdata/does-not-exist.png", DefaultImageConfig())
+	_, err := LoadImage("testdata/does-not-exist.png", DefaultInputConfig())
 	fmt.Println(err)
 
 	dir, _ := os.MkdirTemp("", "cnn")
 	defer os.RemoveAll(dir)
 	notes := filepath.Join(dir, "notes.png")
 	os.WriteFile(notes, []byte("not a picture"), 0o644)
-	_, err = LoadImage(notes, DefaultImageConfig())
+	_, err = LoadImage(notes, DefaultInputConfig())
 	fmt.Println(strings.TrimPrefix(err.Error(), dir+string(filepath.Separator)))
 	// Output:
 	// testdata/does-not-exist.png: file does not exist
@@ -531,7 +531,7 @@ func ExampleLoadImage() {
 
 func BenchmarkLoadImageJPEG(b *testing.B) {
 	data := encode(b, gradient(640, 480), "jpeg")
-	cfg := DefaultImageConfig()
+	cfg := DefaultInputConfig()
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
 	for b.Loop() {
@@ -555,7 +555,7 @@ func FuzzDecodeImage(f *testing.F) {
 	f.Add(tinyGIF(65535, 65535))
 	f.Add(pngHeader(9000, 9000, nil))
 	f.Add(withOrientation(encode(f, img, "jpeg"), 6))
-	cfg := DefaultImageConfig()
+	cfg := DefaultInputConfig()
 	cfg.Size = 8
 	cfg.MaxPixels = 1 << 16
 	f.Fuzz(func(t *testing.T, data []byte) {

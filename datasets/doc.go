@@ -6,12 +6,26 @@
 //   - text.go: ReadText reads a UTF-8 corpus and reports bad files precisely
 //     (path, byte offset, line).
 //   - vocab.go: Vocab maps tokens to ids; id 0 is always "<unk>".
-//   - tokenizer.go, char.go, word.go: character- and word-level tokenizers.
-//     The word tokenizer reproduces the PyTorch reference exactly: lowercase,
-//     then the matches of \n|[a-z']+|[^\sa-z'].
+//   - seqvocab.go: the sequence vocabularies of translation and captioning
+//     (<unk>, <pad>, <s>, </s> first) and encoding sentences with them.
+//   - tokenizer.go, char.go, word.go: the Tokenizer interface and the
+//     character- and word-level tokenizers. The word tokenizer reproduces
+//     the PyTorch reference exactly: lowercase, then the matches of
+//     \n|[a-z']+|[^\sa-z'].
+//   - bpe.go: byte-pair-encoding subwords learned on a training split.
+//   - normalize.go, multilingual.go, detok.go: Unicode normalisation, the
+//     word splitting of European languages, and detokenization back to text.
 //   - split.go: deterministic train/validation splits by token position.
 //   - streams.go: char-rnn style contiguous training streams (truncated BPTT
 //     with carried state) and the chunking used for validation.
+//   - pairs.go: sentence pairs (tab-separated, Tatoeba layout) with
+//     filtering and de-duplication; batches.go: padded, length-bucketed
+//     batches of pairs.
+//   - scenes.go renders the synthetic scenes.
+//   - labelled.go: labelled text (label<TAB>text) and labelled images
+//     (labels.tsv or one folder per class) for the classifiers.
+//   - pyrand.go: Python's random.Random, so that splits match the PyTorch
+//     reference scripts.
 //   - captions.go, caption_flickr30k.go, caption_karpathy.go: caption files
 //     (Flickr8k/Flickr30k token files and CSVs, COCO JSON, Karpathy split
 //     JSON); caption_layouts.go finds them in a data folder

@@ -10,7 +10,10 @@ import (
 	"testing"
 )
 
-const engFraPath = "/work/shared/datasets/eng-fra.tsv"
+// engFraPath is the Tatoeba English–French pairs shared beside the
+// checkout: ../shared/datasets from the repository root (tests run in the
+// package folder, one level down).
+var engFraPath = filepath.Join("..", "..", "shared", "datasets", "eng-fra.tsv")
 
 // writeTemp writes content to a file named name in a fresh directory.
 func writeTemp(t *testing.T, name, content string) string {

@@ -2,12 +2,16 @@ package datasets
 
 import (
 	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
 
 // shakespearePath is the tiny Shakespeare corpus shared beside the checkout.
-const shakespearePath = "/work/shared/datasets/tinyshakespeare.txt"
+// (../shared/datasets from the repository root; tests run in the package
+// folder, one level down).
+var shakespearePath = filepath.Join("..", "..", "shared", "datasets", "tinyshakespeare.txt")
 
 // readShakespeare returns the corpus or skips the test when it is absent.
 func readShakespeare(tb testing.TB) string {
@@ -126,4 +130,22 @@ func benchText(b *testing.B) string {
 		sb.WriteString("First Citizen:\nBefore we proceed any further, hear me speak.\n\nAll:\nSpeak, speak. I'll go!\n")
 	}
 	return sb.String()
+}
+
+// checkBuiltVocab checks what a tokenizer builder returned: the error
+// wantErr names, or no error and exactly the vocabulary want.
+func checkBuiltVocab(t *testing.T, tok Tokenizer, err error, want []string, wantErr string) {
+	t.Helper()
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Fatalf("error = %v, want %q", err, wantErr)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tok.Vocab().Tokens(); !reflect.DeepEqual(got, want) {
+		t.Errorf("vocab = %q, want %q", got, want)
+	}
 }

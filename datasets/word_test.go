@@ -201,18 +201,7 @@ func TestBuildWord(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tok, err := BuildWord(tc.train, tc.cfg)
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error = %v, want %q", err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := tok.Vocab().Tokens(); !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("vocab = %q, want %q", got, tc.want)
-			}
+			checkBuiltVocab(t, tok, err, tc.want, tc.wantErr)
 		})
 	}
 }

@@ -186,10 +186,7 @@ func (s *Server) handleTranslate(w http.ResponseWriter, r *http.Request) *APIErr
 		return e
 	}
 	info(r).model = m.Name
-	o := tasks.TranslateOptions{Beam: q.Beam, NBest: q.NBest, LengthPenalty: m.Translator.LengthPenalty(), MaxLen: q.MaxLen, Seed: q.Seed}
-	if q.LengthPenalty != nil {
-		o.LengthPenalty = *q.LengthPenalty
-	}
+	o := tasks.TranslateOptions{Beam: q.Beam, NBest: q.NBest, LengthPenalty: q.LengthPenalty, MaxLen: q.MaxLen, Seed: q.Seed}
 	if o.MaxLen == 0 {
 		o.MaxLen = min(max(m.Translator.Config.MaxLen, 1), s.cfg.MaxOutputLength)
 	}

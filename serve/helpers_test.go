@@ -72,8 +72,8 @@ func writeTinyModels(dir string) error {
 	if err := modelfile.Write(filepath.Join(dir, "tiny-en-fr.model"), f); err != nil {
 		return err
 	}
-	ccfg := tasks.DefaultCaptionConfig().Model
-	ccfg.Image = cnn.DefaultImageConfig()
+	ccfg := tasks.DefaultCaptionTaskConfig().Model
+	ccfg.Image = cnn.DefaultInputConfig()
 	ccfg.Image.Size = 32
 	ccfg.Encoder.CNN = cnn.Config{Size: 32, Channels: []int{8, 16}}
 	ccfg.Encoder.Attention = true

@@ -116,7 +116,7 @@ func (u *upload) intField(name string, def, lo, hi int) (int, *APIError) {
 // pixels decodes the upload for a model: the header's dimensions are
 // checked against MaxImagePixels before any pixel is decoded (an image
 // bomb is refused with 413 in microseconds).
-func (s *Server) pixels(u *upload, cfg cnn.ImageConfig) ([]float32, *APIError) {
+func (s *Server) pixels(u *upload, cfg cnn.InputConfig) ([]float32, *APIError) {
 	cfg.MaxPixels = min(cfg.MaxPixels, s.cfg.MaxImagePixels)
 	cfg.MaxFileBytes = min(cfg.MaxFileBytes, s.cfg.MaxUploadBytes)
 	x, err := cnn.DecodeImage(bytes.NewReader(u.image), u.filename, cfg)
@@ -157,7 +157,7 @@ func (s *Server) handleCaption(w http.ResponseWriter, r *http.Request) *APIError
 	info(r).model = m.Name
 	return s.work(w, r, func(ctx context.Context) *APIError {
 		start := time.Now()
-		x, e := s.pixels(u, m.Captioner.ImageConfig())
+		x, e := s.pixels(u, m.Captioner.InputConfig())
 		if e != nil {
 			return e
 		}

@@ -57,7 +57,7 @@ type Caption struct {
 // Captioner is an image captioning model as the server uses it; it must
 // be safe for concurrent calls.
 type Captioner interface {
-	ImageConfig() cnn.ImageConfig
+	InputConfig() cnn.InputConfig
 	Caption(ctx context.Context, pixels []float32, beam, maxLen int) ([]Caption, error)
 	Info() ModelInfo
 }
@@ -234,37 +234,17 @@ func (r *Registry) AddBuiltins() (skipped []string) {
 	return skipped
 }
 
-// LoadFile loads a model file of any task the server knows; the model is
-// named after the file (without extension).
+// LoadFile loads a model file of any task the server knows (tasks.Load);
+// the model is named after the file (without extension).
 func (r *Registry) LoadFile(path string) (*Model, error) {
-	f, err := modelfile.Read(path)
+	lm, err := tasks.Load(path)
 	if err != nil {
 		return nil, err
 	}
 	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	m := &Model{Name: name, Source: path}
-	switch f.Task {
-	case TaskTextGen:
-		if m.LM, err = tasks.LoadLanguageModel(path); err != nil {
-			return nil, err
-		}
-	case TaskTranslate:
-		if m.Translator, err = tasks.LoadTranslator(path); err != nil {
-			return nil, err
-		}
-	case TaskCaption:
-		c, err := tasks.LoadCaptioner(path)
-		if err != nil {
-			return nil, err
-		}
-		m.Captioner = CaptionerOf(c)
-	case TaskClassify, TaskClassifyImage:
-		if m.Classifier, err = tasks.LoadClassifier(path); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, fmt.Errorf("%s: model task %q cannot be served (valid: %s, %s, %s, %s, %s)", path, f.Task,
-			TaskTextGen, TaskTranslate, TaskCaption, TaskClassify, TaskClassifyImage)
+	m := &Model{Name: name, Source: path, LM: lm.LM, Translator: lm.Translator, Classifier: lm.Classifier}
+	if lm.Captioner != nil {
+		m.Captioner = CaptionerOf(lm.Captioner)
 	}
 	return r.Add(m), nil
 }
@@ -274,10 +254,10 @@ func CaptionerOf(c *tasks.Captioner) Captioner { return captioner{c} }
 
 type captioner struct{ m *tasks.Captioner }
 
-func (c captioner) ImageConfig() cnn.ImageConfig { return c.m.Config.Image }
+func (c captioner) InputConfig() cnn.InputConfig { return c.m.Config.Image }
 
 func (c captioner) Caption(ctx context.Context, pixels []float32, beam, maxLen int) ([]Caption, error) {
-	caps, err := c.m.Caption(ctx, [][]float32{pixels}, tasks.CaptionOptions{Beam: beam, LengthPenalty: 1, MaxLen: maxLen})
+	caps, err := c.m.Caption(ctx, [][]float32{pixels}, tasks.CaptionOptions{Beam: beam, MaxLen: maxLen})
 	if err != nil {
 		return nil, err
 	}

@@ -246,7 +246,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 func (s *Server) ListenAndServe(ctx context.Context) error {
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("--addr %s: %w", s.cfg.Addr, err)
+		return fmt.Errorf("serve.Config.Addr %s: %w", s.cfg.Addr, err)
 	}
 	s.log.Info("serving", "url", "http://"+ln.Addr().String(), "models", len(s.models.Models()))
 	return s.Serve(ctx, ln)

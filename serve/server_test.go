@@ -10,17 +10,17 @@ import (
 )
 
 // Every endpoint's success path answers with the documented shape.
-func TestEndpoints(t *testing.T) {
-	s := newTestServer(t, testConfig(), nil)
-	scene := readScene(t)
-	capBody, capType := multipartBody(t, "scene.png", scene, "beam", "2")
-	clsBody, clsType := multipartBody(t, "scene.png", scene)
-	for _, c := range []struct {
-		name, method, path, ctype string
-		body                      []byte
-		status                    int
-		check                     func(t *testing.T, body string)
-	}{
+// endpointCase is one request of TestEndpoints and what it must answer.
+type endpointCase struct {
+	name, method, path, ctype string
+	body                      []byte
+	status                    int
+	check                     func(t *testing.T, body string)
+}
+
+// modelEndpointCases ask the models: generate, translate, caption, classify.
+func modelEndpointCases(capBody []byte, capType string, clsBody []byte, clsType string) []endpointCase {
+	return []endpointCase{
 		{"generate", "POST", "/v1/generate", "", []byte(`{"prompt":"ROMEO:","length":40,"temperature":0.8,"seed":1}`), 200, func(t *testing.T, body string) {
 			var g GenerateResponse
 			if err := json.Unmarshal([]byte(body), &g); err != nil {
@@ -96,6 +96,14 @@ func TestEndpoints(t *testing.T) {
 				t.Errorf("top probability %v of two labels, want in [0.5, 1]", p)
 			}
 		}},
+	}
+}
+
+// serviceEndpointCases ask everything else: the model list, health,
+// metrics (counting the model cases' requests before them), the page and
+// the errors.
+func serviceEndpointCases() []endpointCase {
+	return []endpointCase{
 		{"models", "GET", "/v1/models", "", nil, 200, func(t *testing.T, body string) {
 			var r ModelsResponse
 			json.Unmarshal([]byte(body), &r)
@@ -139,7 +147,16 @@ func TestEndpoints(t *testing.T) {
 		{"wrong method", "GET", "/v1/generate", "", nil, 405, nil},
 		{"unknown model", "POST", "/v1/generate", "", []byte(`{"model":"nope"}`), 404, nil},
 		{"model of another task", "POST", "/v1/generate", "", []byte(`{"model":"tiny-en-fr"}`), 404, nil},
-	} {
+	}
+}
+
+func TestEndpoints(t *testing.T) {
+	s := newTestServer(t, testConfig(), nil)
+	scene := readScene(t)
+	capBody, capType := multipartBody(t, "scene.png", scene, "beam", "2")
+	clsBody, clsType := multipartBody(t, "scene.png", scene)
+	cases := append(modelEndpointCases(capBody, capType, clsBody, clsType), serviceEndpointCases()...)
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			w := do(s, c.method, c.path, c.ctype, c.body)
 			if w.Code != c.status {

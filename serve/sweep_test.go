@@ -30,35 +30,17 @@ func pngBomb(t *testing.T, w, h uint32) []byte {
 
 // The malformed-request sweep: every bad request gets the right 4xx with a
 // JSON error naming the field, and the server keeps serving.
-func TestMalformedRequests(t *testing.T) {
-	cfg := testConfig()
-	cfg.MaxUploadBytes = 256 << 10
-	s := newTestServer(t, cfg, nil)
-	scene := readScene(t)
-	form := func(filename string, data []byte, fields ...string) ([]byte, string) {
-		return multipartBody(t, filename, data, fields...)
-	}
-	good, goodType := form("scene.png", scene)
-	rng := rand.New(rand.NewPCG(1, 2))
-	random := make([]byte, 4096)
-	for i := range random {
-		random[i] = byte(rng.Uint32())
-	}
-	bomb, bombType := form("bomb.png", pngBomb(t, 65535, 65535))
-	bmp, bmpType := form("x.bmp", append([]byte("BM"), make([]byte, 100)...))
-	empty, emptyType := form("empty.png", []byte{})
-	noImage, noImageType := form("", nil, "beam", "2")
-	extra, extraType := form("scene.png", scene, "colour", "red")
-	badBeam, badBeamType := form("scene.png", scene, "beam", "abc")
-	bigBeam, bigBeamType := form("scene.png", scene, "beam", "1000")
-	tooBig, tooBigType := form("big.png", bytes.Repeat([]byte{0}, 300<<10))
-	type req struct {
-		name, path, ctype string
-		body              []byte
-		status            int
-		code, field       string
-	}
-	reqs := []req{
+// badRequest is one malformed request and the error it must get.
+type badRequest struct {
+	name, path, ctype string
+	body              []byte
+	status            int
+	code, field       string
+}
+
+// badJSONRequests are malformed generate and translate requests.
+func badJSONRequests(random []byte) []badRequest {
+	return []badRequest{
 		{"empty body", "/v1/generate", "", nil, 400, CodeBadJSON, ""},
 		{"bad JSON", "/v1/generate", "", []byte(`{"prompt": "x",`), 400, CodeBadJSON, ""},
 		{"syntax error", "/v1/generate", "", []byte(`{"prompt" "x"}`), 400, CodeBadJSON, ""},
@@ -104,6 +86,24 @@ func TestMalformedRequests(t *testing.T) {
 		{"sample with beam", "/v1/translate", "", []byte(`{"text":"a","sample":true,"beam":3}`), 400, CodeInvalidField, "sample"},
 		{"sample bad top_p", "/v1/translate", "", []byte(`{"text":"a","sample":true,"top_p":7}`), 400, CodeInvalidField, "top_p"},
 		{"translate unknown model", "/v1/translate", "", []byte(`{"text":"a","model":"de-en"}`), 404, CodeUnknownModel, "model"},
+	}
+}
+
+// badUploadRequests are malformed caption uploads and classify requests.
+func badUploadRequests(t *testing.T, scene, random []byte) []badRequest {
+	form := func(filename string, data []byte, fields ...string) ([]byte, string) {
+		return multipartBody(t, filename, data, fields...)
+	}
+	good, goodType := form("scene.png", scene)
+	bomb, bombType := form("bomb.png", pngBomb(t, 65535, 65535))
+	bmp, bmpType := form("x.bmp", append([]byte("BM"), make([]byte, 100)...))
+	empty, emptyType := form("empty.png", []byte{})
+	noImage, noImageType := form("", nil, "beam", "2")
+	extra, extraType := form("scene.png", scene, "colour", "red")
+	badBeam, badBeamType := form("scene.png", scene, "beam", "abc")
+	bigBeam, bigBeamType := form("scene.png", scene, "beam", "1000")
+	tooBig, tooBigType := form("big.png", bytes.Repeat([]byte{0}, 300<<10))
+	return []badRequest{
 		{"not multipart", "/v1/caption", "application/json", []byte(`{"image":"x"}`), 400, CodeInvalidField, "image"},
 		{"multipart without boundary", "/v1/caption", "multipart/form-data", good, 400, CodeInvalidField, "image"},
 		{"truncated multipart", "/v1/caption", goodType, good[:len(good)/2], 400, CodeInvalidField, "image"},
@@ -121,6 +121,19 @@ func TestMalformedRequests(t *testing.T) {
 		{"classify top_k zero", "/v1/classify", "", []byte(`{"text":"good","top_k":0}`), 400, CodeInvalidField, "top_k"},
 		{"classify text with image model", "/v1/classify", "", []byte(`{"text":"good","model":"tiny-shapes"}`), 404, CodeUnknownModel, "model"},
 	}
+}
+
+func TestMalformedRequests(t *testing.T) {
+	cfg := testConfig()
+	cfg.MaxUploadBytes = 256 << 10
+	s := newTestServer(t, cfg, nil)
+	scene := readScene(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	random := make([]byte, 4096)
+	for i := range random {
+		random[i] = byte(rng.Uint32())
+	}
+	reqs := append(badJSONRequests(random), badUploadRequests(t, scene, random)...)
 	for _, c := range reqs {
 		t.Run(c.name, func(t *testing.T) {
 			w := do(s, "POST", c.path, c.ctype, c.body)

@@ -10,7 +10,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/recur-dev/recur/cnn"
@@ -20,6 +19,7 @@ import (
 	"github.com/recur-dev/recur/metrics"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/training"
 )
 
 // TaskCaption is the model-file task of image captioners.
@@ -31,7 +31,7 @@ type CaptionerConfig struct {
 	Decoder decoder.Config      `json:"decoder"`
 	// Image is the preprocessing, identical in training and inference
 	// (its Size must equal the CNN's input size).
-	Image  cnn.ImageConfig `json:"image"`
+	Image  cnn.InputConfig `json:"image"`
 	MaxLen int             `json:"max_len"` // longest caption decoded by default
 }
 
@@ -125,13 +125,16 @@ func captionerFromFile(f *modelfile.File) (*Captioner, error) {
 
 // CaptionOptions choose the decoding.
 type CaptionOptions struct {
-	Beam          int     // beam width; 1 = greedy
-	LengthPenalty float64 // α of beam search
-	MaxLen        int     // 0 = the model's default
+	Beam int // beam width; 1 = greedy
+	// LengthPenalty is α of beam search, in [0, 5]; nil applies the
+	// model's own (its MetaLengthPenalty, else 1).
+	LengthPenalty *float64
+	MaxLen        int // 0 = the model's default (CaptionerConfig.MaxLen)
 }
 
-// DefaultCaptionOptions: greedy, the model's maximum length.
-func DefaultCaptionOptions() CaptionOptions { return CaptionOptions{Beam: 1, LengthPenalty: 1} }
+// DefaultCaptionOptions: greedy, the model's length penalty and maximum
+// length.
+func DefaultCaptionOptions() CaptionOptions { return CaptionOptions{Beam: 1} }
 
 // Caption is the result for one image.
 type Caption struct {
@@ -165,6 +168,10 @@ func (m *Captioner) Caption(ctx context.Context, images [][]float32, o CaptionOp
 	if maxLen <= 0 {
 		maxLen = max(m.Config.MaxLen, 1)
 	}
+	lp, err := chooseLengthPenalty(o.LengthPenalty, storedLengthPenalty(m.Meta), "CaptionOptions.LengthPenalty")
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Caption, 0, len(images))
 	const chunk = 64
 	for start := 0; start < len(images); start += chunk {
@@ -174,7 +181,7 @@ func (m *Captioner) Caption(ctx context.Context, images [][]float32, o CaptionOp
 			return nil, err
 		}
 		if o.Beam > 1 {
-			cfg := decoder.BeamConfig{Width: o.Beam, LengthPenalty: o.LengthPenalty, MaxLen: maxLen, MinLen: 1, NBest: 1}
+			cfg := decoder.BeamConfig{Width: o.Beam, LengthPenalty: lp, MaxLen: maxLen, MinLen: 1, NBest: 1}
 			for i, enc := range encs {
 				s := encoder.StartImages(m.Dec, []*encoder.EncodedImage{enc})
 				hyps, err := decoder.BeamSearch(ctx, m.Dec, s, datasets.BOSID, datasets.EOSID, cfg)
@@ -214,8 +221,8 @@ func (m *Captioner) caption(ids []int, score float64, finished bool, att [][]flo
 	return Caption{Text: datasets.Detokenize(toks, "en", false), Tokens: toks, Score: score, Finished: finished, Attention: att, GridSide: side}
 }
 
-// CaptionConfig describes a captioning run.
-type CaptionConfig struct {
+// CaptionTaskConfig describes a captioning run.
+type CaptionTaskConfig struct {
 	Model      CaptionerConfig
 	MinCount   int    // vocabulary threshold on the training captions
 	Val        int    // held-out images
@@ -231,14 +238,14 @@ type CaptionConfig struct {
 	TrainCaptions string `json:",omitempty"`
 }
 
-// DefaultCaptionConfig: the benchmark CNN (3→32→64→128 on 64×64) with
+// DefaultCaptionTaskConfig: the benchmark CNN (3→32→64→128 on 64×64) with
 // coordinate planes, a one-layer GRU decoder of 256 over 64-wide
 // embeddings, no attention, batch 32, 500 validation images.
-func DefaultCaptionConfig() CaptionConfig {
+func DefaultCaptionTaskConfig() CaptionTaskConfig {
 	dc := decoder.Config{Cell: nn.GRU, Embed: 64, Hidden: 256, Layers: 1}
 	ec := encoder.DefaultImageConfig()
 	ec.CNN.Coords = true
-	return CaptionConfig{Model: CaptionerConfig{Encoder: ec, Decoder: dc, Image: cnn.DefaultImageConfig()},
+	return CaptionTaskConfig{Model: CaptionerConfig{Encoder: ec, Decoder: dc, Image: cnn.DefaultInputConfig()},
 		MinCount: 1, Val: 500, SplitSeed: 1234, Batch: 32}
 }
 
@@ -249,7 +256,7 @@ type CaptionItem struct {
 	Refs   [][]string // tokenized captions
 	Tokens [][]int    // the same, as ids (filled once the vocabulary exists)
 	// Targets indexes the captions trained on (all of them unless
-	// CaptionConfig.TrainCaptions narrows them).
+	// CaptionTaskConfig.TrainCaptions narrows them).
 	Targets []int
 }
 
@@ -264,7 +271,7 @@ type CaptionData struct {
 // COCO layout, see datasets.ReadCaptionDir), preprocesses every image with
 // cfg.Model.Image, splits off cfg.Val images and builds the vocabulary from
 // the training captions.
-func LoadCaptionData(dir string, cfg CaptionConfig) (*CaptionData, error) {
+func LoadCaptionData(dir string, cfg CaptionTaskConfig) (*CaptionData, error) {
 	items, err := datasets.ReadCaptionDir(dir)
 	if err != nil {
 		return nil, err
@@ -272,7 +279,7 @@ func LoadCaptionData(dir string, cfg CaptionConfig) (*CaptionData, error) {
 	return captionDataFrom(items, cfg)
 }
 
-func captionDataFrom(items []datasets.CaptionedImage, cfg CaptionConfig) (*CaptionData, error) {
+func captionDataFrom(items []datasets.CaptionedImage, cfg CaptionTaskConfig) (*CaptionData, error) {
 	h := sha256.New()
 	all := make([]CaptionItem, len(items))
 	for i, it := range items {
@@ -293,7 +300,7 @@ func captionDataFrom(items []datasets.CaptionedImage, cfg CaptionConfig) (*Capti
 		all[i] = ci
 	}
 	if len(all) <= cfg.Val {
-		return nil, fmt.Errorf("%d captioned images, not enough for %d validation images (lower --val)", len(all), cfg.Val)
+		return nil, fmt.Errorf("%d captioned images, not enough for %d validation images (lower CaptionTaskConfig.Val)", len(all), cfg.Val)
 	}
 	rng := rand.New(rand.NewPCG(cfg.SplitSeed, 0xca9))
 	rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
@@ -397,21 +404,21 @@ func (cg *capGraph) fill(imgs [][]float32, caps [][]int) int {
 
 // CaptionTask trains a Captioner with the shared loop.
 type CaptionTask struct {
-	Config CaptionConfig
+	Config CaptionTaskConfig
 	Net    *Captioner
 	Data   *CaptionData
 	seed   uint64
-	pos    int // images consumed so far; epoch e visits Train in the order perm(seed, e)
-	perm   []int
-	permE  int
-	train  map[[2]int]*capGraph
-	eval   map[[2]int]*capGraph
+	streamPos
+	perm  []int
+	permE int
+	train map[[2]int]*capGraph
+	eval  map[[2]int]*capGraph
 }
 
 // NewCaptionTask builds the model.
-func NewCaptionTask(cfg CaptionConfig, data *CaptionData, seed uint64) (*CaptionTask, error) {
+func NewCaptionTask(cfg CaptionTaskConfig, data *CaptionData, seed uint64) (*CaptionTask, error) {
 	if cfg.Batch < 1 || cfg.Batch > 1024 {
-		return nil, fmt.Errorf("--batch must be in [1, 1024] (got %d)", cfg.Batch)
+		return nil, fmt.Errorf("CaptionTaskConfig.Batch must be in [1, 1024] (got %d)", cfg.Batch)
 	}
 	if cfg.Model.MaxLen == 0 {
 		longest := 0
@@ -426,21 +433,13 @@ func NewCaptionTask(cfg CaptionConfig, data *CaptionData, seed uint64) (*Caption
 	if err != nil {
 		return nil, err
 	}
-	return &CaptionTask{Config: cfg, Net: m, Data: data, seed: seed, permE: -1,
+	return &CaptionTask{Config: cfg, Net: m, Data: data, seed: seed, permE: -1, streamPos: streamPos{unit: "image"},
 		train: map[[2]int]*capGraph{}, eval: map[[2]int]*capGraph{}}, nil
 }
 
 func (t *CaptionTask) graph(cache map[[2]int]*capGraph, B, T int, train bool) (*capGraph, error) {
 	key := [2]int{B, roundUp(T)}
-	if g, ok := cache[key]; ok {
-		return g, nil
-	}
-	g, err := t.Net.buildGraph(key[0], key[1], train, t.seed)
-	if err != nil {
-		return nil, err
-	}
-	cache[key] = g
-	return g, nil
+	return cachedGraph(cache, key, func() (*capGraph, error) { return t.Net.buildGraph(key[0], key[1], train, t.seed) })
 }
 
 // Params implements Trainable.
@@ -491,7 +490,7 @@ func (t *CaptionTask) TrainStep(step int) (float64, int, error) {
 // then greedy free-running captions scored by
 // BLEU-4 against all references and by exact match (the caption equals
 // one of the references, token for token).
-func (t *CaptionTask) Evaluate(ctx context.Context) (Metrics, error) {
+func (t *CaptionTask) Evaluate(ctx context.Context) (training.Metrics, error) {
 	val := t.Data.Val
 	var total float64
 	var count int
@@ -525,7 +524,7 @@ func (t *CaptionTask) Evaluate(ctx context.Context) (Metrics, error) {
 		return nil, err
 	}
 	loss := total / float64(count)
-	return Metrics{"loss": loss, "perplexity": math.Exp(loss), "bleu": bleu, "exact": exact}, nil
+	return training.Metrics{"loss": loss, "perplexity": math.Exp(loss), "bleu": bleu, "exact": exact}, nil
 }
 
 // Score captions the items and returns corpus BLEU-4 (sacrebleu-compatible,
@@ -593,19 +592,4 @@ func (t *CaptionTask) Model() (*modelfile.File, error) {
 	meta := map[string]string{"data.sha256": t.Data.SHA256,
 		"data.split": fmt.Sprintf("train %d, validation %d images (seed %d)", len(t.Data.Train), len(t.Data.Val), t.Config.SplitSeed)}
 	return t.Net.File(meta, modelfile.F32)
-}
-
-// SaveState implements Trainable: the position in the image stream.
-func (t *CaptionTask) SaveState() (map[string]string, []modelfile.Tensor) {
-	return map[string]string{"images.pos": strconv.Itoa(t.pos)}, nil
-}
-
-// LoadState implements Trainable.
-func (t *CaptionTask) LoadState(f *modelfile.File) error {
-	pos, err := checkpointPos(f, "images.pos", "image")
-	if err != nil {
-		return err
-	}
-	t.pos = pos
-	return nil
 }

@@ -14,12 +14,13 @@ import (
 	"github.com/recur-dev/recur/encoder"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/training"
 )
 
 // tinyCaptionConfig is a captioner small enough to train in seconds on
 // 32×32 one-shape scenes.
-func tinyCaptionConfig(attention bool) CaptionConfig {
-	cfg := DefaultCaptionConfig()
+func tinyCaptionConfig(attention bool) CaptionTaskConfig {
+	cfg := DefaultCaptionTaskConfig()
 	cfg.Model.Image.Size = 32
 	cfg.Model.Encoder.CNN = cnn.Config{Size: 32, Channels: []int{16, 32}}
 	cfg.Model.Encoder.Attention = attention
@@ -60,12 +61,12 @@ func TestCaptionLearnsScenes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tc := DefaultTrainConfig()
+		tc := training.DefaultConfig()
 		tc.Steps, tc.EvalEvery, tc.Primary, tc.Maximize = 200, 100, "exact", true
 		tc.Out = filepath.Join(t.TempDir(), "cap.model")
 		tc.Optim.LR = 5e-3
 		tc.Progress = io.Discard
-		res, err := Train(context.Background(), task, tc)
+		res, err := training.Train(context.Background(), task, tc)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +78,7 @@ func TestCaptionLearnsScenes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		caps, err := m.Caption(context.Background(), [][]float32{data.Val[0].Image}, CaptionOptions{Beam: 3, LengthPenalty: 1})
+		caps, err := m.Caption(context.Background(), [][]float32{data.Val[0].Image}, CaptionOptions{Beam: 3, LengthPenalty: Penalty(1)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +106,7 @@ func TestCaptionMaxLenFlagsUnfinished(t *testing.T) {
 	// caption that has not emitted </s> must be flagged, never reported as
 	// finished.
 	for _, beam := range []int{1, 3} {
-		caps, err := m.Caption(context.Background(), [][]float32{data.Val[0].Image}, CaptionOptions{Beam: beam, MaxLen: 1, LengthPenalty: 1})
+		caps, err := m.Caption(context.Background(), [][]float32{data.Val[0].Image}, CaptionOptions{Beam: beam, MaxLen: 1, LengthPenalty: Penalty(1)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +156,7 @@ func TestCaptionBeamIsTheSharedBeamSearch(t *testing.T) {
 	}
 	m.Config.MaxLen = 6
 	img := data.Val[0].Image
-	caps, err := m.Caption(context.Background(), [][]float32{img}, CaptionOptions{Beam: 4, LengthPenalty: 1})
+	caps, err := m.Caption(context.Background(), [][]float32{img}, CaptionOptions{Beam: 4, LengthPenalty: Penalty(1)})
 	if err != nil {
 		t.Fatal(err)
 	}

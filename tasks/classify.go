@@ -1,7 +1,6 @@
 package tasks
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,12 +9,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"sort"
-	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	G "gorgonia.org/gorgonia"
 
@@ -24,6 +18,7 @@ import (
 	"github.com/recur-dev/recur/encoder"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/training"
 )
 
 // Model-file tasks of the two classifiers.
@@ -41,7 +36,7 @@ type ClassifierConfig struct {
 	Lowercase bool              `json:"lowercase,omitempty"`
 	MaxTokens int               `json:"max_tokens,omitempty"` // longer texts are cut (their first tokens kept)
 	CNN       cnn.Config        `json:"cnn,omitempty"`
-	Image     cnn.ImageConfig   `json:"image,omitempty"`
+	Image     cnn.InputConfig   `json:"image,omitempty"`
 }
 
 // Classifier is a text classifier (many-to-one: the RNN encoder's final
@@ -125,38 +120,40 @@ func (m *Classifier) File(meta map[string]string, dtype modelfile.DType) (*model
 
 // LoadClassifier reads a text or image classifier.
 func LoadClassifier(path string) (*Classifier, error) {
-	f, err := modelfile.Read(path)
-	if err != nil {
-		return nil, err
-	}
+	return readModel(path, modelfile.Read, classifierFromFile)
+}
+
+// classifierFromFile builds a text or image classifier from its file.
+func classifierFromFile(f *modelfile.File) (*Classifier, error) {
 	if f.Task != TaskClassify && f.Task != TaskClassifyImage {
-		return nil, fmt.Errorf("%s: is a %q model, not a classifier (%q or %q)", path, f.Task, TaskClassify, TaskClassifyImage)
+		return nil, fmt.Errorf("is a %q model, not a classifier (%q or %q)", f.Task, TaskClassify, TaskClassifyImage)
 	}
 	var cfg ClassifierConfig
 	if err := json.Unmarshal([]byte(f.Metadata["config"]), &cfg); err != nil {
-		return nil, fmt.Errorf("%s: corrupt model config: %v", path, err)
+		return nil, fmt.Errorf("corrupt model config: %v", err)
 	}
 	var labels []string
 	if err := json.Unmarshal([]byte(f.Metadata["labels"]), &labels); err != nil {
-		return nil, fmt.Errorf("%s: corrupt labels: %v", path, err)
+		return nil, fmt.Errorf("corrupt labels: %v", err)
 	}
 	var vocab *datasets.Vocab
+	var err error
 	if cfg.Kind == "text" {
 		if vocab, err = readVocab(f, "vocab", "text"); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, err
 		}
 	} else if err := cfg.Image.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: corrupt model config: %v", path, err)
+		return nil, fmt.Errorf("corrupt model config: %v", err)
 	}
 	m, err := NewClassifier(cfg, labels, vocab, 0)
 	if err != nil {
-		return nil, fmt.Errorf("%s: corrupt model config: %v", path, err)
+		return nil, fmt.Errorf("corrupt model config: %v", err)
 	}
 	if m.Task() != f.Task {
-		return nil, fmt.Errorf("%s: task %q does not match its config kind %q", path, f.Task, cfg.Kind)
+		return nil, fmt.Errorf("task %q does not match its config kind %q", f.Task, cfg.Kind)
 	}
 	if err := loadParams(f, m.Params()); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	m.Meta = f.Metadata
 	return m, nil
@@ -259,105 +256,8 @@ type ClassifyData struct {
 	SHA256     string
 }
 
-// ReadLabelledText reads "label<TAB>text" lines (UTF-8; blank lines
-// skipped; exact duplicate lines kept once).
-func ReadLabelledText(path string) (texts, labels []string, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	seen := map[string]bool{}
-	for line := 1; sc.Scan(); line++ {
-		s := strings.TrimRight(sc.Text(), "\r")
-		if strings.TrimSpace(s) == "" {
-			continue
-		}
-		if !utf8.ValidString(s) {
-			return nil, nil, fmt.Errorf("%s:%d: invalid UTF-8", path, line)
-		}
-		lab, text, ok := strings.Cut(s, "\t")
-		lab, text = strings.TrimSpace(lab), strings.TrimSpace(text)
-		if !ok || lab == "" || text == "" {
-			return nil, nil, fmt.Errorf("%s:%d: want label<TAB>text, got %q", path, line, trunc(s, 60))
-		}
-		if seen[s] {
-			continue
-		}
-		seen[s] = true
-		labels, texts = append(labels, lab), append(texts, text)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(texts) == 0 {
-		return nil, nil, fmt.Errorf("%s: no label<TAB>text lines", path)
-	}
-	return texts, labels, nil
-}
-
-func trunc(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
-
-// ReadLabelledImages reads image labels either from a rendered-scenes
-// labels.tsv (column: shape, colour, size or count) or, when dir has no
-// labels.tsv, from one sub-folder per class (dir/cat/*.png → "cat").
-func ReadLabelledImages(dir, column string) (paths, labels []string, err error) {
-	tsv := filepath.Join(dir, "labels.tsv")
-	if b, err := os.ReadFile(tsv); err == nil {
-		lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-		head := strings.Split(lines[0], "\t")
-		col := -1
-		for i, h := range head {
-			if h == column && i > 0 {
-				col = i
-			}
-		}
-		if col < 0 {
-			return nil, nil, fmt.Errorf("%s: no column %q (valid --label: %s)", tsv, column, strings.Join(head[1:], ", "))
-		}
-		for i, l := range lines[1:] {
-			f := strings.Split(strings.TrimRight(l, "\r"), "\t")
-			if len(f) != len(head) {
-				return nil, nil, fmt.Errorf("%s:%d: %d columns, want %d", tsv, i+2, len(f), len(head))
-			}
-			paths, labels = append(paths, filepath.Join(dir, f[0])), append(labels, f[col])
-		}
-		return paths, labels, nil
-	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, e := range ents {
-		if !e.IsDir() {
-			continue
-		}
-		files, err := os.ReadDir(filepath.Join(dir, e.Name()))
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, f := range files {
-			switch strings.ToLower(filepath.Ext(f.Name())) {
-			case ".png", ".jpg", ".jpeg", ".gif":
-				paths, labels = append(paths, filepath.Join(dir, e.Name(), f.Name())), append(labels, e.Name())
-			}
-		}
-	}
-	if len(paths) == 0 {
-		return nil, nil, fmt.Errorf("%s: no labels.tsv and no class folders with PNG/JPEG/GIF images (want DIR/LABEL/image.png)", dir)
-	}
-	return paths, labels, nil
-}
-
-// ClassifyConfig describes a classification run.
-type ClassifyConfig struct {
+// ClassifyTaskConfig describes a classification run.
+type ClassifyTaskConfig struct {
 	Model     ClassifierConfig
 	MinCount  int // text: vocabulary threshold
 	Val       int // held-out examples
@@ -365,18 +265,18 @@ type ClassifyConfig struct {
 	Batch     int
 }
 
-// DefaultClassifyConfig is a text classifier: a one-layer unidirectional
+// DefaultClassifyTaskConfig is a text classifier: a one-layer unidirectional
 // GRU of 128 over 64-wide embeddings, lowercased, ≤ 50 tokens, batch 64,
 // 1,000 validation examples.
-func DefaultClassifyConfig() ClassifyConfig {
-	return ClassifyConfig{Model: ClassifierConfig{Kind: "text", Encoder: encoder.RNNConfig{Cell: nn.GRU, Embed: 64, Hidden: 128, Layers: 1},
-		Lowercase: true, MaxTokens: 50, CNN: cnn.Config{Size: 64, Channels: []int{16, 32, 64}}, Image: cnn.DefaultImageConfig()},
+func DefaultClassifyTaskConfig() ClassifyTaskConfig {
+	return ClassifyTaskConfig{Model: ClassifierConfig{Kind: "text", Encoder: encoder.RNNConfig{Cell: nn.GRU, Embed: 64, Hidden: 128, Layers: 1},
+		Lowercase: true, MaxTokens: 50, CNN: cnn.Config{Size: 64, Channels: []int{16, 32, 64}}, Image: cnn.DefaultInputConfig()},
 		MinCount: 2, Val: 1000, SplitSeed: 1234, Batch: 64}
 }
 
 // NewClassifyData labels, splits and (for text) builds the vocabulary from
 // the training split. Images are loaded with cfg.Model.Image.
-func NewClassifyData(cfg ClassifyConfig, inputs, labels []string) (*ClassifyData, error) {
+func NewClassifyData(cfg ClassifyTaskConfig, inputs, labels []string) (*ClassifyData, error) {
 	d := &ClassifyData{Kind: cfg.Model.Kind}
 	index := map[string]int{}
 	for _, l := range labels {
@@ -409,7 +309,7 @@ func NewClassifyData(cfg ClassifyConfig, inputs, labels []string) (*ClassifyData
 		all[i] = ex
 	}
 	if len(all) <= cfg.Val {
-		return nil, fmt.Errorf("%d examples, not enough for %d validation examples (lower --val)", len(all), cfg.Val)
+		return nil, fmt.Errorf("%d examples, not enough for %d validation examples (lower ClassifyTaskConfig.Val)", len(all), cfg.Val)
 	}
 	rand.New(rand.NewPCG(cfg.SplitSeed, 0xc1a)).Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
 	d.Val, d.Train = all[:cfg.Val], all[cfg.Val:]
@@ -449,11 +349,11 @@ type nnLogits struct{ data func() []float32 }
 
 // ClassifyTask trains a Classifier with the shared loop.
 type ClassifyTask struct {
-	Config    ClassifyConfig
-	Net       *Classifier
-	Data      *ClassifyData
-	seed      uint64
-	pos       int
+	Config ClassifyTaskConfig
+	Net    *Classifier
+	Data   *ClassifyData
+	seed   uint64
+	streamPos
 	perm      []int
 	permE     int
 	graphs    map[[3]int]*clsGraph
@@ -461,15 +361,15 @@ type ClassifyTask struct {
 }
 
 // NewClassifyTask builds the model.
-func NewClassifyTask(cfg ClassifyConfig, data *ClassifyData, seed uint64) (*ClassifyTask, error) {
+func NewClassifyTask(cfg ClassifyTaskConfig, data *ClassifyData, seed uint64) (*ClassifyTask, error) {
 	if cfg.Batch < 1 || cfg.Batch > 4096 {
-		return nil, fmt.Errorf("--batch must be in [1, 4096] (got %d)", cfg.Batch)
+		return nil, fmt.Errorf("ClassifyTaskConfig.Batch must be in [1, 4096] (got %d)", cfg.Batch)
 	}
 	m, err := NewClassifier(cfg.Model, data.Labels, data.Vocab, seed)
 	if err != nil {
 		return nil, err
 	}
-	return &ClassifyTask{Config: cfg, Net: m, Data: data, seed: seed, permE: -1, graphs: map[[3]int]*clsGraph{}}, nil
+	return &ClassifyTask{Config: cfg, Net: m, Data: data, seed: seed, permE: -1, streamPos: streamPos{unit: "example"}, graphs: map[[3]int]*clsGraph{}}, nil
 }
 
 func (t *ClassifyTask) graph(B, S int, train bool) (*clsGraph, error) {
@@ -585,13 +485,13 @@ func (t *ClassifyTask) TrainStep(step int) (float64, int, error) {
 
 // Evaluate implements Trainable: validation loss and accuracy (percent),
 // and the confusion matrix in t.Confusion.
-func (t *ClassifyTask) Evaluate(ctx context.Context) (Metrics, error) {
+func (t *ClassifyTask) Evaluate(ctx context.Context) (training.Metrics, error) {
 	loss, acc, conf, err := t.score(t.Data.Val)
 	if err != nil {
 		return nil, err
 	}
 	t.Confusion = conf
-	return Metrics{"loss": loss, "accuracy": acc}, nil
+	return training.Metrics{"loss": loss, "accuracy": acc}, nil
 }
 
 func (t *ClassifyTask) score(exs []Example) (loss, acc float64, conf [][]int, err error) {
@@ -642,61 +542,4 @@ func (t *ClassifyTask) Model() (*modelfile.File, error) {
 	meta := map[string]string{"data.sha256": t.Data.SHA256,
 		"data.split": fmt.Sprintf("train %d, validation %d (seed %d)", len(t.Data.Train), len(t.Data.Val), t.Config.SplitSeed)}
 	return t.Net.File(meta, modelfile.F32)
-}
-
-// SaveState implements Trainable.
-func (t *ClassifyTask) SaveState() (map[string]string, []modelfile.Tensor) {
-	return map[string]string{"examples.pos": strconv.Itoa(t.pos)}, nil
-}
-
-// LoadState implements Trainable.
-func (t *ClassifyTask) LoadState(f *modelfile.File) error {
-	pos, err := checkpointPos(f, "examples.pos", "example")
-	if err != nil {
-		return err
-	}
-	t.pos = pos
-	return nil
-}
-
-// FormatConfusion renders a confusion matrix as text: rows are the true
-// labels, columns the predicted ones.
-func FormatConfusion(labels []string, conf [][]int) string {
-	w := 6
-	for _, l := range labels {
-		w = max(w, utf8.RuneCountInString(l)+1)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%-*s", w, "true\\pred")
-	for _, l := range labels {
-		fmt.Fprintf(&b, " %*s", w, l)
-	}
-	b.WriteString("\n")
-	for i, row := range conf {
-		fmt.Fprintf(&b, "%-*s", w, labels[i])
-		for _, n := range row {
-			fmt.Fprintf(&b, " %*d", w, n)
-		}
-		b.WriteString("\n")
-	}
-	return b.String()
-}
-
-// PlotConfusion draws the row-normalised confusion matrix as a heatmap
-// (the attention plot's renderer: rows true labels, columns predictions).
-func PlotConfusion(path string, labels []string, conf [][]int) error {
-	w := make([][]float32, len(conf))
-	for i, row := range conf {
-		w[i] = make([]float32, len(row))
-		total := 0
-		for _, n := range row {
-			total += n
-		}
-		for j, n := range row {
-			if total > 0 {
-				w[i][j] = float32(n) / float32(total)
-			}
-		}
-	}
-	return PlotAttention(path, w, labels, labels)
 }

@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/recur-dev/recur/cnn"
 	"github.com/recur-dev/recur/datasets"
+	"github.com/recur-dev/recur/plots"
+	"github.com/recur-dev/recur/training"
 )
 
 // TestTextClassifierLearns separates two made-up "languages" whose words
@@ -31,7 +32,7 @@ func TestTextClassifierLearns(t *testing.T) {
 		}
 		texts, labels = append(texts, strings.Join(s, " ")+fmt.Sprintf(" %d", i)), append(labels, lab)
 	}
-	cfg := DefaultClassifyConfig()
+	cfg := DefaultClassifyTaskConfig()
 	cfg.Val, cfg.Batch, cfg.MinCount = 60, 32, 1
 	cfg.Model.Encoder.Hidden, cfg.Model.Encoder.Embed = 32, 16
 	data, err := NewClassifyData(cfg, texts, labels)
@@ -40,7 +41,7 @@ func TestTextClassifierLearns(t *testing.T) {
 	}
 	task, res, out := trainClassifier(t, cfg, data, 60, 60, 0)
 	if res.Best["accuracy"] < 95 {
-		t.Errorf("accuracy %.1f%%, want >= 95%%\n%s", res.Best["accuracy"], FormatConfusion(data.Labels, task.Confusion))
+		t.Errorf("accuracy %.1f%%, want >= 95%%\n%s", res.Best["accuracy"], plots.ConfusionTable(data.Labels, task.Confusion))
 	}
 	m, err := LoadClassifier(out)
 	if err != nil {
@@ -57,7 +58,7 @@ func TestTextClassifierLearns(t *testing.T) {
 		t.Errorf("text model given an image: %v", err)
 	}
 	png := filepath.Join(t.TempDir(), "conf.png")
-	if err := PlotConfusion(png, data.Labels, task.Confusion); err != nil {
+	if err := plots.Confusion(png, data.Labels, task.Confusion); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -79,11 +80,11 @@ func testImageClassifierLearns(t *testing.T, batchNorm bool) {
 	if err := datasets.WriteScenes(dir, 300, 3, sc); err != nil {
 		t.Fatal(err)
 	}
-	paths, labels, err := ReadLabelledImages(dir, "colour")
+	paths, labels, err := datasets.ReadLabelledImages(dir, "colour")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := DefaultClassifyConfig()
+	cfg := DefaultClassifyTaskConfig()
 	cfg.Model.Kind = "image"
 	cfg.Model.CNN, cfg.Model.Image.Size = cnn.Config{Size: 32, Channels: []int{8, 16}, BatchNorm: batchNorm}, 32
 	cfg.Val, cfg.Batch = 50, 32
@@ -93,7 +94,7 @@ func testImageClassifierLearns(t *testing.T, batchNorm bool) {
 	}
 	task, res, out := trainClassifier(t, cfg, data, 200, 100, 5e-3)
 	if res.Best["accuracy"] < 65 {
-		t.Errorf("colour accuracy %.1f%%, want >= 65%% (chance: 17%%)\n%s", res.Best["accuracy"], FormatConfusion(data.Labels, task.Confusion))
+		t.Errorf("colour accuracy %.1f%%, want >= 65%% (chance: 17%%)\n%s", res.Best["accuracy"], plots.ConfusionTable(data.Labels, task.Confusion))
 	}
 	m, err := LoadClassifier(out)
 	if err != nil {
@@ -122,20 +123,7 @@ func testImageClassifierLearns(t *testing.T, batchNorm bool) {
 }
 
 func TestClassifyBadInputs(t *testing.T) {
-	dir := t.TempDir()
-	bad := filepath.Join(dir, "bad.tsv")
-	os.WriteFile(bad, []byte("en\tHello\nno tab here\n"), 0o644)
-	if _, _, err := ReadLabelledText(bad); err == nil || !strings.Contains(err.Error(), "bad.tsv:2") {
-		t.Errorf("line without a tab: %v", err)
-	}
-	os.WriteFile(filepath.Join(dir, "labels.tsv"), []byte("file\tshape\tcolour\n"), 0o644)
-	if _, _, err := ReadLabelledImages(dir, "sise"); err == nil || !strings.Contains(err.Error(), "valid --label: shape, colour") {
-		t.Errorf("unknown column: %v", err)
-	}
-	if _, _, err := ReadLabelledImages(filepath.Join(dir, "none"), "shape"); err == nil {
-		t.Error("missing folder accepted")
-	}
-	if _, err := NewClassifyData(DefaultClassifyConfig(), []string{"a", "b"}, []string{"x", "x"}); err == nil || !strings.Contains(err.Error(), "only one label") {
+	if _, err := NewClassifyData(DefaultClassifyTaskConfig(), []string{"a", "b"}, []string{"x", "x"}); err == nil || !strings.Contains(err.Error(), "only one label") {
 		t.Errorf("one label: %v", err)
 	}
 }
@@ -143,19 +131,19 @@ func TestClassifyBadInputs(t *testing.T) {
 // trainClassifier trains a classifier task through the shared loop, keeping
 // the best validation accuracy, and returns the task, the result and the
 // saved model's path (lr 0: the default learning rate).
-func trainClassifier(t *testing.T, cfg ClassifyConfig, data *ClassifyData, steps, evalEvery int, lr float64) (*ClassifyTask, *Result, string) {
+func trainClassifier(t *testing.T, cfg ClassifyTaskConfig, data *ClassifyData, steps, evalEvery int, lr float64) (*ClassifyTask, *training.Result, string) {
 	t.Helper()
 	task, err := NewClassifyTask(cfg, data, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tc := DefaultTrainConfig()
+	tc := training.DefaultConfig()
 	tc.Steps, tc.EvalEvery, tc.Primary, tc.Maximize = steps, evalEvery, "accuracy", true
 	if lr > 0 {
 		tc.Optim.LR = lr
 	}
 	tc.Out, tc.Progress = filepath.Join(t.TempDir(), "cls.model"), io.Discard
-	res, err := Train(context.Background(), task, tc)
+	res, err := training.Train(context.Background(), task, tc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/recur-dev/recur/markov"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/training"
 )
 
 // LanguageModel is a loaded text-generation model, RNN or Markov baseline.
@@ -211,7 +212,7 @@ func (m *LanguageModel) EvalText(ctx context.Context, text string, valFrac float
 
 // TrainMarkov counts the n-grams of the corpus's training part, scores the
 // validation part and writes the model file. It returns the validation loss.
-func TrainMarkov(corpus *Corpus, cfg TextGenConfig, mcfg markov.Config, out string, meta map[string]string) (float64, error) {
+func TrainMarkov(corpus *Corpus, cfg TextGenTaskConfig, mcfg markov.Config, out string, meta map[string]string) (float64, error) {
 	mk, err := markov.Train(corpus.Train, corpus.Tokenizer.Vocab().Size(), mcfg)
 	if err != nil {
 		return 0, err
@@ -223,7 +224,7 @@ func TrainMarkov(corpus *Corpus, cfg TextGenConfig, mcfg markov.Config, out stri
 	for k, v := range meta {
 		all[k] = v
 	}
-	vb, _ := json.Marshal(Metrics{"loss": loss, "perplexity": math.Exp(loss)})
+	vb, _ := json.Marshal(training.Metrics{"loss": loss, "perplexity": math.Exp(loss)})
 	all["train.validation"] = string(vb)
 	f, err := newTextGenFile(h, corpus.Tokenizer, all)
 	if err != nil {

@@ -10,8 +10,14 @@ import (
 // loadModel reads path as a model file of the given task and builds the
 // model from it; every error names the file.
 func loadModel[T any](path, task string, build func(*modelfile.File) (T, error)) (T, error) {
+	return readModel(path, func(p string) (*modelfile.File, error) { return modelfile.ReadTask(p, task) }, build)
+}
+
+// readModel reads path with read and builds the model from the file; the
+// build's errors are prefixed with the path (read's name it already).
+func readModel[T any](path string, read func(string) (*modelfile.File, error), build func(*modelfile.File) (T, error)) (T, error) {
 	var zero T
-	f, err := modelfile.ReadTask(path, task)
+	f, err := read(path)
 	if err != nil {
 		return zero, err
 	}

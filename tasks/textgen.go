@@ -11,13 +11,14 @@ import (
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/training"
 )
 
 // TaskTextGen is the model-file task of language models (RNN and Markov).
 const TaskTextGen = "textgen"
 
-// TextGenConfig describes a text-generation model and how to cut its data.
-type TextGenConfig struct {
+// TextGenTaskConfig describes a text-generation model and how to cut its data.
+type TextGenTaskConfig struct {
 	Arch      string  // "rnn" or "markov"
 	Level     string  // "char" or "word"
 	Lowercase bool    // word level only
@@ -29,29 +30,29 @@ type TextGenConfig struct {
 	Decoder   decoder.Config
 }
 
-// DefaultTextGenConfig is the char-rnn recipe of the acceptance figures:
+// DefaultTextGenTaskConfig is the char-rnn recipe of the acceptance figures:
 // char level, 2 × 256 LSTM, embedding 64, dropout 0.1, 32 streams × 100 steps,
 // the last 10% for validation.
-func DefaultTextGenConfig() TextGenConfig {
-	return TextGenConfig{Arch: "rnn", Level: datasets.LevelChar, Lowercase: true, ValFrac: 0.1,
+func DefaultTextGenTaskConfig() TextGenTaskConfig {
+	return TextGenTaskConfig{Arch: "rnn", Level: datasets.LevelChar, Lowercase: true, ValFrac: 0.1,
 		Batch: 32, Seq: 100, EvalBatch: 32, Decoder: decoder.DefaultConfig()}
 }
 
 // Validate names the bad setting and the valid choices.
-func (c TextGenConfig) Validate() error {
+func (c TextGenTaskConfig) Validate() error {
 	switch {
 	case c.Arch != "rnn" && c.Arch != "markov":
-		return fmt.Errorf("unknown --arch %q (valid: rnn, markov)", c.Arch)
+		return fmt.Errorf("unknown TextGenTaskConfig.Arch %q (valid: rnn, markov)", c.Arch)
 	case c.Level != datasets.LevelChar && c.Level != datasets.LevelWord:
-		return fmt.Errorf("unknown --level %q (valid: char, word)", c.Level)
+		return fmt.Errorf("unknown TextGenTaskConfig.Level %q (valid: char, word)", c.Level)
 	case c.MinCount < 0:
-		return fmt.Errorf("--min-count must be >= 0 (got %d)", c.MinCount)
+		return fmt.Errorf("TextGenTaskConfig.MinCount must be >= 0 (got %d)", c.MinCount)
 	case !(c.ValFrac > 0 && c.ValFrac < 1):
-		return fmt.Errorf("--val-frac must be in (0, 1) (got %g)", c.ValFrac)
+		return fmt.Errorf("TextGenTaskConfig.ValFrac must be in (0, 1) (got %g)", c.ValFrac)
 	case c.Batch < 1 || c.Batch > 4096:
-		return fmt.Errorf("--batch must be in [1, 4096] (got %d)", c.Batch)
+		return fmt.Errorf("TextGenTaskConfig.Batch must be in [1, 4096] (got %d)", c.Batch)
 	case c.Seq < 1 || c.Seq > 10000:
-		return fmt.Errorf("--seq must be in [1, 10000] (got %d)", c.Seq)
+		return fmt.Errorf("TextGenTaskConfig.Seq must be in [1, 10000] (got %d)", c.Seq)
 	case c.EvalBatch < 1:
 		return fmt.Errorf("eval batch must be >= 1 (got %d)", c.EvalBatch)
 	}
@@ -69,7 +70,7 @@ type Corpus struct {
 // LoadCorpus reads and tokenizes path as cfg says: the split is by token
 // position (first 1−ValFrac train), the vocabulary is built from the
 // training part only, and validation tokens outside it become <unk>.
-func LoadCorpus(path string, cfg TextGenConfig) (*Corpus, error) {
+func LoadCorpus(path string, cfg TextGenTaskConfig) (*Corpus, error) {
 	text, err := datasets.ReadText(path)
 	if err != nil {
 		return nil, err
@@ -99,14 +100,14 @@ func LoadCorpus(path string, cfg TextGenConfig) (*Corpus, error) {
 	train, _ := tok.Encode(trainText)
 	val, _ := tok.Encode(valText)
 	if len(val) < 2 {
-		return nil, fmt.Errorf("%s: the validation part has %d tokens; use a longer corpus or a larger --val-frac", path, len(val))
+		return nil, fmt.Errorf("%s: the validation part has %d tokens; use a longer corpus or a larger TextGenTaskConfig.ValFrac", path, len(val))
 	}
 	return &Corpus{Tokenizer: tok, Train: train, Val: val, SHA256: sha256File(text)}, nil
 }
 
-// TextGen trains an RNN language model with the shared loop.
-type TextGen struct {
-	Config  TextGenConfig
+// TextGenTask trains an RNN language model with the shared loop.
+type TextGenTask struct {
+	Config  TextGenTaskConfig
 	Corpus  *Corpus
 	Decoder *decoder.Decoder
 	seed    uint64
@@ -120,9 +121,9 @@ type TextGen struct {
 	evalGraph *evalGraph
 }
 
-// NewTextGen builds the model for corpus; the decoder's vocabulary is the
+// NewTextGenTask builds the model for corpus; the decoder's vocabulary is the
 // corpus tokenizer's.
-func NewTextGen(cfg TextGenConfig, corpus *Corpus, seed uint64) (*TextGen, error) {
+func NewTextGenTask(cfg TextGenTaskConfig, corpus *Corpus, seed uint64) (*TextGenTask, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -135,7 +136,7 @@ func NewTextGen(cfg TextGenConfig, corpus *Corpus, seed uint64) (*TextGen, error
 	if err != nil {
 		return nil, fmt.Errorf("training data: %w", err)
 	}
-	t := &TextGen{Config: cfg, Corpus: corpus, Decoder: dec, seed: seed, streams: streams,
+	t := &TextGenTask{Config: cfg, Corpus: corpus, Decoder: dec, seed: seed, streams: streams,
 		x: make([]int, cfg.Batch*cfg.Seq), y: make([]int, cfg.Batch*cfg.Seq)}
 	g := nn.NewGraph(true, seed)
 	logits, run := dec.Graph(g, g.Ints("ids", t.x), cfg.Batch)
@@ -148,15 +149,15 @@ func NewTextGen(cfg TextGenConfig, corpus *Corpus, seed uint64) (*TextGen, error
 }
 
 // Params implements Trainable.
-func (t *TextGen) Params() nn.Params { return t.Decoder.Params() }
+func (t *TextGenTask) Params() nn.Params { return t.Decoder.Params() }
 
 // Unit implements Trainable.
-func (t *TextGen) Unit() string { return t.Config.Level + "s" }
+func (t *TextGenTask) Unit() string { return t.Config.Level + "s" }
 
 // TrainStep implements Trainable: the next window of every stream, with the
 // recurrent state carried over from the previous window (detached) and reset
 // when the streams wrap around, as char-rnn does.
-func (t *TextGen) TrainStep(step int) (float64, int, error) {
+func (t *TextGenTask) TrainStep(step int) (float64, int, error) {
 	wrapped := t.streams.Next(t.x, t.y)
 	if wrapped || !t.carry {
 		t.run.ResetState()
@@ -174,7 +175,7 @@ func (t *TextGen) TrainStep(step int) (float64, int, error) {
 // Evaluate implements Trainable: mean NLL in nats per token over every
 // validation target, the text cut into EvalBatch chunks each read from a
 // zero state (the reference protocol), and perplexity = exp(loss).
-func (t *TextGen) Evaluate(ctx context.Context) (Metrics, error) {
+func (t *TextGenTask) Evaluate(ctx context.Context) (training.Metrics, error) {
 	if t.evalGraph == nil {
 		eg, err := newEvalGraph(t.Decoder, t.Corpus.Val, t.Config.EvalBatch, t.Config.Seq)
 		if err != nil {
@@ -186,11 +187,11 @@ func (t *TextGen) Evaluate(ctx context.Context) (Metrics, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Metrics{"loss": loss, "perplexity": math.Exp(loss)}, nil
+	return training.Metrics{"loss": loss, "perplexity": math.Exp(loss)}, nil
 }
 
 // SaveState implements Trainable: stream position and carried state.
-func (t *TextGen) SaveState() (map[string]string, []modelfile.Tensor) {
+func (t *TextGenTask) SaveState() (map[string]string, []modelfile.Tensor) {
 	meta := map[string]string{"streams.pos": strconv.Itoa(t.streams.Pos()), "carry": strconv.FormatBool(t.carry)}
 	var ts []modelfile.Tensor
 	B, H := t.Config.Batch, t.Config.Decoder.Hidden
@@ -204,7 +205,7 @@ func (t *TextGen) SaveState() (map[string]string, []modelfile.Tensor) {
 }
 
 // LoadState implements Trainable.
-func (t *TextGen) LoadState(f *modelfile.File) error {
+func (t *TextGenTask) LoadState(f *modelfile.File) error {
 	pos, err := checkpointPos(f, "streams.pos", "stream")
 	if err != nil {
 		return err
@@ -219,7 +220,7 @@ func (t *TextGen) LoadState(f *modelfile.File) error {
 			return err
 		}
 		if len(tt.F32) != len(dst) {
-			return fmt.Errorf("checkpoint state %s has %d values, want %d (different --batch or --hidden?)", name, len(tt.F32), len(dst))
+			return fmt.Errorf("checkpoint state %s has %d values, want %d (different TextGenTaskConfig.Batch or decoder Config.Hidden?)", name, len(tt.F32), len(dst))
 		}
 		copy(dst, tt.F32)
 		return nil
@@ -238,8 +239,8 @@ func (t *TextGen) LoadState(f *modelfile.File) error {
 }
 
 // Model implements Trainable.
-func (t *TextGen) Model() (*modelfile.File, error) {
-	return TextGenModelFile(t.Config, t.Corpus.Tokenizer, t.Decoder.Params(), map[string]string{"data.sha256": t.Corpus.SHA256}, modelfile.F32)
+func (t *TextGenTask) Model() (*modelfile.File, error) {
+	return textGenModelFile(t.Config, t.Corpus.Tokenizer, t.Decoder.Params(), map[string]string{"data.sha256": t.Corpus.SHA256}, modelfile.F32)
 }
 
 // textGenHeader is the config stored in a textgen model file.
@@ -251,8 +252,8 @@ type textGenHeader struct {
 	Markov    json.RawMessage `json:"markov,omitempty"`
 }
 
-// TextGenModelFile assembles a textgen model file.
-func TextGenModelFile(cfg TextGenConfig, tok datasets.Tokenizer, params nn.Params, meta map[string]string, dtype modelfile.DType) (*modelfile.File, error) {
+// textGenModelFile assembles a textgen model file.
+func textGenModelFile(cfg TextGenTaskConfig, tok datasets.Tokenizer, params nn.Params, meta map[string]string, dtype modelfile.DType) (*modelfile.File, error) {
 	dc := cfg.Decoder
 	dc.Vocab = tok.Vocab().Size()
 	h := textGenHeader{Arch: "rnn", Level: tok.Level(), Lowercase: cfg.Lowercase, Decoder: &dc}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/training"
 )
 
 // tinyCorpus is a deterministic text a small model can learn almost
@@ -24,11 +25,11 @@ func tinyCorpus(t *testing.T) string {
 	return path
 }
 
-func tinyConfig() (TextGenConfig, TrainConfig) {
-	cfg := DefaultTextGenConfig()
+func tinyConfig() (TextGenTaskConfig, training.Config) {
+	cfg := DefaultTextGenTaskConfig()
 	cfg.Batch, cfg.Seq, cfg.EvalBatch = 8, 24, 4
 	cfg.Decoder = decoder.Config{Cell: nn.LSTM, Embed: 16, Hidden: 48, Layers: 1}
-	tc := DefaultTrainConfig()
+	tc := training.DefaultConfig()
 	tc.Steps, tc.EvalEvery, tc.CheckpointEvery = 150, 50, 50
 	tc.Optim.LR = 1e-2
 	return cfg, tc
@@ -46,12 +47,12 @@ func TestTextGenLearnsTinyCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			task, err := NewTextGen(cfg, corpus, 1)
+			task, err := NewTextGenTask(cfg, corpus, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
 			tc.Out = filepath.Join(t.TempDir(), "tiny.model")
-			res, err := Train(context.Background(), task, tc)
+			res, err := training.Train(context.Background(), task, tc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,23 +89,23 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	straight, _ := NewTextGen(cfg, corpus, 5)
+	straight, _ := NewTextGenTask(cfg, corpus, 5)
 	tc.Out = filepath.Join(dir, "a.model")
-	if _, err := Train(context.Background(), straight, tc); err != nil {
+	if _, err := training.Train(context.Background(), straight, tc); err != nil {
 		t.Fatal(err)
 	}
 
-	first, _ := NewTextGen(cfg, corpus, 5)
+	first, _ := NewTextGenTask(cfg, corpus, 5)
 	half := tc
 	half.Out = filepath.Join(dir, "b.model")
 	half.Steps = 20
-	if _, err := Train(context.Background(), first, half); err != nil {
+	if _, err := training.Train(context.Background(), first, half); err != nil {
 		t.Fatal(err)
 	}
-	second, _ := NewTextGen(cfg, corpus, 5)
+	second, _ := NewTextGenTask(cfg, corpus, 5)
 	rest := half
 	rest.Steps, rest.Resume = 40, true
-	if _, err := Train(context.Background(), second, rest); err != nil {
+	if _, err := training.Train(context.Background(), second, rest); err != nil {
 		t.Fatal(err)
 	}
 	for i, p := range straight.Params() {
@@ -121,22 +122,22 @@ func TestResumeErrors(t *testing.T) {
 	data := tinyCorpus(t)
 	cfg, tc := tinyConfig()
 	corpus, _ := LoadCorpus(data, cfg)
-	task, _ := NewTextGen(cfg, corpus, 1)
+	task, _ := NewTextGenTask(cfg, corpus, 1)
 	tc.Out = filepath.Join(t.TempDir(), "none.model")
 	tc.Resume = true
 	tc.Progress = io.Discard
-	if _, err := Train(context.Background(), task, tc); err == nil || !strings.Contains(err.Error(), "no checkpoint") {
+	if _, err := training.Train(context.Background(), task, tc); err == nil || !strings.Contains(err.Error(), "no checkpoint") {
 		t.Fatalf("resume without checkpoint: %v", err)
 	}
 	// A checkpoint of another shape is refused.
 	tc.Resume, tc.Steps = false, 10
-	if _, err := Train(context.Background(), task, tc); err != nil {
+	if _, err := training.Train(context.Background(), task, tc); err != nil {
 		t.Fatal(err)
 	}
 	cfg.Decoder.Hidden = 32
-	other, _ := NewTextGen(cfg, corpus, 1)
+	other, _ := NewTextGenTask(cfg, corpus, 1)
 	tc.Resume, tc.Steps = true, 20
-	if _, err := Train(context.Background(), other, tc); err == nil || !strings.Contains(err.Error(), "different shape") {
+	if _, err := training.Train(context.Background(), other, tc); err == nil || !strings.Contains(err.Error(), "different shape") {
 		t.Fatalf("resume with another shape: %v", err)
 	}
 }
@@ -147,7 +148,7 @@ func TestLoadCorpusErrors(t *testing.T) {
 	os.WriteFile(empty, nil, 0o644)
 	bad := filepath.Join(dir, "bad.txt")
 	os.WriteFile(bad, []byte("abc\xffdef"), 0o644)
-	cfg := DefaultTextGenConfig()
+	cfg := DefaultTextGenTaskConfig()
 	for _, c := range []struct{ path, want string }{
 		{filepath.Join(dir, "missing.txt"), "missing.txt"},
 		{empty, "empty"},

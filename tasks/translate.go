@@ -11,18 +11,16 @@ import (
 	"strconv"
 	"strings"
 
-	G "gorgonia.org/gorgonia"
-
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/encoder"
-	"github.com/recur-dev/recur/metrics"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/training"
 )
 
-// TranslateConfig describes a translation run: data handling and model.
-type TranslateConfig struct {
+// TranslateTaskConfig describes a translation run: data handling and model.
+type TranslateTaskConfig struct {
 	Pairs     datasets.PairsConfig
 	MinCount  int    // vocabulary threshold on the training split
 	Val, Test int    // held-out pairs
@@ -39,13 +37,13 @@ type TranslateConfig struct {
 	BLEUSample     int // validation sentences decoded for BLEU (0 = all)
 }
 
-// DefaultTranslateConfig is the reference translator: English → French,
+// DefaultTranslateTaskConfig is the reference translator: English → French,
 // lowercased, ≤ 15 tokens, 1,000 validation and 2,000 test pairs, batch 64;
 // bidirectional GRU encoder 256 (directions summed), GRU decoder 256 with
 // additive attention 256, embeddings 256, no dropout.
-func DefaultTranslateConfig() TranslateConfig {
+func DefaultTranslateTaskConfig() TranslateTaskConfig {
 	dc := decoder.Config{Cell: nn.GRU, Embed: 256, Hidden: 256, Layers: 1, Attention: nn.Additive, AttentionDim: 256}
-	return TranslateConfig{
+	return TranslateTaskConfig{
 		Pairs: datasets.DefaultPairsConfig(), MinCount: 2, Val: 1000, Test: 2000, SplitSeed: 1234, Batch: 64, TeacherForcing: 1,
 		Model: TranslatorConfig{Encoder: encoder.DefaultRNNConfig(), Decoder: dc, Lowercase: true},
 	}
@@ -82,17 +80,22 @@ type PairSplits struct {
 	SrcBPE, TgtBPE   *datasets.BPE // nil for word models
 	Report           datasets.PairsReport
 	SHA256           string
+	// trainSrc and trainTgt are the training split as tokens (subwords
+	// with BPE), tokenized once by LoadPairs for the vocabularies and
+	// reused for the training ids (Tokenize depends only on Lowercase).
+	trainSrc, trainTgt [][]string
+	lowercase          bool
 }
 
 // LoadPairs reads, filters, splits and builds vocabularies (from the
 // training split only).
-func LoadPairs(path string, cfg TranslateConfig) (*PairSplits, error) {
+func LoadPairs(path string, cfg TranslateTaskConfig) (*PairSplits, error) {
 	pairs, rep, err := datasets.ReadPairs(path, cfg.Pairs)
 	if err != nil {
 		return nil, err
 	}
 	if len(pairs) <= cfg.Val+cfg.Test {
-		return nil, fmt.Errorf("%s: %d usable pairs, not enough for %d validation and %d test pairs (lower --val/--test)", path, len(pairs), cfg.Val, cfg.Test)
+		return nil, fmt.Errorf("%s: %d usable pairs, not enough for %d validation and %d test pairs (lower TranslateTaskConfig.Val/TranslateTaskConfig.Test)", path, len(pairs), cfg.Val, cfg.Test)
 	}
 	train, val, test, err := datasets.SplitPairs(pairs, cfg.Val, cfg.Test, cfg.SplitSeed)
 	if err != nil {
@@ -121,7 +124,7 @@ func LoadPairs(path string, cfg TranslateConfig) (*PairSplits, error) {
 	}
 	return &PairSplits{Train: train, Val: val, Test: test, Report: rep, SrcBPE: srcBPE, TgtBPE: tgtBPE,
 		SrcVocab: datasets.BuildSeqVocab(src, cfg.MinCount), TgtVocab: datasets.BuildSeqVocab(tgt, cfg.MinCount),
-		SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+		SHA256: hex.EncodeToString(h.Sum(nil)), trainSrc: src, trainTgt: tgt, lowercase: cfg.Pairs.Lowercase}, nil
 }
 
 func learnBPE(sents [][]string, size int) (*datasets.BPE, error) {
@@ -134,6 +137,21 @@ func learnBPE(sents [][]string, size int) (*datasets.BPE, error) {
 	return datasets.LearnBPE(counts, size)
 }
 
+// trainIDs is the training split as ids: from the tokens LoadPairs kept
+// when it tokenized the same way, else tokenized now.
+func (data *PairSplits) trainIDs(cfg datasets.PairsConfig) (s, t [][]int) {
+	if data.trainSrc == nil || len(data.trainSrc) != len(data.Train) || cfg.Lowercase != data.lowercase {
+		return encodePairs(cfg, data, data.Train)
+	}
+	for i := range data.trainSrc {
+		s = append(s, datasets.EncodeSeq(data.SrcVocab, data.trainSrc[i]))
+		t = append(t, datasets.EncodeSeq(data.TgtVocab, data.trainTgt[i]))
+	}
+	return s, t
+}
+
+// encodePairs tokenizes pairs as cfg and the splits' subwords say and
+// encodes them with the splits' vocabularies.
 func encodePairs(cfg datasets.PairsConfig, data *PairSplits, pairs []datasets.Pair) (s, t [][]int) {
 	for _, p := range pairs {
 		s = append(s, datasets.EncodeSeq(data.SrcVocab, subwords(data.SrcBPE, cfg.Tokenize(p.Src))))
@@ -142,79 +160,9 @@ func encodePairs(cfg datasets.PairsConfig, data *PairSplits, pairs []datasets.Pa
 	return s, t
 }
 
-// BatchGraph is the training (or evaluation) graph of a Translator for
-// one padded shape: B rows, S source and T target steps. The task pads
-// batches up to a multiple of 4 steps on each side so that a handful of
-// graphs serve every batch. Fill Src, Lens, TgtIn, TgtOut (time-major,
-// PadID / IgnoreTarget past each row's end) before each run.
-type BatchGraph struct {
-	g                  *nn.Graph
-	logits             *G.Node
-	machine            *nn.Machine
-	B, S, T            int
-	Src, TgtIn, TgtOut []int
-	Lens               []int
-}
-
-// Run trains: forward, backward, gradients into the model's Params; step
-// seeds the dropout masks. It returns the mean loss per target token.
-func (sg *BatchGraph) Run(step int) (float32, error) {
-	sg.g.Step = uint64(step)
-	return sg.machine.Run()
-}
-
-// NewBatchGraph compiles a graph for B×S sources and B×T targets; train
-// adds the backward pass and dropout.
-func (m *Translator) NewBatchGraph(B, S, T int, train bool, seed uint64, smoothing float64) (*BatchGraph, error) {
-	return m.buildGraph(B, S, T, train, seed, smoothing)
-}
-
-func roundUp(n int) int { return (n + 3) / 4 * 4 }
-
-func (m *Translator) buildGraph(B, S, T int, train bool, seed uint64, smoothing float64) (*BatchGraph, error) {
-	sg := &BatchGraph{B: B, S: S, T: T, Src: make([]int, S*B), TgtIn: make([]int, T*B), TgtOut: make([]int, T*B), Lens: make([]int, B)}
-	g := nn.NewGraph(train, seed)
-	mem, init := m.Enc.Graph(g, g.Ints("src", sg.Src), B, S, &sg.Lens)
-	logits, _, _ := m.Dec.GraphWith(g, g.Ints("tin", sg.TgtIn), B, decoder.GraphInputs{H0: init, Memory: mem, SrcLengths: &sg.Lens})
-	loss := g.CrossEntropy(logits, g.Ints("tout", sg.TgtOut), smoothing)
-	sg.logits = logits
-	var err error
-	if train {
-		sg.machine, err = g.Compile(loss)
-	} else {
-		sg.machine, err = g.CompileForward(loss)
-	}
-	sg.g = g
-	return sg, err
-}
-
-// fill copies a batch into the graph's inputs, padding to its shape.
-func (sg *BatchGraph) fill(b *datasets.SeqBatch) {
-	B := sg.B
-	for t := 0; t < sg.S; t++ {
-		for r := 0; r < B; r++ {
-			v := datasets.PadID
-			if t < b.SrcLen {
-				v = b.Src[t*B+r]
-			}
-			sg.Src[t*B+r] = v
-		}
-	}
-	copy(sg.Lens, b.SrcLens)
-	for t := 0; t < sg.T; t++ {
-		for r := 0; r < B; r++ {
-			in, out := datasets.PadID, nn.IgnoreTarget
-			if t < b.TgtLen {
-				in, out = b.TgtIn[t*B+r], b.TgtOut[t*B+r]
-			}
-			sg.TgtIn[t*B+r], sg.TgtOut[t*B+r] = in, out
-		}
-	}
-}
-
 // TranslateTask trains a Translator with the shared loop.
 type TranslateTask struct {
-	Config  TranslateConfig
+	Config  TranslateTaskConfig
 	Net     *Translator
 	Data    *PairSplits
 	seed    uint64
@@ -226,17 +174,20 @@ type TranslateTask struct {
 }
 
 // NewTranslateTask builds the model and batcher.
-func NewTranslateTask(cfg TranslateConfig, data *PairSplits, seed uint64) (*TranslateTask, error) {
+func NewTranslateTask(cfg TranslateTaskConfig, data *PairSplits, seed uint64) (*TranslateTask, error) {
 	if cfg.Batch < 1 || cfg.Batch > 4096 {
-		return nil, fmt.Errorf("--batch must be in [1, 4096] (got %d)", cfg.Batch)
+		return nil, fmt.Errorf("TranslateTaskConfig.Batch must be in [1, 4096] (got %d)", cfg.Batch)
 	}
 	if !(cfg.TeacherForcing > 0 && cfg.TeacherForcing <= 1) {
-		return nil, fmt.Errorf("--teacher-forcing must be in (0, 1] (got %g)", cfg.TeacherForcing)
+		return nil, fmt.Errorf("TranslateTaskConfig.TeacherForcing must be in (0, 1] (got %g)", cfg.TeacherForcing)
 	}
 	if !(cfg.Smoothing >= 0 && cfg.Smoothing < 1) {
-		return nil, fmt.Errorf("--label-smoothing must be in [0, 1) (got %g)", cfg.Smoothing)
+		return nil, fmt.Errorf("TranslateTaskConfig.Smoothing must be in [0, 1) (got %g)", cfg.Smoothing)
 	}
-	src, tgt := encodePairs(cfg.Pairs, data, data.Train)
+	// The model records how its data were read, so that it normalises new
+	// sentences the same way.
+	cfg.Model.Lowercase = cfg.Pairs.Lowercase
+	src, tgt := data.trainIDs(cfg.Pairs)
 	if cfg.Model.MaxLen == 0 {
 		// Decode at most 1.5 times the longest training target, plus slack.
 		longest := 0
@@ -268,15 +219,9 @@ func NewTranslateTask(cfg TranslateConfig, data *PairSplits, seed uint64) (*Tran
 
 func (t *TranslateTask) graph(cache map[[3]int]*BatchGraph, b *datasets.SeqBatch, train bool) (*BatchGraph, error) {
 	key := [3]int{b.B, roundUp(b.SrcLen), roundUp(b.TgtLen)}
-	if g, ok := cache[key]; ok {
-		return g, nil
-	}
-	g, err := t.Net.buildGraph(key[0], key[1], key[2], train, t.seed, t.Config.Smoothing)
-	if err != nil {
-		return nil, err
-	}
-	cache[key] = g
-	return g, nil
+	return cachedGraph(cache, key, func() (*BatchGraph, error) {
+		return t.Net.buildGraph(key[0], key[1], key[2], train, t.seed, t.Config.Smoothing)
+	})
 }
 
 // Params implements Trainable.
@@ -333,7 +278,7 @@ func (t *TranslateTask) scheduleSampling(g *BatchGraph, b *datasets.SeqBatch, st
 // Evaluate implements Trainable: validation loss per target token
 // (teacher forced) and BLEU/chrF of greedy free-running translations,
 // tokenised on both sides as the reference scores.
-func (t *TranslateTask) Evaluate(ctx context.Context) (Metrics, error) {
+func (t *TranslateTask) Evaluate(ctx context.Context) (training.Metrics, error) {
 	batches, err := datasets.EvalBatches(t.valSrc, t.valTgt, t.Config.Batch)
 	if err != nil {
 		return nil, err
@@ -362,35 +307,7 @@ func (t *TranslateTask) Evaluate(ctx context.Context) (Metrics, error) {
 		return nil, err
 	}
 	loss := total / float64(count)
-	return Metrics{"loss": loss, "perplexity": math.Exp(loss), "bleu": bleu, "chrf": chrf}, nil
-}
-
-// Score translates the pairs' sources and returns corpus BLEU and chrF of
-// the tokenised hypotheses against the tokenised references.
-func (m *Translator) Score(ctx context.Context, pairs []datasets.Pair, pc datasets.PairsConfig, o TranslateOptions) (bleu, chrf float64, err error) {
-	srcs := make([]string, len(pairs))
-	refs := make([]string, len(pairs))
-	for i, p := range pairs {
-		srcs[i] = p.Src
-		refs[i] = joinTokens(pc.Tokenize(p.Tgt))
-	}
-	tr, err := m.Translate(ctx, srcs, o)
-	if err != nil {
-		return 0, 0, err
-	}
-	hyps := make([]string, len(tr))
-	for i, x := range tr {
-		hyps[i] = joinTokens(x.Hyps[0].Words)
-	}
-	b, err := metrics.CorpusBLEU(hyps, [][]string{refs}, metrics.DefaultBLEUConfig())
-	if err != nil {
-		return 0, 0, err
-	}
-	c, err := metrics.CorpusChrF(hyps, [][]string{refs}, metrics.DefaultChrFConfig())
-	if err != nil {
-		return 0, 0, err
-	}
-	return b.Score, c.Score, nil
+	return training.Metrics{"loss": loss, "perplexity": math.Exp(loss), "bleu": bleu, "chrf": chrf}, nil
 }
 
 // Model implements Trainable.

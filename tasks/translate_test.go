@@ -6,11 +6,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/training"
 )
 
 // reverseCorpus writes a synthetic "language pair" the Joey NMT way: the
@@ -44,12 +46,12 @@ func reverseCorpus(t *testing.T, n int) string {
 	return path
 }
 
-func tinyTranslateConfig() (TranslateConfig, TrainConfig) {
-	cfg := DefaultTranslateConfig()
+func tinyTranslateConfig() (TranslateTaskConfig, training.Config) {
+	cfg := DefaultTranslateTaskConfig()
 	cfg.Val, cfg.Test, cfg.Batch = 40, 40, 32
 	cfg.Model.Encoder.Embed, cfg.Model.Encoder.Hidden = 24, 32
 	cfg.Model.Decoder = decoder.Config{Cell: nn.GRU, Embed: 24, Hidden: 32, Layers: 1, Attention: nn.Additive, AttentionDim: 16}
-	tc := DefaultTrainConfig()
+	tc := training.DefaultConfig()
 	tc.Steps, tc.EvalEvery, tc.CheckpointEvery = 400, 100, 200
 	tc.Optim.LR, tc.Optim.DecayRate = 1e-2, 1
 	tc.Primary, tc.Maximize = "bleu", true
@@ -82,7 +84,7 @@ func TestTranslatorLearnsReversal(t *testing.T) {
 				t.Fatal(err)
 			}
 			tc.Out = filepath.Join(t.TempDir(), "rev.model")
-			res, err := Train(context.Background(), task, tc)
+			res, err := training.Train(context.Background(), task, tc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,7 +101,7 @@ func TestTranslatorLearnsReversal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, o := range []TranslateOptions{{Beam: 1, NBest: 1}, {Beam: 4, NBest: 2, LengthPenalty: 1}} {
+			for _, o := range []TranslateOptions{{Beam: 1, NBest: 1}, {Beam: 4, NBest: 2, LengthPenalty: Penalty(1)}} {
 				tr, err := m.Translate(context.Background(), []string{"cat sun tree", "red dog"}, o)
 				if err != nil {
 					t.Fatal(err)
@@ -154,7 +156,7 @@ func TestTranslatorTargetWithoutSpaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	tc.Out = filepath.Join(t.TempDir(), "ja.model")
-	if _, err := Train(context.Background(), task, tc); err != nil {
+	if _, err := training.Train(context.Background(), task, tc); err != nil {
 		t.Fatal(err)
 	}
 	m, err := LoadTranslator(tc.Out)
@@ -167,5 +169,33 @@ func TestTranslatorTargetWithoutSpaces(t *testing.T) {
 	}
 	if got := tr[0].Hyps[0].Text; got != "青い猫月。" {
 		t.Fatalf("translation %q, want 青い猫月。", got)
+	}
+}
+
+// LoadPairs tokenizes the training split once; the ids the task trains on
+// from those tokens must equal tokenizing the pairs again, with words and
+// with subwords, cased or not.
+func TestTrainIDsEqualFreshTokenization(t *testing.T) {
+	path := reverseCorpus(t, 150)
+	for _, c := range []struct {
+		subwords  int
+		lowercase bool
+	}{{0, true}, {0, false}, {30, true}, {30, false}} {
+		cfg, _ := tinyTranslateConfig()
+		cfg.Model.Subwords, cfg.Pairs.Lowercase = c.subwords, c.lowercase
+		data, err := LoadPairs(path, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotS, gotT := data.trainIDs(cfg.Pairs)
+		wantS, wantT := encodePairs(cfg.Pairs, data, data.Train)
+		if !reflect.DeepEqual(gotS, wantS) || !reflect.DeepEqual(gotT, wantT) {
+			t.Errorf("subwords %d, lowercase %v: the kept tokens give other ids than tokenizing again", c.subwords, c.lowercase)
+		}
+		other := cfg.Pairs
+		other.Lowercase = !other.Lowercase
+		if s, _ := data.trainIDs(other); !reflect.DeepEqual(s, func() [][]int { s, _ := encodePairs(other, data, data.Train); return s }()) {
+			t.Errorf("subwords %d: another Lowercase did not tokenize again", c.subwords)
+		}
 	}
 }

@@ -8,9 +8,12 @@ import (
 	"strconv"
 	"strings"
 
+	G "gorgonia.org/gorgonia"
+
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/encoder"
+	"github.com/recur-dev/recur/metrics"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
 )
@@ -156,17 +159,31 @@ func translatorFromFile(f *modelfile.File) (*Translator, error) {
 
 // TranslateOptions choose the decoding.
 type TranslateOptions struct {
-	Beam          int     // beam width; 1 = greedy (or sampling when Sample is set)
-	NBest         int     // hypotheses per sentence (<= Beam)
-	LengthPenalty float64 // α of beam search
-	MaxLen        int     // 0 = the model's default
+	Beam  int // beam width; 1 = greedy (or sampling when Sample is set)
+	NBest int // hypotheses per sentence (<= Beam)
+	// LengthPenalty is α of beam search, in [0, 5]; nil applies the
+	// model's own tuned value (see Translator.LengthPenalty).
+	LengthPenalty *float64
+	MaxLen        int // 0 = the model's default (TranslatorConfig.MaxLen)
 	Sample        *decoder.SampleConfig
 	Seed          uint64
 }
 
-// DefaultTranslateOptions: greedy, the model's maximum length.
+// DefaultTranslateOptions: greedy, the model's length penalty and maximum
+// length.
 func DefaultTranslateOptions() TranslateOptions {
-	return TranslateOptions{Beam: 1, NBest: 1, LengthPenalty: 1}
+	return TranslateOptions{Beam: 1, NBest: 1}
+}
+
+// Penalty is a length penalty option: Penalty(0.6) overrides the model's.
+func Penalty(alpha float64) *float64 { return &alpha }
+
+// EvalPairsConfig is how to read held-out pairs for this model: normalised
+// as its training data were (the model's Lowercase), every pair kept.
+func (m *Translator) EvalPairsConfig() datasets.PairsConfig {
+	pc := datasets.DefaultPairsConfig()
+	pc.Lowercase, pc.MaxTokens, pc.Dedup = m.Config.Lowercase, 0, false
+	return pc
 }
 
 // MetaLengthPenalty is the metadata key of a model's tuned beam length
@@ -174,11 +191,27 @@ func DefaultTranslateOptions() TranslateOptions {
 const MetaLengthPenalty = "decode.length_penalty"
 
 // LengthPenalty is the model's tuned beam length penalty, or 1.
-func (m *Translator) LengthPenalty() float64 {
-	if v, err := strconv.ParseFloat(m.Meta[MetaLengthPenalty], 64); err == nil && v >= 0 && v <= 5 {
+func (m *Translator) LengthPenalty() float64 { return storedLengthPenalty(m.Meta) }
+
+// storedLengthPenalty is the tuned beam length penalty a model file's
+// metadata records under MetaLengthPenalty, or 1 (none, or out of [0, 5]).
+func storedLengthPenalty(meta map[string]string) float64 {
+	if v, err := strconv.ParseFloat(meta[MetaLengthPenalty], 64); err == nil && v >= 0 && v <= 5 {
 		return v
 	}
 	return 1
+}
+
+// chooseLengthPenalty is the α decoding uses: the caller's (option names
+// the option in errors), else the model's.
+func chooseLengthPenalty(alpha *float64, model float64, option string) (float64, error) {
+	if alpha == nil {
+		return model, nil
+	}
+	if lp := *alpha; !(lp >= 0 && lp <= 5) {
+		return 0, fmt.Errorf("%s must be in [0, 5] (got %g)", option, lp)
+	}
+	return *alpha, nil
 }
 
 // Hyp is one translation of a sentence.
@@ -282,6 +315,10 @@ func (m *Translator) Translate(ctx context.Context, sentences []string, o Transl
 	if maxLen == 0 {
 		maxLen = max(m.Config.MaxLen, 1)
 	}
+	lp, err := chooseLengthPenalty(o.LengthPenalty, m.LengthPenalty(), "TranslateOptions.LengthPenalty")
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Translation, len(sentences))
 	encs := make([]*encoder.Encoded, len(sentences))
 	for i, s := range sentences {
@@ -293,7 +330,7 @@ func (m *Translator) Translate(ctx context.Context, sentences []string, o Transl
 		out[i] = Translation{Source: s, SourceTokens: displayTokens(toks), Unknown: unk}
 	}
 	if o.Beam > 1 {
-		cfg := decoder.BeamConfig{Width: o.Beam, LengthPenalty: o.LengthPenalty, MaxLen: maxLen, MinLen: 1, NBest: max(o.NBest, 1)}
+		cfg := decoder.BeamConfig{Width: o.Beam, LengthPenalty: lp, MaxLen: maxLen, MinLen: 1, NBest: max(o.NBest, 1)}
 		for i, enc := range encs {
 			s := encoder.Start(m.Dec, []*encoder.Encoded{enc})
 			hyps, err := decoder.BeamSearch(ctx, m.Dec, s, datasets.BOSID, datasets.EOSID, cfg)
@@ -352,3 +389,99 @@ func decodeWithAttention(ctx context.Context, dec *decoder.Decoder, s *decoder.S
 
 // joinTokens renders tokens for "tokenised" scoring: joined by spaces.
 func joinTokens(toks []string) string { return strings.Join(toks, " ") }
+
+// Score translates the pairs' sources and returns corpus BLEU and chrF of
+// the tokenised hypotheses against the tokenised references.
+func (m *Translator) Score(ctx context.Context, pairs []datasets.Pair, pc datasets.PairsConfig, o TranslateOptions) (bleu, chrf float64, err error) {
+	srcs := make([]string, len(pairs))
+	refs := make([]string, len(pairs))
+	for i, p := range pairs {
+		srcs[i] = p.Src
+		refs[i] = joinTokens(pc.Tokenize(p.Tgt))
+	}
+	tr, err := m.Translate(ctx, srcs, o)
+	if err != nil {
+		return 0, 0, err
+	}
+	hyps := make([]string, len(tr))
+	for i, x := range tr {
+		hyps[i] = joinTokens(x.Hyps[0].Words)
+	}
+	b, err := metrics.CorpusBLEU(hyps, [][]string{refs}, metrics.DefaultBLEUConfig())
+	if err != nil {
+		return 0, 0, err
+	}
+	c, err := metrics.CorpusChrF(hyps, [][]string{refs}, metrics.DefaultChrFConfig())
+	if err != nil {
+		return 0, 0, err
+	}
+	return b.Score, c.Score, nil
+}
+
+// BatchGraph is the training (or evaluation) graph of a Translator for
+// one padded shape: B rows, S source and T target steps. The task pads
+// batches up to a multiple of 4 steps on each side so that a handful of
+// graphs serve every batch. Fill Src, Lens, TgtIn, TgtOut (time-major,
+// PadID / IgnoreTarget past each row's end) before each run.
+type BatchGraph struct {
+	g                  *nn.Graph
+	logits             *G.Node
+	machine            *nn.Machine
+	B, S, T            int
+	Src, TgtIn, TgtOut []int
+	Lens               []int
+}
+
+// Run trains: forward, backward, gradients into the model's Params; step
+// seeds the dropout masks. It returns the mean loss per target token.
+func (sg *BatchGraph) Run(step int) (float32, error) {
+	sg.g.Step = uint64(step)
+	return sg.machine.Run()
+}
+
+// NewBatchGraph compiles a graph for B×S sources and B×T targets; train
+// adds the backward pass and dropout.
+func (m *Translator) NewBatchGraph(B, S, T int, train bool, seed uint64, smoothing float64) (*BatchGraph, error) {
+	return m.buildGraph(B, S, T, train, seed, smoothing)
+}
+
+func (m *Translator) buildGraph(B, S, T int, train bool, seed uint64, smoothing float64) (*BatchGraph, error) {
+	sg := &BatchGraph{B: B, S: S, T: T, Src: make([]int, S*B), TgtIn: make([]int, T*B), TgtOut: make([]int, T*B), Lens: make([]int, B)}
+	g := nn.NewGraph(train, seed)
+	mem, init := m.Enc.Graph(g, g.Ints("src", sg.Src), B, S, &sg.Lens)
+	logits, _, _ := m.Dec.GraphWith(g, g.Ints("tin", sg.TgtIn), B, decoder.GraphInputs{H0: init, Memory: mem, SrcLengths: &sg.Lens})
+	loss := g.CrossEntropy(logits, g.Ints("tout", sg.TgtOut), smoothing)
+	sg.logits = logits
+	var err error
+	if train {
+		sg.machine, err = g.Compile(loss)
+	} else {
+		sg.machine, err = g.CompileForward(loss)
+	}
+	sg.g = g
+	return sg, err
+}
+
+// fill copies a batch into the graph's inputs, padding to its shape.
+func (sg *BatchGraph) fill(b *datasets.SeqBatch) {
+	B := sg.B
+	for t := 0; t < sg.S; t++ {
+		for r := 0; r < B; r++ {
+			v := datasets.PadID
+			if t < b.SrcLen {
+				v = b.Src[t*B+r]
+			}
+			sg.Src[t*B+r] = v
+		}
+	}
+	copy(sg.Lens, b.SrcLens)
+	for t := 0; t < sg.T; t++ {
+		for r := 0; r < B; r++ {
+			in, out := datasets.PadID, nn.IgnoreTarget
+			if t < b.TgtLen {
+				in, out = b.TgtIn[t*B+r], b.TgtOut[t*B+r]
+			}
+			sg.TgtIn[t*B+r], sg.TgtOut[t*B+r] = in, out
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/encoder"
+	"github.com/recur-dev/recur/training"
 )
 
 // untrainedTranslator is a randomly initialised translator over a tiny
@@ -118,7 +119,7 @@ func TestBeamWidthOneEqualsGreedyAndOrder(t *testing.T) {
 			t.Errorf("sentence %d: beam 1 %q, greedy %q", i, got, want)
 		}
 	}
-	nb, err := m.Translate(context.Background(), srcs[:2], TranslateOptions{Beam: 5, NBest: 5, LengthPenalty: 1, MaxLen: 12})
+	nb, err := m.Translate(context.Background(), srcs[:2], TranslateOptions{Beam: 5, NBest: 5, LengthPenalty: Penalty(1), MaxLen: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,9 +147,9 @@ func TestTranslatorInputErrors(t *testing.T) {
 	lm := filepath.Join(dir, "lm.model")
 	cfg, tc := tinyConfig()
 	corpus, _ := LoadCorpus(tinyCorpus(t), cfg)
-	tg, _ := NewTextGen(cfg, corpus, 1)
+	tg, _ := NewTextGenTask(cfg, corpus, 1)
 	tc.Steps, tc.Out = 2, lm
-	if _, err := Train(context.Background(), tg, tc); err != nil {
+	if _, err := training.Train(context.Background(), tg, tc); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := LoadTranslator(lm); err == nil || !strings.Contains(err.Error(), `"textgen" model, want "translate"`) {

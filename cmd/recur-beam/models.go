@@ -140,9 +140,10 @@ type translateRunner struct {
 }
 
 func (r *translateRunner) Run(ctx context.Context, ids []string, inputs [][]byte) ([]Outcome, error) {
-	o := tasks.TranslateOptions{Beam: max(r.o.Beam, 1), NBest: 1, LengthPenalty: r.o.LengthPenalty, MaxLen: r.o.MaxLen, Seed: r.o.Seed}
-	if !r.o.LengthPenaltySet {
-		o.LengthPenalty = r.m.LengthPenalty()
+	// A nil LengthPenalty is the model's own tuned default, as in recur translate.
+	o := tasks.TranslateOptions{Beam: max(r.o.Beam, 1), NBest: 1, MaxLen: r.o.MaxLen, Seed: r.o.Seed}
+	if r.o.LengthPenaltySet {
+		o.LengthPenalty = tasks.Penalty(r.o.LengthPenalty)
 	}
 	out := make([]Outcome, len(inputs))
 	var batch []string
@@ -228,7 +229,7 @@ func (r *captionRunner) Run(ctx context.Context, ids []string, inputs [][]byte) 
 	if len(imgs) == 0 {
 		return out, nil
 	}
-	caps, err := r.m.Caption(ctx, imgs, tasks.CaptionOptions{Beam: max(r.o.Beam, 1), MaxLen: r.o.MaxLen, LengthPenalty: 1})
+	caps, err := r.m.Caption(ctx, imgs, tasks.CaptionOptions{Beam: max(r.o.Beam, 1), MaxLen: r.o.MaxLen})
 	if err != nil {
 		return nil, err
 	}
@@ -377,7 +378,7 @@ func referenceTranslate(path string, sentences []string) ([]string, error) {
 		return nil, err
 	}
 	m := r.(*translateRunner).m
-	o := tasks.TranslateOptions{Beam: 1, NBest: 1, LengthPenalty: m.LengthPenalty(), Seed: 1}
+	o := tasks.TranslateOptions{Beam: 1, NBest: 1, Seed: 1}
 	var out []string
 	for start := 0; start < len(sentences); start += 64 {
 		tr, err := m.Translate(context.Background(), sentences[start:min(start+64, len(sentences))], o)
@@ -401,7 +402,7 @@ func referenceCaption(paths []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	caps, err := m.Caption(context.Background(), imgs, tasks.CaptionOptions{Beam: 1, LengthPenalty: 1})
+	caps, err := m.Caption(context.Background(), imgs, tasks.CaptionOptions{Beam: 1})
 	if err != nil {
 		return nil, err
 	}

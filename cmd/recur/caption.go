@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"image"
-	"image/color"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -20,6 +18,7 @@ import (
 	"github.com/recur-dev/recur/cnn"
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/plots"
 	"github.com/recur-dev/recur/tasks"
 )
 
@@ -87,7 +86,7 @@ highlighted; with several images the file name gets the image's index.
 			if err != nil {
 				return err
 			}
-			caps, err := m.Caption(c.Context, imgs, tasks.CaptionOptions{Beam: beam, MaxLen: maxLen, LengthPenalty: 1})
+			caps, err := m.Caption(c.Context, imgs, tasks.CaptionOptions{Beam: beam, MaxLen: maxLen})
 			if err != nil {
 				return err
 			}
@@ -96,8 +95,8 @@ highlighted; with several images the file name gets the image's index.
 				for i, cp := range caps {
 					texts[i] = cp.Text
 				}
-				if err := writeSheet(out, imgs, m.Config.Image, texts); err != nil {
-					return err
+				if err := plots.Sheet(out, imgs, m.Config.Image, texts); err != nil {
+					return fmt.Errorf("--sheet: %w", err)
 				}
 			}
 			for i, cp := range caps {
@@ -122,71 +121,21 @@ highlighted; with several images the file name gets the image's index.
 	}
 }
 
-// drawAttention writes the preprocessed image (un-normalised) and, per
-// generated token, a copy dimmed everywhere but where the decoder looked:
-// each grid cell's weight, scaled by the token's largest weight, sets how
-// much of the pixel shows through.
-func drawAttention(out, name string, x []float32, ic cnn.ImageConfig, cp tasks.Caption) error {
+// drawAttention writes the attention panels of one caption (see
+// plots.ImageAttention) and says on stderr what the panels are.
+func drawAttention(out, name string, x []float32, ic cnn.InputConfig, cp tasks.Caption) error {
 	if len(cp.Attention) == 0 || cp.GridSide == 0 {
 		return fmt.Errorf("--attention: no attention weights for %s", name)
 	}
-	S, scale := ic.Size, 3
-	panel := S * scale
-	n := len(cp.Attention) + 1
-	const label = 18 // a strip under the panels for each one's word
-	img := image.NewRGBA(image.Rect(0, 0, n*(panel+4), panel+label))
-	for i := range img.Pix {
-		img.Pix[i] = 255
-	}
-	pix := func(px, py int) [3]float64 {
-		var v [3]float64
-		for ch := 0; ch < 3; ch++ {
-			f := float64(x[(ch*S+py)*S+px])*float64(ic.Std[ch]) + float64(ic.Mean[ch])
-			v[ch] = min(max(f*255, 0), 255)
-		}
-		return v
-	}
-	cell := S / cp.GridSide
-	for p := 0; p < n; p++ {
-		var w []float32
-		var top float32
-		if p > 0 {
-			w = cp.Attention[p-1]
-			for _, v := range w {
-				top = max(top, v)
-			}
-		}
-		for y := 0; y < panel; y++ {
-			for xx := 0; xx < panel; xx++ {
-				px, py := xx/scale, y/scale
-				v := pix(px, py)
-				a := 1.0
-				if w != nil && top > 0 {
-					k := (py/cell)*cp.GridSide + px/cell
-					if k < len(w) {
-						a = 0.15 + 0.85*float64(w[k]/top)
-					}
-				}
-				img.Set(p*(panel+4)+xx, y, color.RGBA{uint8(v[0] * a), uint8(v[1] * a), uint8(v[2] * a), 255})
-			}
-		}
-		if p > 0 {
-			word := "</s>"
-			if p-1 < len(cp.Tokens) {
-				word = cp.Tokens[p-1]
-			}
-			drawText(img, p*(panel+4)+4, panel+14, word, color.Black)
-		}
-	}
-	if err := writePNG(out, img, "--attention"); err != nil {
-		return err
+	if err := plots.ImageAttention(out, x, ic, cp.Tokens, cp.Attention, cp.GridSide); err != nil {
+		return fmt.Errorf("--attention: %w", err)
 	}
 	fmt.Fprintf(os.Stderr, "%s: attention of %q (panel 1: the image; then one per word: %s </s>)\n", out, name, strings.Join(cp.Tokens, " "))
 	return nil
 }
 
 func trainCaptionCommand() *cli.Command {
-	d := tasks.DefaultCaptionConfig()
+	d := tasks.DefaultCaptionTaskConfig()
 	return &cli.Command{
 		Name:      "caption",
 		Usage:     "train an image captioner on a folder of captioned images",
@@ -219,104 +168,118 @@ scripts/train-builtin-caption.sh:
     recur train caption --data scenes/ --out scenes.model --channels 16,32,64 \
       --attention --input-feeding --grid-coords --init flat --hidden 128 --embed 32 \
       --train-captions 'left of|above' --lr 3e-3 --lr-decay 0.9 --decay-every 1500 --steps 20000`,
-		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Required: true, Usage: "folder of captioned images (Flickr8k, COCO or rendered-scenes layout)"},
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "model file to write"},
-			&cli.IntFlag{Name: "size", Value: d.Model.Image.Size, Usage: "image side after resizing and cropping, a multiple of 2^(number of --channels)"},
-			&cli.IntSliceFlag{Name: "channels", Value: cli.NewIntSlice(d.Model.Encoder.CNN.Channels...), Usage: "output channels of each conv block, comma-separated"},
-			&cli.BoolFlag{Name: "coords", Value: true, Usage: "give the CNN two extra input planes with each pixel's x and y, so its features know where they are (--coords=false: plain RGB)"},
-			&cli.BoolFlag{Name: "batch-norm", Usage: "normalise each conv block's output channels (batch statistics in training, running estimates at inference)"},
-			&cli.BoolFlag{Name: "attention", Usage: "the decoder attends to the CNN's grid (Show, Attend and Tell)"},
-			&cli.BoolFlag{Name: "grid-coords", Usage: "with --attention: append each grid cell's x, y to its features, so the attended context says where the decoder looked"},
-			&cli.BoolFlag{Name: "input-feeding", Usage: "with --attention: attend before each GRU step and feed the context into it (Bahdanau), so the state knows where it looked; needs --cell gru --layers 1"},
-			&cli.StringFlag{Name: "init", Value: "pooled", Usage: "what starts the decoder: pooled (the average feature vector) or flat (the whole feature map, which keeps where things are)"},
-			&cli.StringFlag{Name: "cell", Value: string(d.Model.Decoder.Cell), Usage: "decoder cell: lstm or gru"},
-			&cli.IntFlag{Name: "hidden", Value: d.Model.Decoder.Hidden, Usage: "decoder state size, 1 to 4096"},
-			&cli.IntFlag{Name: "embed", Value: d.Model.Decoder.Embed, Usage: "word embedding size, 1 to 4096"},
-			&cli.IntFlag{Name: "layers", Value: d.Model.Decoder.Layers, Usage: "decoder layers, 1 to 8"},
-			&cli.Float64Flag{Name: "dropout", Usage: "decoder dropout, in [0, 1)"},
-			&cli.StringFlag{Name: "train-captions", Usage: "train only on the captions matching this regular expression (an image with no match keeps all); e.g. 'left of|above' trains on one of each mirrored pair of scene captions"},
-			&cli.IntFlag{Name: "min-count", Value: d.MinCount, Usage: "words seen fewer times in training captions become <unk>"},
-			&cli.IntFlag{Name: "val", Value: d.Val, Usage: "validation images held out"},
-			&cli.Uint64Flag{Name: "split-seed", Value: d.SplitSeed, Usage: "shuffle seed of the split"},
-			&cli.IntFlag{Name: "batch", Value: d.Batch, Usage: "images per step, 1 to 1024"},
-			threadsFlag,
-		}, loopFlags(loopDefaults{Steps: 3000, LR: 2e-3, LRDecay: 1, EvalEvery: 250, CheckpointEvery: 250, Watches: "exact match"})...),
-		Action: func(c *cli.Context) error {
-			if err := applyThreads(c); err != nil {
-				return err
-			}
-			cfg := tasks.DefaultCaptionConfig()
-			shape, err := readRNNShape(c, true)
-			if err != nil {
-				return err
-			}
-			cell, hidden, embed, layers := shape.Cell, shape.Hidden, shape.Embed, shape.Layers
-			if _, err := rangeInt(c, "val", 1, 1_000_000); err != nil {
-				return err
-			}
-			cfg.Model.Image.Size = c.Int("size")
-			cfg.Model.Encoder.CNN = cnn.Config{Size: c.Int("size"), Channels: c.IntSlice("channels"), Coords: c.Bool("coords"), BatchNorm: c.Bool("batch-norm")}
-			if err := cfg.Model.Encoder.CNN.Validate(); err != nil {
-				return fmt.Errorf("--size/--channels: %w", err)
-			}
-			if err := cfg.Model.Image.Validate(); err != nil {
-				return fmt.Errorf("--size: %w", err)
-			}
-			cfg.Model.Encoder.Attention = c.Bool("attention")
-			cfg.Model.Encoder.GridCoords = c.Bool("grid-coords")
-			if c.Bool("grid-coords") && !c.Bool("attention") {
-				return fmt.Errorf("--grid-coords extends the attention memory: add --attention")
-			}
-			if c.Bool("input-feeding") && !c.Bool("attention") {
-				return fmt.Errorf("--input-feeding feeds the attention context into the decoder: add --attention")
-			}
-			switch c.String("init") {
-			case "pooled", "flat":
-				cfg.Model.Encoder.Init = c.String("init")
-			default:
-				return fmt.Errorf("unknown --init %q (valid: pooled, flat)", c.String("init"))
-			}
-			dc := &cfg.Model.Decoder
-			dc.Cell, dc.Hidden, dc.Embed, dc.Layers, dc.Dropout = cell, hidden, embed, layers, c.Float64("dropout")
-			dc.InputFeeding = c.Bool("input-feeding")
-			if dc.InputFeeding && (cell != nn.GRU || layers != 1) {
-				return fmt.Errorf("--input-feeding needs --cell gru --layers 1 (got --cell %s --layers %d)", cell, layers)
-			}
-			cfg.MinCount, cfg.Val, cfg.SplitSeed, cfg.Batch = c.Int("min-count"), c.Int("val"), c.Uint64("split-seed"), c.Int("batch")
-			cfg.TrainCaptions = c.String("train-captions")
-			if _, err := regexp.Compile(cfg.TrainCaptions); err != nil {
-				return fmt.Errorf("--train-captions %q is not a valid regular expression (RE2 syntax, e.g. 'left of|above'): %w", cfg.TrainCaptions, err)
-			}
-			start := time.Now()
-			data, err := tasks.LoadCaptionData(c.String("data"), cfg)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(os.Stderr, "%s: %d training and %d validation images, vocabulary %d words (loaded in %s)\n",
-				c.String("data"), len(data.Train), len(data.Val), data.Vocab.Size(), time.Since(start).Round(time.Millisecond))
-			task, err := tasks.NewCaptionTask(cfg, data, c.Uint64("seed"))
-			if err != nil {
-				return err
-			}
-			out := c.String("out")
-			tc := loopConfig(c, out)
-			tc.Primary, tc.Maximize = "exact", true
-			tc.Meta = map[string]string{"data.dir": c.String("data")}
-			fmt.Fprintf(os.Stderr, "model: CNN %v on %d×%d, %s decoder %d x %d, attention %v, input feeding %v, %d parameters\n",
-				cfg.Model.Encoder.CNN.Channels, cfg.Model.Image.Size, cfg.Model.Image.Size, cell, layers, hidden, cfg.Model.Encoder.Attention, dc.InputFeeding, task.Params().Count())
-			res, err := tasks.Train(c.Context, task, tc)
-			if err != nil {
-				if c.Context.Err() != nil {
-					return fmt.Errorf("interrupted; checkpoint saved to %s: continue with the same command and --resume", tasks.Checkpoint(out))
-				}
-				return err
-			}
-			fmt.Fprintf(c.App.Writer, "val_exact %.2f\nval_bleu %.2f\nval_loss %.4f\nbest_step %d\n", res.Best["exact"], res.Best["bleu"], res.Best["loss"], res.BestStep)
-			fmt.Fprintf(os.Stderr, "wrote %s (best validation exact match) in %s\n", out, time.Since(start).Round(time.Second))
-			return nil
-		},
+		Flags:  trainCaptionFlags(d),
+		Action: trainCaption,
 	}
+}
+
+// trainCaptionFlags are the flags of recur train caption, defaults from d.
+func trainCaptionFlags(d tasks.CaptionTaskConfig) []cli.Flag {
+	return append([]cli.Flag{
+		&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Required: true, Usage: "folder of captioned images (Flickr8k, COCO or rendered-scenes layout)"},
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "model file to write"},
+		&cli.IntFlag{Name: "size", Value: d.Model.Image.Size, Usage: "image side after resizing and cropping, a multiple of 2^(number of --channels)"},
+		&cli.IntSliceFlag{Name: "channels", Value: cli.NewIntSlice(d.Model.Encoder.CNN.Channels...), Usage: "output channels of each conv block, comma-separated"},
+		&cli.BoolFlag{Name: "coords", Value: true, Usage: "give the CNN two extra input planes with each pixel's x and y, so its features know where they are (--coords=false: plain RGB)"},
+		&cli.BoolFlag{Name: "batch-norm", Usage: "normalise each conv block's output channels (batch statistics in training, running estimates at inference)"},
+		&cli.BoolFlag{Name: "attention", Usage: "the decoder attends to the CNN's grid (Show, Attend and Tell)"},
+		&cli.BoolFlag{Name: "grid-coords", Usage: "with --attention: append each grid cell's x, y to its features, so the attended context says where the decoder looked"},
+		&cli.BoolFlag{Name: "input-feeding", Usage: "with --attention: attend before each GRU step and feed the context into it (Bahdanau), so the state knows where it looked; needs --cell gru --layers 1"},
+		&cli.StringFlag{Name: "init", Value: "pooled", Usage: "what starts the decoder: pooled (the average feature vector) or flat (the whole feature map, which keeps where things are)"},
+		&cli.StringFlag{Name: "cell", Value: string(d.Model.Decoder.Cell), Usage: "decoder cell: lstm or gru"},
+		&cli.IntFlag{Name: "hidden", Value: d.Model.Decoder.Hidden, Usage: "decoder state size, 1 to 4096"},
+		&cli.IntFlag{Name: "embed", Value: d.Model.Decoder.Embed, Usage: "word embedding size, 1 to 4096"},
+		&cli.IntFlag{Name: "layers", Value: d.Model.Decoder.Layers, Usage: "decoder layers, 1 to 8"},
+		&cli.Float64Flag{Name: "dropout", Usage: "decoder dropout, in [0, 1)"},
+		&cli.StringFlag{Name: "train-captions", Usage: "train only on the captions matching this regular expression (an image with no match keeps all); e.g. 'left of|above' trains on one of each mirrored pair of scene captions"},
+		&cli.IntFlag{Name: "min-count", Value: d.MinCount, Usage: "words seen fewer times in training captions become <unk>"},
+		&cli.IntFlag{Name: "val", Value: d.Val, Usage: "validation images held out"},
+		&cli.Uint64Flag{Name: "split-seed", Value: d.SplitSeed, Usage: "shuffle seed of the split"},
+		&cli.IntFlag{Name: "batch", Value: d.Batch, Usage: "images per step, 1 to 1024"},
+		threadsFlag,
+	}, loopFlags(loopDefaults{Steps: 3000, LR: 2e-3, LRDecay: 1, EvalEvery: 250, CheckpointEvery: 250, Watches: "exact match"})...)
+}
+
+// captionConfigFromFlags reads recur train caption's model and data flags.
+func captionConfigFromFlags(c *cli.Context) (tasks.CaptionTaskConfig, error) {
+	cfg := tasks.DefaultCaptionTaskConfig()
+	shape, err := readRNNShape(c, true)
+	if err != nil {
+		return cfg, err
+	}
+	if _, err := rangeInt(c, "val", 1, 1_000_000); err != nil {
+		return cfg, err
+	}
+	cfg.Model.Image.Size = c.Int("size")
+	cfg.Model.Encoder.CNN = cnn.Config{Size: c.Int("size"), Channels: c.IntSlice("channels"), Coords: c.Bool("coords"), BatchNorm: c.Bool("batch-norm")}
+	if err := cfg.Model.Encoder.CNN.Validate(); err != nil {
+		return cfg, fmt.Errorf("--size/--channels: %w", err)
+	}
+	if err := cfg.Model.Image.Validate(); err != nil {
+		return cfg, fmt.Errorf("--size: %w", err)
+	}
+	cfg.Model.Encoder.Attention = c.Bool("attention")
+	cfg.Model.Encoder.GridCoords = c.Bool("grid-coords")
+	if c.Bool("grid-coords") && !c.Bool("attention") {
+		return cfg, fmt.Errorf("--grid-coords extends the attention memory: add --attention")
+	}
+	if c.Bool("input-feeding") && !c.Bool("attention") {
+		return cfg, fmt.Errorf("--input-feeding feeds the attention context into the decoder: add --attention")
+	}
+	switch c.String("init") {
+	case "pooled", "flat":
+		cfg.Model.Encoder.Init = c.String("init")
+	default:
+		return cfg, fmt.Errorf("unknown --init %q (valid: pooled, flat)", c.String("init"))
+	}
+	dc := &cfg.Model.Decoder
+	dc.Cell, dc.Hidden, dc.Embed, dc.Layers, dc.Dropout = shape.Cell, shape.Hidden, shape.Embed, shape.Layers, c.Float64("dropout")
+	dc.InputFeeding = c.Bool("input-feeding")
+	if dc.InputFeeding && (shape.Cell != nn.GRU || shape.Layers != 1) {
+		return cfg, fmt.Errorf("--input-feeding needs --cell gru --layers 1 (got --cell %s --layers %d)", shape.Cell, shape.Layers)
+	}
+	cfg.MinCount, cfg.Val, cfg.SplitSeed, cfg.Batch = c.Int("min-count"), c.Int("val"), c.Uint64("split-seed"), c.Int("batch")
+	cfg.TrainCaptions = c.String("train-captions")
+	if _, err := regexp.Compile(cfg.TrainCaptions); err != nil {
+		return cfg, fmt.Errorf("--train-captions %q is not a valid regular expression (RE2 syntax, e.g. 'left of|above'): %w", cfg.TrainCaptions, err)
+	}
+	return cfg, nil
+}
+
+// trainCaption is recur train caption.
+func trainCaption(c *cli.Context) error {
+	if err := applyThreads(c); err != nil {
+		return err
+	}
+	cfg, err := captionConfigFromFlags(c)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	data, err := tasks.LoadCaptionData(c.String("data"), cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "%s: %d training and %d validation images, vocabulary %d words (loaded in %s)\n",
+		c.String("data"), len(data.Train), len(data.Val), data.Vocab.Size(), time.Since(start).Round(time.Millisecond))
+	task, err := tasks.NewCaptionTask(cfg, data, c.Uint64("seed"))
+	if err != nil {
+		return err
+	}
+	out := c.String("out")
+	tc := loopConfig(c, out)
+	tc.Primary, tc.Maximize = "exact", true
+	tc.Meta = map[string]string{"data.dir": c.String("data")}
+	dc := cfg.Model.Decoder
+	fmt.Fprintf(os.Stderr, "model: CNN %v on %d×%d, %s decoder %d x %d, attention %v, input feeding %v, %d parameters\n",
+		cfg.Model.Encoder.CNN.Channels, cfg.Model.Image.Size, cfg.Model.Image.Size, dc.Cell, dc.Layers, dc.Hidden, cfg.Model.Encoder.Attention, dc.InputFeeding, task.Params().Count())
+	res, err := runTraining(c, task, tc)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.Writer, "val_exact %.2f\nval_bleu %.2f\nval_loss %.4f\nbest_step %d\n", res.Best["exact"], res.Best["bleu"], res.Best["loss"], res.BestStep)
+	fmt.Fprintf(os.Stderr, "wrote %s (best validation exact match) in %s\n", out, time.Since(start).Round(time.Second))
+	return nil
 }
 
 func datasetsCommand() *cli.Command {
@@ -401,7 +364,7 @@ func evalCaption(c *cli.Context) error {
 			scored[i].Refs = append(scored[i].Refs, datasets.CaptionTokens(cp))
 		}
 	}
-	r, err := m.ScoreItems(c.Context, scored, tasks.CaptionOptions{Beam: beam, LengthPenalty: 1})
+	r, err := m.ScoreItems(c.Context, scored, tasks.CaptionOptions{Beam: beam})
 	if err != nil {
 		return err
 	}

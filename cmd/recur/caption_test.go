@@ -89,20 +89,7 @@ func TestCaptionPipeline(t *testing.T) {
 	huge := filepath.Join(dir, "huge.gif")
 	// A 34-byte GIF header claiming 65535×65535 pixels.
 	os.WriteFile(huge, []byte("GIF89a\xff\xff\xff\xff\x00\x00\x00,\x00\x00\x00\x00\xff\xff\xff\xff\x00\x02\x02D\x01\x00;"), 0o644)
-	tsv := filepath.Join(dir, "lang.tsv")
-	var lines strings.Builder
-	for i := 0; i < 20; i++ {
-		lines.WriteString("en\tHello there number " + string(rune('a'+i)) + "\nfr\tBonjour à tous numéro " + string(rune('a'+i)) + "\n")
-	}
-	os.WriteFile(tsv, []byte(lines.String()), 0o644)
-	textModel := filepath.Join(dir, "lang.model")
-	if out, err := runOut(t, "train", "classify", "--data", tsv, "--out", textModel, "--hidden", "8", "--embed", "4",
-		"--val", "6", "--batch", "8", "--steps", "2", "--eval-every", "2", "--min-count", "1", "--threads", "1"); err != nil || !strings.Contains(out, "true\\pred") {
-		t.Fatalf("train classify: %q, %v", out, err)
-	}
-	if out, err := runOut(t, "classify", "--model", textModel, "Bonjour à tous"); err != nil || !strings.HasPrefix(out, "Bonjour à tous\t") {
-		t.Errorf("classify text: %q, %v", out, err)
-	}
+	tsv, textModel := trainTextClassifier(t, dir)
 	cases := []struct {
 		args []string
 		want string
@@ -132,4 +119,25 @@ func TestCaptionPipeline(t *testing.T) {
 			t.Errorf("recur %s\n  error: %v\n  want it to mention: %s", strings.Join(c.args, " "), err, c.want)
 		}
 	}
+}
+
+// trainTextClassifier trains a tiny English/French text classifier through
+// the CLI, checks that it classifies, and returns its data and model paths.
+func trainTextClassifier(t *testing.T, dir string) (tsv, textModel string) {
+	t.Helper()
+	tsv = filepath.Join(dir, "lang.tsv")
+	var lines strings.Builder
+	for i := 0; i < 20; i++ {
+		lines.WriteString("en\tHello there number " + string(rune('a'+i)) + "\nfr\tBonjour à tous numéro " + string(rune('a'+i)) + "\n")
+	}
+	os.WriteFile(tsv, []byte(lines.String()), 0o644)
+	textModel = filepath.Join(dir, "lang.model")
+	if out, err := runOut(t, "train", "classify", "--data", tsv, "--out", textModel, "--hidden", "8", "--embed", "4",
+		"--val", "6", "--batch", "8", "--steps", "2", "--eval-every", "2", "--min-count", "1", "--threads", "1"); err != nil || !strings.Contains(out, "true\\pred") {
+		t.Fatalf("train classify: %q, %v", out, err)
+	}
+	if out, err := runOut(t, "classify", "--model", textModel, "Bonjour à tous"); err != nil || !strings.HasPrefix(out, "Bonjour à tous\t") {
+		t.Errorf("classify text: %q, %v", out, err)
+	}
+	return tsv, textModel
 }

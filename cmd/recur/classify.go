@@ -10,6 +10,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/recur-dev/recur/cnn"
+	"github.com/recur-dev/recur/datasets"
+	"github.com/recur-dev/recur/plots"
 	"github.com/recur-dev/recur/tasks"
 )
 
@@ -82,7 +84,7 @@ GIF). Giving one kind of model the other kind of input is an error.
 	}
 }
 
-func classifyTrainFlags(d tasks.ClassifyConfig, steps int) []cli.Flag {
+func classifyTrainFlags(d tasks.ClassifyTaskConfig, steps int) []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "model file to write (also OUT.confusion.png)"},
 		&cli.IntFlag{Name: "val", Value: d.Val, Usage: "validation examples held out"},
@@ -92,7 +94,7 @@ func classifyTrainFlags(d tasks.ClassifyConfig, steps int) []cli.Flag {
 	}, loopFlags(loopDefaults{Steps: steps, LR: 2e-3, LRDecay: 1, EvalEvery: 250, CheckpointEvery: 250, Watches: "accuracy"})...)
 }
 
-func runClassifyTraining(c *cli.Context, cfg tasks.ClassifyConfig, inputs, labels []string) error {
+func runClassifyTraining(c *cli.Context, cfg tasks.ClassifyTaskConfig, inputs, labels []string) error {
 	cfg.Val, cfg.SplitSeed, cfg.Batch = c.Int("val"), c.Uint64("split-seed"), c.Int("batch")
 	if cfg.Val < 1 {
 		return fmt.Errorf("--val must be >= 1 (got %d)", cfg.Val)
@@ -111,11 +113,8 @@ func runClassifyTraining(c *cli.Context, cfg tasks.ClassifyConfig, inputs, label
 	tc := loopConfig(c, out)
 	tc.Primary, tc.Maximize = "accuracy", true
 	tc.Meta = map[string]string{"data.file": c.String("data")}
-	res, err := tasks.Train(c.Context, task, tc)
+	res, err := runTraining(c, task, tc)
 	if err != nil {
-		if c.Context.Err() != nil {
-			return fmt.Errorf("interrupted; checkpoint saved to %s: continue with the same command and --resume", tasks.Checkpoint(out))
-		}
 		return err
 	}
 	// The confusion matrix of the best model, on the validation split.
@@ -127,9 +126,9 @@ func runClassifyTraining(c *cli.Context, cfg tasks.ClassifyConfig, inputs, label
 	if _, err := task.Evaluate(c.Context); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.Writer, "val_accuracy %.2f\nval_loss %.4f\nbest_step %d\n\n%s", res.Best["accuracy"], res.Best["loss"], res.BestStep, tasks.FormatConfusion(data.Labels, task.Confusion))
+	fmt.Fprintf(c.App.Writer, "val_accuracy %.2f\nval_loss %.4f\nbest_step %d\n\n%s", res.Best["accuracy"], res.Best["loss"], res.BestStep, plots.ConfusionTable(data.Labels, task.Confusion))
 	png := strings.TrimSuffix(out, filepath.Ext(out)) + ".confusion.png"
-	if err := tasks.PlotConfusion(png, data.Labels, task.Confusion); err != nil {
+	if err := plots.Confusion(png, data.Labels, task.Confusion); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "wrote %s (best validation accuracy) and %s in %s\n", out, png, time.Since(start).Round(time.Second))
@@ -137,7 +136,7 @@ func runClassifyTraining(c *cli.Context, cfg tasks.ClassifyConfig, inputs, label
 }
 
 func trainClassifyCommand() *cli.Command {
-	d := tasks.DefaultClassifyConfig()
+	d := tasks.DefaultClassifyTaskConfig()
 	return &cli.Command{
 		Name:      "classify",
 		Usage:     "train a text classifier on label<TAB>text lines",
@@ -165,7 +164,7 @@ and the confusion matrix, which is also drawn in OUT.confusion.png.
 			if err := applyThreads(c); err != nil {
 				return err
 			}
-			cfg := tasks.DefaultClassifyConfig()
+			cfg := tasks.DefaultClassifyTaskConfig()
 			shape, err := readRNNShape(c, false)
 			if err != nil {
 				return err
@@ -178,7 +177,7 @@ and the confusion matrix, which is also drawn in OUT.confusion.png.
 			e := &cfg.Model.Encoder
 			e.Cell, e.Hidden, e.Embed, e.Bidirectional = cell, hidden, embed, c.Bool("bidirectional")
 			cfg.Model.MaxTokens, cfg.Model.Lowercase, cfg.MinCount = maxTok, !c.Bool("keep-case"), c.Int("min-count")
-			texts, labels, err := tasks.ReadLabelledText(c.String("data"))
+			texts, labels, err := datasets.ReadLabelledText(c.String("data"))
 			if err != nil {
 				return err
 			}
@@ -188,7 +187,7 @@ and the confusion matrix, which is also drawn in OUT.confusion.png.
 }
 
 func trainClassifyImageCommand() *cli.Command {
-	d := tasks.DefaultClassifyConfig()
+	d := tasks.DefaultClassifyTaskConfig()
 	return &cli.Command{
 		Name:      "classify-image",
 		Usage:     "train an image classifier on rendered scenes or class folders",
@@ -214,7 +213,7 @@ Prints validation accuracy and the confusion matrix (also OUT.confusion.png).
 			if err := applyThreads(c); err != nil {
 				return err
 			}
-			cfg := tasks.DefaultClassifyConfig()
+			cfg := tasks.DefaultClassifyTaskConfig()
 			cfg.Model.Kind = "image"
 			cfg.Model.CNN = cnn.Config{Size: c.Int("size"), Channels: c.IntSlice("channels"), Coords: c.Bool("coords"), BatchNorm: c.Bool("batch-norm")}
 			cfg.Model.Image.Size = c.Int("size")
@@ -224,7 +223,7 @@ Prints validation accuracy and the confusion matrix (also OUT.confusion.png).
 			if err := cfg.Model.Image.Validate(); err != nil {
 				return fmt.Errorf("--size: %w", err)
 			}
-			paths, labels, err := tasks.ReadLabelledImages(c.String("data"), c.String("label"))
+			paths, labels, err := datasets.ReadLabelledImages(c.String("data"), c.String("label"))
 			if err != nil {
 				return err
 			}

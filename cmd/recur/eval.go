@@ -112,8 +112,7 @@ func evalTranslate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	pc := datasets.DefaultPairsConfig()
-	pc.Lowercase, pc.MaxTokens, pc.Dedup = m.Config.Lowercase, 0, false
+	pc := m.EvalPairsConfig()
 	pairs, _, err := datasets.ReadPairs(c.String("data"), pc)
 	if err != nil {
 		return err
@@ -125,13 +124,7 @@ func evalTranslate(c *cli.Context) error {
 	}
 	o := tasks.DefaultTranslateOptions()
 	o.Beam = beam
-	o.LengthPenalty = m.LengthPenalty()
-	if c.IsSet("length-penalty") {
-		o.LengthPenalty = c.Float64("length-penalty")
-	}
-	if lp := o.LengthPenalty; !(lp >= 0 && lp <= 5) {
-		return fmt.Errorf("--length-penalty must be in [0, 5] (got %g)", lp)
-	}
+	o.LengthPenalty = lengthPenalty(c)
 	tr, err := m.Translate(c.Context, srcs, o)
 	if err != nil {
 		return err

@@ -9,7 +9,7 @@ import (
 
 	"github.com/recur-dev/recur/internal/kernels"
 	"github.com/recur-dev/recur/nn"
-	"github.com/recur-dev/recur/tasks"
+	"github.com/recur-dev/recur/training"
 )
 
 // threadsFlag is shared by every command that computes.
@@ -46,7 +46,7 @@ type loopDefaults struct {
 // loopFlags are the flags of the one training loop, the same for every
 // `recur train` task.
 func loopFlags(d loopDefaults) []cli.Flag {
-	t := tasks.DefaultTrainConfig()
+	t := training.DefaultConfig()
 	return []cli.Flag{
 		&cli.IntFlag{Name: "steps", Value: d.Steps, Usage: "optimizer steps in total (with --resume: the new total)"},
 		&cli.Float64Flag{Name: "lr", Value: d.LR, Usage: "Adam learning rate"},
@@ -63,8 +63,8 @@ func loopFlags(d loopDefaults) []cli.Flag {
 
 // loopConfig reads the loop flags; the model goes to out, its checkpoint
 // to out.ckpt, progress to standard error.
-func loopConfig(c *cli.Context, out string) tasks.TrainConfig {
-	tc := tasks.DefaultTrainConfig()
+func loopConfig(c *cli.Context, out string) training.Config {
+	tc := training.DefaultConfig()
 	tc.Steps, tc.EvalEvery, tc.CheckpointEvery, tc.Patience = c.Int("steps"), c.Int("eval-every"), c.Int("checkpoint-every"), c.Int("patience")
 	tc.Out, tc.Resume, tc.Seed = out, c.Bool("resume"), c.Uint64("seed")
 	tc.Optim.LR, tc.Optim.DecayRate, tc.Optim.DecayEvery, tc.Optim.Clip = c.Float64("lr"), c.Float64("lr-decay"), c.Int("decay-every"), c.Float64("clip")
@@ -98,4 +98,13 @@ func readRNNShape(c *cli.Context, withLayers bool) (rnnShape, error) {
 		}
 	}
 	return s, nil
+}
+
+// runTraining runs the shared loop; an interruption says how to resume.
+func runTraining(c *cli.Context, task training.Trainable, tc training.Config) (*training.Result, error) {
+	res, err := training.Train(c.Context, task, tc)
+	if err != nil && c.Context.Err() != nil {
+		return nil, fmt.Errorf("interrupted; checkpoint saved to %s: continue with the same command and --resume", training.Checkpoint(tc.Out))
+	}
+	return res, err
 }

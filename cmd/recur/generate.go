@@ -84,17 +84,6 @@ func loadLanguageModel(path string) (*tasks.LanguageModel, error) {
 	return tasks.LoadLanguageModel(path)
 }
 
-// flagError rewrites a sampling config error to name the flag.
-func flagError(err error) error {
-	s := err.Error()
-	for _, f := range []string{"temperature", "top-k", "top-p"} {
-		if strings.HasPrefix(s, f) {
-			return fmt.Errorf("--%s", s)
-		}
-	}
-	return err
-}
-
 func quoteList(xs []string) string {
 	q := make([]string, len(xs))
 	for i, x := range xs {

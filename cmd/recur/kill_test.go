@@ -13,6 +13,7 @@ import (
 
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/tasks"
+	"github.com/recur-dev/recur/training"
 )
 
 // TestKillDuringTraining SIGKILLs a training process at random moments,
@@ -39,7 +40,7 @@ func TestKillDuringTraining(t *testing.T) {
 	resumes := 0
 	for round := 0; round < 6; round++ {
 		a := args
-		if _, err := os.Stat(tasks.Checkpoint(out)); err == nil {
+		if _, err := os.Stat(training.Checkpoint(out)); err == nil {
 			a = append(a, "--resume")
 			resumes++
 		}
@@ -55,8 +56,8 @@ func TestKillDuringTraining(t *testing.T) {
 				t.Fatalf("round %d: model file does not load after SIGKILL: %v", round, err)
 			}
 		}
-		if _, err := os.Stat(tasks.Checkpoint(out)); err == nil {
-			if _, err := modelfile.Read(tasks.Checkpoint(out)); err != nil {
+		if _, err := os.Stat(training.Checkpoint(out)); err == nil {
+			if _, err := modelfile.Read(training.Checkpoint(out)); err != nil {
 				t.Fatalf("round %d: checkpoint does not load after SIGKILL: %v", round, err)
 			}
 		}
@@ -65,7 +66,7 @@ func TestKillDuringTraining(t *testing.T) {
 		t.Fatal("no checkpoint was ever written: the kills came too early to test anything")
 	}
 	// Finish from the last checkpoint: a few more steps, to completion.
-	f, err := modelfile.Read(tasks.Checkpoint(out))
+	f, err := modelfile.Read(training.Checkpoint(out))
 	if err != nil {
 		t.Fatal(err)
 	}

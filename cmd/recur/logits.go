@@ -11,7 +11,6 @@ import (
 
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/encoder"
-	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/tasks"
 )
 
@@ -38,17 +37,14 @@ encoded first.`,
 			if err != nil {
 				return fmt.Errorf("--tokens: %w", err)
 			}
-			f, err := modelfile.Read(c.String("model"))
+			model, err := tasks.Load(c.String("model"))
 			if err != nil {
 				return err
 			}
 			var rows [][]float32
-			switch f.Task {
+			switch model.Task {
 			case tasks.TaskTextGen:
-				m, err := tasks.LoadLanguageModel(c.String("model"))
-				if err != nil {
-					return err
-				}
+				m := model.LM
 				if m.Decoder == nil {
 					return fmt.Errorf("%s: not an RNN model", c.String("model"))
 				}
@@ -61,10 +57,7 @@ encoded first.`,
 					rows = append(rows, l)
 				}
 			case tasks.TaskTranslate:
-				m, err := tasks.LoadTranslator(c.String("model"))
-				if err != nil {
-					return err
-				}
+				m := model.Translator
 				src, err := parseIDs(c.String("src"))
 				if err != nil {
 					return fmt.Errorf("--src: %w", err)
@@ -82,7 +75,7 @@ encoded first.`,
 					rows = append(rows, l)
 				}
 			default:
-				return fmt.Errorf("logits: %q models are not supported", f.Task)
+				return fmt.Errorf("logits: %q models are not supported", model.Task)
 			}
 			return json.NewEncoder(os.Stdout).Encode(map[string]any{"logits": rows, "bos": datasets.BOSID})
 		},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/recur-dev/recur/markov"
 	"github.com/recur-dev/recur/tasks"
+	"github.com/recur-dev/recur/training"
 )
 
 func trainCommand() *cli.Command {
@@ -26,8 +27,8 @@ same data order, optimizer state and random state.`,
 }
 
 func trainTextGenCommand() *cli.Command {
-	d := tasks.DefaultTextGenConfig()
-	t := tasks.DefaultTrainConfig()
+	d := tasks.DefaultTextGenTaskConfig()
+	t := training.DefaultConfig()
 	m := markov.DefaultConfig()
 	return &cli.Command{
 		Name:      "textgen",
@@ -65,73 +66,73 @@ Examples:
 			&cli.Float64Flag{Name: "val-frac", Value: d.ValFrac, Usage: "fraction of the text held out for validation, in (0, 1)"},
 			threadsFlag,
 		}, loopFlags(loopDefaults{Steps: t.Steps, LR: t.Optim.LR, LRDecay: t.Optim.DecayRate, EvalEvery: t.EvalEvery, CheckpointEvery: t.CheckpointEvery, Watches: "validation loss"})...),
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return fmt.Errorf("unexpected argument %q: pass the corpus with --data", c.Args().First())
-			}
-			if err := applyThreads(c); err != nil {
-				return err
-			}
-			cfg := tasks.DefaultTextGenConfig()
-			cfg.Arch, cfg.Level = c.String("arch"), c.String("level")
-			cfg.Lowercase = !c.Bool("keep-case")
-			cfg.MinCount = c.Int("min-count")
-			cfg.ValFrac = c.Float64("val-frac")
-			cfg.Batch, cfg.Seq = c.Int("batch"), c.Int("seq")
-			shape, err := readRNNShape(c, true)
-			if err != nil {
-				return err
-			}
-			cell := shape.Cell
-			cfg.Decoder.Cell, cfg.Decoder.Layers, cfg.Decoder.Hidden, cfg.Decoder.Embed = shape.Cell, shape.Layers, shape.Hidden, shape.Embed
-			cfg.Decoder.Dropout = c.Float64("dropout")
-			cfg.Decoder.EmbedDropout = c.Float64("embed-dropout")
-			if err := cfg.Validate(); err != nil {
-				return err
-			}
-			if !(cfg.Decoder.Dropout >= 0 && cfg.Decoder.Dropout < 1) {
-				return fmt.Errorf("--dropout must be in [0, 1) (got %g)", cfg.Decoder.Dropout)
-			}
-			start := time.Now()
-			corpus, err := tasks.LoadCorpus(c.String("data"), cfg)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(os.Stderr, "%s: %d training and %d validation %ss, vocabulary %d\n",
-				c.String("data"), len(corpus.Train), len(corpus.Val), cfg.Level, corpus.Tokenizer.Vocab().Size())
-			meta := map[string]string{"data.file": c.String("data")}
-			if cfg.Arch == "markov" {
-				mc := markov.DefaultConfig()
-				mc.Order = c.Int("order")
-				if err := mc.Validate(); err != nil {
-					return fmt.Errorf("--order: %w", err)
-				}
-				loss, err := tasks.TrainMarkov(corpus, cfg, mc, c.String("out"), meta)
-				if err != nil {
-					return err
-				}
-				fmt.Printf("val_loss %.4f\nperplexity %.2f\n", loss, expf(loss))
-				fmt.Fprintf(os.Stderr, "wrote %s in %s\n", c.String("out"), time.Since(start).Round(time.Millisecond))
-				return nil
-			}
-			task, err := tasks.NewTextGen(cfg, corpus, c.Uint64("seed"))
-			if err != nil {
-				return err
-			}
-			tc := loopConfig(c, c.String("out"))
-			tc.Meta = meta
-			fmt.Fprintf(os.Stderr, "model: %s %d x %d, embedding %d, %d parameters\n", cell, cfg.Decoder.Layers, cfg.Decoder.Hidden, cfg.Decoder.Embed, task.Params().Count())
-			res, err := tasks.Train(c.Context, task, tc)
-			if err != nil {
-				if c.Context.Err() != nil {
-					return fmt.Errorf("interrupted; checkpoint saved to %s: continue with the same command and --resume", tasks.Checkpoint(tc.Out))
-				}
-				return err
-			}
-			fmt.Printf("val_loss %.4f\nperplexity %.2f\nbest_step %d\n", res.Best["loss"], res.Best["perplexity"], res.BestStep)
-			fmt.Fprintf(os.Stderr, "wrote %s (best validation), %s (checkpoint), %s.loss.png in %s\n",
-				tc.Out, tasks.Checkpoint(tc.Out), tc.Out, time.Since(start).Round(time.Second))
-			return nil
-		},
+		Action: trainTextGen,
 	}
+}
+
+// trainTextGen is recur train textgen.
+func trainTextGen(c *cli.Context) error {
+	if c.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q: pass the corpus with --data", c.Args().First())
+	}
+	if err := applyThreads(c); err != nil {
+		return err
+	}
+	cfg := tasks.DefaultTextGenTaskConfig()
+	cfg.Arch, cfg.Level = c.String("arch"), c.String("level")
+	cfg.Lowercase = !c.Bool("keep-case")
+	cfg.MinCount = c.Int("min-count")
+	cfg.ValFrac = c.Float64("val-frac")
+	cfg.Batch, cfg.Seq = c.Int("batch"), c.Int("seq")
+	shape, err := readRNNShape(c, true)
+	if err != nil {
+		return err
+	}
+	cell := shape.Cell
+	cfg.Decoder.Cell, cfg.Decoder.Layers, cfg.Decoder.Hidden, cfg.Decoder.Embed = shape.Cell, shape.Layers, shape.Hidden, shape.Embed
+	cfg.Decoder.Dropout = c.Float64("dropout")
+	cfg.Decoder.EmbedDropout = c.Float64("embed-dropout")
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if !(cfg.Decoder.Dropout >= 0 && cfg.Decoder.Dropout < 1) {
+		return fmt.Errorf("--dropout must be in [0, 1) (got %g)", cfg.Decoder.Dropout)
+	}
+	start := time.Now()
+	corpus, err := tasks.LoadCorpus(c.String("data"), cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "%s: %d training and %d validation %ss, vocabulary %d\n",
+		c.String("data"), len(corpus.Train), len(corpus.Val), cfg.Level, corpus.Tokenizer.Vocab().Size())
+	meta := map[string]string{"data.file": c.String("data")}
+	if cfg.Arch == "markov" {
+		mc := markov.DefaultConfig()
+		mc.Order = c.Int("order")
+		if err := mc.Validate(); err != nil {
+			return fmt.Errorf("--order: %w", err)
+		}
+		loss, err := tasks.TrainMarkov(corpus, cfg, mc, c.String("out"), meta)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("val_loss %.4f\nperplexity %.2f\n", loss, expf(loss))
+		fmt.Fprintf(os.Stderr, "wrote %s in %s\n", c.String("out"), time.Since(start).Round(time.Millisecond))
+		return nil
+	}
+	task, err := tasks.NewTextGenTask(cfg, corpus, c.Uint64("seed"))
+	if err != nil {
+		return err
+	}
+	tc := loopConfig(c, c.String("out"))
+	tc.Meta = meta
+	fmt.Fprintf(os.Stderr, "model: %s %d x %d, embedding %d, %d parameters\n", cell, cfg.Decoder.Layers, cfg.Decoder.Hidden, cfg.Decoder.Embed, task.Params().Count())
+	res, err := runTraining(c, task, tc)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("val_loss %.4f\nperplexity %.2f\nbest_step %d\n", res.Best["loss"], res.Best["perplexity"], res.BestStep)
+	fmt.Fprintf(os.Stderr, "wrote %s (best validation), %s (checkpoint), %s.loss.png in %s\n",
+		tc.Out, training.Checkpoint(tc.Out), tc.Out, time.Since(start).Round(time.Second))
+	return nil
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func trainTranslateCommand() *cli.Command {
-	d := tasks.DefaultTranslateConfig()
+	d := tasks.DefaultTranslateTaskConfig()
 	return &cli.Command{
 		Name:      "translate",
 		Usage:     "train a translator on tab-separated sentence pairs (Tatoeba/manythings format)",
@@ -62,78 +62,77 @@ Examples:
 			&cli.IntFlag{Name: "bleu-sentences", Value: 0, Usage: "validation sentences decoded for BLEU (0: all)"},
 			threadsFlag,
 		}, loopFlags(loopDefaults{Steps: 3000, LR: 1e-3, LRDecay: 1, EvalEvery: 250, CheckpointEvery: 250, Watches: "validation BLEU"})...),
-		Action: func(c *cli.Context) error {
-			if err := applyThreads(c); err != nil {
-				return err
-			}
-			cfg := tasks.DefaultTranslateConfig()
-			cfg.Pairs.Reverse, cfg.Pairs.SkipBad = c.Bool("reverse"), c.Bool("skip-bad")
-			cfg.Pairs.Lowercase = !c.Bool("keep-case")
-			cfg.Model.Lowercase = cfg.Pairs.Lowercase
-			cfg.Pairs.MaxTokens, cfg.MinCount = c.Int("max-tokens"), c.Int("min-count")
-			cfg.Val, cfg.Test, cfg.SplitSeed, cfg.Batch = c.Int("val"), c.Int("test"), c.Uint64("split-seed"), c.Int("batch")
-			cfg.Smoothing, cfg.BLEUSample = c.Float64("label-smoothing"), c.Int("bleu-sentences")
-			cfg.Model.Subwords = c.Int("subwords")
-			cfg.TeacherForcing = c.Float64("teacher-forcing")
-			if cfg.Model.Subwords < 0 || cfg.Model.Subwords > 100000 {
-				return fmt.Errorf("--subwords must be in [0, 100000] (got %d)", cfg.Model.Subwords)
-			}
-			if cfg.Val < 1 || cfg.Test < 0 {
-				return fmt.Errorf("--val must be >= 1 and --test >= 0 (got %d, %d)", cfg.Val, cfg.Test)
-			}
-			shape, err := readRNNShape(c, true)
-			if err != nil {
-				return err
-			}
-			cell, hidden, embed, layers := shape.Cell, shape.Hidden, shape.Embed, shape.Layers
-			e := &cfg.Model.Encoder
-			e.Cell, e.Hidden, e.Embed, e.Layers, e.Bidirectional, e.Dropout = cell, hidden, embed, layers, !c.Bool("unidirectional"), c.Float64("dropout")
-			dc := &cfg.Model.Decoder
-			dc.Cell, dc.Hidden, dc.Embed, dc.Layers, dc.Dropout = cell, hidden, embed, layers, c.Float64("dropout")
-			dc.Attention, dc.AttentionDim = c.String("attention"), c.Int("attention-dim")
-			src, tgt := tasks.LangsFromName(c.String("data"), cfg.Pairs.Reverse)
-			if c.IsSet("src-lang") {
-				src = c.String("src-lang")
-			}
-			if c.IsSet("tgt-lang") {
-				tgt = c.String("tgt-lang")
-			}
-			cfg.Model.SrcLang, cfg.Model.TgtLang = src, tgt
-			start := time.Now()
-			data, err := tasks.LoadPairs(c.String("data"), cfg)
-			if err != nil {
-				return err
-			}
-			r := data.Report
-			fmt.Fprintf(os.Stderr, "%s: %d pairs read, %d duplicates and %d too long dropped, %d malformed skipped; train %d, validation %d, test %d; vocabulary %d → %d\n",
-				c.String("data"), r.Read, r.Duplicates, r.TooLong, r.Skipped, len(data.Train), len(data.Val), len(data.Test), data.SrcVocab.Size(), data.TgtVocab.Size())
-			task, err := tasks.NewTranslateTask(cfg, data, c.Uint64("seed"))
-			if err != nil {
-				return err
-			}
-			out := c.String("out")
-			if len(data.Test) > 0 {
-				if err := datasets.WritePairs(out+".test.tsv", data.Test); err != nil {
-					return err
-				}
-			}
-			if err := datasets.WritePairs(out+".val.tsv", data.Val); err != nil {
-				return err
-			}
-			tc := loopConfig(c, out)
-			tc.Primary, tc.Maximize = "bleu", true
-			tc.Meta = map[string]string{"data.file": c.String("data")}
-			fmt.Fprintf(os.Stderr, "model: %s encoder/decoder %d x %d, %s attention, %d parameters\n", cell, layers, hidden, dc.Attention, task.Params().Count())
-			res, err := tasks.Train(c.Context, task, tc)
-			if err != nil {
-				if c.Context.Err() != nil {
-					return fmt.Errorf("interrupted; checkpoint saved to %s: continue with the same command and --resume", tasks.Checkpoint(out))
-				}
-				return err
-			}
-			fmt.Printf("val_bleu %.2f\nval_chrf %.2f\nval_loss %.4f\nbest_step %d\n", res.Best["bleu"], res.Best["chrf"], res.Best["loss"], res.BestStep)
-			fmt.Fprintf(os.Stderr, "wrote %s (best validation BLEU) in %s\n", out, time.Since(start).Round(time.Second))
-			return nil
-		},
+		Action: trainTranslate,
 	}
+}
+
+// trainTranslate is recur train translate.
+func trainTranslate(c *cli.Context) error {
+	if err := applyThreads(c); err != nil {
+		return err
+	}
+	cfg := tasks.DefaultTranslateTaskConfig()
+	cfg.Pairs.Reverse, cfg.Pairs.SkipBad = c.Bool("reverse"), c.Bool("skip-bad")
+	cfg.Pairs.Lowercase = !c.Bool("keep-case")
+	cfg.Pairs.MaxTokens, cfg.MinCount = c.Int("max-tokens"), c.Int("min-count")
+	cfg.Val, cfg.Test, cfg.SplitSeed, cfg.Batch = c.Int("val"), c.Int("test"), c.Uint64("split-seed"), c.Int("batch")
+	cfg.Smoothing, cfg.BLEUSample = c.Float64("label-smoothing"), c.Int("bleu-sentences")
+	cfg.Model.Subwords = c.Int("subwords")
+	cfg.TeacherForcing = c.Float64("teacher-forcing")
+	if cfg.Model.Subwords < 0 || cfg.Model.Subwords > 100000 {
+		return fmt.Errorf("--subwords must be in [0, 100000] (got %d)", cfg.Model.Subwords)
+	}
+	if cfg.Val < 1 || cfg.Test < 0 {
+		return fmt.Errorf("--val must be >= 1 and --test >= 0 (got %d, %d)", cfg.Val, cfg.Test)
+	}
+	shape, err := readRNNShape(c, true)
+	if err != nil {
+		return err
+	}
+	cell, hidden, embed, layers := shape.Cell, shape.Hidden, shape.Embed, shape.Layers
+	e := &cfg.Model.Encoder
+	e.Cell, e.Hidden, e.Embed, e.Layers, e.Bidirectional, e.Dropout = cell, hidden, embed, layers, !c.Bool("unidirectional"), c.Float64("dropout")
+	dc := &cfg.Model.Decoder
+	dc.Cell, dc.Hidden, dc.Embed, dc.Layers, dc.Dropout = cell, hidden, embed, layers, c.Float64("dropout")
+	dc.Attention, dc.AttentionDim = c.String("attention"), c.Int("attention-dim")
+	src, tgt := tasks.LangsFromName(c.String("data"), cfg.Pairs.Reverse)
+	if c.IsSet("src-lang") {
+		src = c.String("src-lang")
+	}
+	if c.IsSet("tgt-lang") {
+		tgt = c.String("tgt-lang")
+	}
+	cfg.Model.SrcLang, cfg.Model.TgtLang = src, tgt
+	start := time.Now()
+	data, err := tasks.LoadPairs(c.String("data"), cfg)
+	if err != nil {
+		return err
+	}
+	r := data.Report
+	fmt.Fprintf(os.Stderr, "%s: %d pairs read, %d duplicates and %d too long dropped, %d malformed skipped; train %d, validation %d, test %d; vocabulary %d → %d\n",
+		c.String("data"), r.Read, r.Duplicates, r.TooLong, r.Skipped, len(data.Train), len(data.Val), len(data.Test), data.SrcVocab.Size(), data.TgtVocab.Size())
+	task, err := tasks.NewTranslateTask(cfg, data, c.Uint64("seed"))
+	if err != nil {
+		return err
+	}
+	out := c.String("out")
+	if len(data.Test) > 0 {
+		if err := datasets.WritePairs(out+".test.tsv", data.Test); err != nil {
+			return err
+		}
+	}
+	if err := datasets.WritePairs(out+".val.tsv", data.Val); err != nil {
+		return err
+	}
+	tc := loopConfig(c, out)
+	tc.Primary, tc.Maximize = "bleu", true
+	tc.Meta = map[string]string{"data.file": c.String("data")}
+	fmt.Fprintf(os.Stderr, "model: %s encoder/decoder %d x %d, %s attention, %d parameters\n", cell, layers, hidden, dc.Attention, task.Params().Count())
+	res, err := runTraining(c, task, tc)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("val_bleu %.2f\nval_chrf %.2f\nval_loss %.4f\nbest_step %d\n", res.Best["bleu"], res.Best["chrf"], res.Best["loss"], res.BestStep)
+	fmt.Fprintf(os.Stderr, "wrote %s (best validation BLEU) in %s\n", out, time.Since(start).Round(time.Second))
+	return nil
 }

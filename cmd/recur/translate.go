@@ -11,6 +11,7 @@ import (
 
 	"github.com/recur-dev/recur/builtin"
 	"github.com/recur-dev/recur/decoder"
+	"github.com/recur-dev/recur/plots"
 	"github.com/recur-dev/recur/tasks"
 )
 
@@ -47,93 +48,90 @@ Examples:
 			&cli.StringFlag{Name: "attention", Usage: "write the attention heatmap of the first sentence to this PNG file"},
 			threadsFlag,
 		},
-		Action: func(c *cli.Context) error {
-			if err := applyThreads(c); err != nil {
-				return err
-			}
-			beam, err := rangeInt(c, "beam", 1, 100)
-			if err != nil {
-				return err
-			}
-			nbest, err := rangeInt(c, "nbest", 1, beam)
-			if err != nil {
-				return err
-			}
-			o := tasks.TranslateOptions{Beam: beam, NBest: nbest, LengthPenalty: c.Float64("length-penalty"), Seed: c.Uint64("seed")}
-			if lp := o.LengthPenalty; !(lp >= 0 && lp <= 5) {
-				return fmt.Errorf("--length-penalty must be in [0, 5] (got %g)", lp)
-			}
-			if c.IsSet("max-len") {
-				if o.MaxLen, err = rangeInt(c, "max-len", 1, 1000); err != nil {
-					return err
-				}
-			}
-			if c.IsSet("temperature") {
-				if beam > 1 {
-					return fmt.Errorf("--temperature samples one translation: use it with --beam 1")
-				}
-				sc := decoder.SampleConfig{Temperature: c.Float64("temperature"), TopK: c.Int("top-k"), TopP: c.Float64("top-p")}
-				if err := sc.Validate(); err != nil {
-					return flagError(err)
-				}
-				o.Sample = &sc
-			}
-			sentences := c.Args().Slice()
-			fromStdin := len(sentences) == 0
-			if fi, err := os.Stdin.Stat(); fromStdin && err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-				return fmt.Errorf("nothing to translate: pass sentences as arguments (recur translate \"I am cold.\") or pipe them in, one per line")
-			}
-			m, err := loadTranslator(c.String("model"))
-			if err != nil {
-				return err
-			}
-			if !c.IsSet("length-penalty") {
-				o.LengthPenalty = m.LengthPenalty()
-			}
-			out := bufio.NewWriter(os.Stdout)
-			defer out.Flush()
-			first := true
-			handle := func(batch []string) error {
-				tr, err := m.Translate(c.Context, batch, o)
-				if err != nil {
-					return err
-				}
-				for _, t := range tr {
-					if len(t.Unknown) > 0 {
-						fmt.Fprintf(os.Stderr, "warning: %q: the model's vocabulary lacks %s; read as <unk>\n", t.Source, quoteList(t.Unknown))
-					}
-					for i, h := range t.Hyps {
-						if !h.Finished {
-							fmt.Fprintf(os.Stderr, "warning: %q: translation cut at the maximum length\n", t.Source)
-						}
-						if nbest > 1 {
-							fmt.Fprintf(out, "%s\t%.4f", h.Text, h.Score)
-							if i == len(t.Hyps)-1 {
-								fmt.Fprintln(out)
-							} else {
-								fmt.Fprint(out, "\t")
-							}
-						} else {
-							fmt.Fprintln(out, h.Text)
-						}
-					}
-					if first && c.String("attention") != "" {
-						first = false
-						h := t.Hyps[0]
-						if err := tasks.PlotAttention(c.String("attention"), h.Attention, t.SourceTokens, h.Tokens); err != nil {
-							return err
-						}
-						fmt.Fprintf(os.Stderr, "attention map written to %s\n", c.String("attention"))
-					}
-				}
-				return out.Flush()
-			}
-			if !fromStdin {
-				return handle(sentences)
-			}
-			return eachLineBatch(os.Stdin, 64, func(lines []string) error { return handle(lines) })
-		},
+		Action: translate,
 	}
+}
+
+// translate is recur translate.
+func translate(c *cli.Context) error {
+	if err := applyThreads(c); err != nil {
+		return err
+	}
+	beam, err := rangeInt(c, "beam", 1, 100)
+	if err != nil {
+		return err
+	}
+	nbest, err := rangeInt(c, "nbest", 1, beam)
+	if err != nil {
+		return err
+	}
+	o := tasks.TranslateOptions{Beam: beam, NBest: nbest, LengthPenalty: lengthPenalty(c), Seed: c.Uint64("seed")}
+	if c.IsSet("max-len") {
+		if o.MaxLen, err = rangeInt(c, "max-len", 1, 1000); err != nil {
+			return err
+		}
+	}
+	if c.IsSet("temperature") {
+		if beam > 1 {
+			return fmt.Errorf("--temperature samples one translation: use it with --beam 1")
+		}
+		sc := decoder.SampleConfig{Temperature: c.Float64("temperature"), TopK: c.Int("top-k"), TopP: c.Float64("top-p")}
+		if err := sc.Validate(); err != nil {
+			return flagError(err)
+		}
+		o.Sample = &sc
+	}
+	sentences := c.Args().Slice()
+	fromStdin := len(sentences) == 0
+	if fi, err := os.Stdin.Stat(); fromStdin && err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+		return fmt.Errorf("nothing to translate: pass sentences as arguments (recur translate \"I am cold.\") or pipe them in, one per line")
+	}
+	m, err := loadTranslator(c.String("model"))
+	if err != nil {
+		return err
+	}
+	out := bufio.NewWriter(os.Stdout)
+	defer out.Flush()
+	first := true
+	handle := func(batch []string) error {
+		tr, err := m.Translate(c.Context, batch, o)
+		if err != nil {
+			return err
+		}
+		for _, t := range tr {
+			if len(t.Unknown) > 0 {
+				fmt.Fprintf(os.Stderr, "warning: %q: the model's vocabulary lacks %s; read as <unk>\n", t.Source, quoteList(t.Unknown))
+			}
+			for i, h := range t.Hyps {
+				if !h.Finished {
+					fmt.Fprintf(os.Stderr, "warning: %q: translation cut at the maximum length\n", t.Source)
+				}
+				if nbest > 1 {
+					fmt.Fprintf(out, "%s\t%.4f", h.Text, h.Score)
+					if i == len(t.Hyps)-1 {
+						fmt.Fprintln(out)
+					} else {
+						fmt.Fprint(out, "\t")
+					}
+				} else {
+					fmt.Fprintln(out, h.Text)
+				}
+			}
+			if first && c.String("attention") != "" {
+				first = false
+				h := t.Hyps[0]
+				if err := plots.Attention(c.String("attention"), h.Attention, t.SourceTokens, h.Tokens); err != nil {
+					return err
+				}
+				fmt.Fprintf(os.Stderr, "attention map written to %s\n", c.String("attention"))
+			}
+		}
+		return out.Flush()
+	}
+	if !fromStdin {
+		return handle(sentences)
+	}
+	return eachLineBatch(os.Stdin, 64, func(lines []string) error { return handle(lines) })
 }
 
 // eachLineBatch feeds non-empty lines in batches; an empty line is passed
@@ -175,4 +173,13 @@ func loadTranslator(path string) (*tasks.Translator, error) {
 		return builtin.EnFr()
 	}
 	return tasks.LoadTranslator(path)
+}
+
+// lengthPenalty is --length-penalty when given; nil lets the model apply
+// its own tuned value.
+func lengthPenalty(c *cli.Context) *float64 {
+	if !c.IsSet("length-penalty") {
+		return nil
+	}
+	return tasks.Penalty(c.Float64("length-penalty"))
 }

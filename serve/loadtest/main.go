@@ -49,27 +49,9 @@ func main() {
 	}
 	var srv *serve.Server
 	if *target == "" {
-		reg := serve.NewRegistry()
-		reg.AddBuiltins()
-		for _, path := range extra {
-			if _, err := reg.LoadFile(path); err != nil {
-				log.Fatalf("-model: %v", err)
-			}
-		}
-		cfg := serve.DefaultConfig()
-		cfg.MaxConcurrency, cfg.MaxQueue = runtime.NumCPU(), 4*(*clients)
-		srv, err = serve.New(cfg, reg, nil)
-		if err != nil {
-			log.Fatal(err)
-		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			log.Fatal(err)
-		}
-		ctx, stop := context.WithCancel(context.Background())
+		var stop func()
+		srv, *target, stop = startServer(extra, *clients)
 		defer stop()
-		go srv.Serve(ctx, ln)
-		*target = "http://" + ln.Addr().String()
 	}
 	u, err := url.Parse(*target)
 	if err != nil {
@@ -89,18 +71,49 @@ func main() {
 		return resp.StatusCode, b
 	}
 	_, models := get("/v1/models")
+
+	jobs := loadJobs(models, img)
+	memBefore := heap(srv)
+	start := time.Now()
+	samples, transportErrors := runClients(client, *target, jobs, *clients, time.Now().Add(*duration))
+	elapsed := time.Since(start)
+	client.CloseIdleConnections()
+	memAfter := heap(srv)
+
+	fmt.Printf("load test: %d clients for %v against %s (GOMAXPROCS %d)\n", *clients, *duration, *target, runtime.GOMAXPROCS(0))
+	fmt.Printf("%-16s %8s %10s %10s %10s  %s\n", "endpoint", "requests", "p50", "p99", "max", "status codes")
+	all := summarise(-1, samples, jobs[0].name)
+	for j := range jobs {
+		s := summarise(j, samples, jobs[j].name)
+		fmt.Println(s.line)
+	}
+	fmt.Println(all.line)
+	fmt.Printf("throughput: %.1f requests/s; 5xx: %d; transport errors: %d\n", float64(len(samples))/elapsed.Seconds(), all.fivexx, transportErrors)
+	if srv != nil {
+		fmt.Printf("server heap in use after GC: before %.1f MiB, after %.1f MiB; goroutines %d\n", memBefore, memAfter, runtime.NumGoroutine())
+	}
+	if all.fivexx > 0 || transportErrors > 0 {
+		os.Exit(1)
+	}
+}
+
+// job is one kind of request the clients send in turn.
+type job struct {
+	name, path, ctype string
+	body              []byte
+}
+
+// loadJobs is the request mix: generation (plain and streamed), the model
+// list, a bad request, and translation and captioning when the server has
+// such models (a caption request expecting 404 otherwise).
+func loadJobs(models, img []byte) []job {
 	hasTranslate := bytes.Contains(models, []byte(`"task":"translate"`))
 	hasCaption := bytes.Contains(models, []byte(`"task":"caption"`))
-
 	var form bytes.Buffer
 	mw := multipart.NewWriter(&form)
 	fw, _ := mw.CreateFormFile("image", "scene.png")
 	fw.Write(img)
 	mw.Close()
-	type job struct {
-		name, path, ctype string
-		body              []byte
-	}
 	jobs := []job{
 		{"generate", "/v1/generate", "application/json", []byte(`{"prompt":"ROMEO:","length":100,"temperature":0.8}`)},
 		{"generate-stream", "/v1/generate", "application/json", []byte(`{"prompt":"JULIET:","length":100,"stream":true}`)},
@@ -116,14 +129,17 @@ func main() {
 		jobs = append(jobs, job{"caption-404", "/v1/caption", mw.FormDataContentType(), form.Bytes()})
 	}
 
-	memBefore := heap(srv)
+	return jobs
+}
+
+// runClients has n clients send the jobs in turn until deadline and
+// returns every response's timing and the transport errors.
+func runClients(client *http.Client, target string, jobs []job, n int, deadline time.Time) ([]sample, int64) {
 	var mu sync.Mutex
 	var samples []sample
 	var transportErrors atomic.Int64
-	deadline := time.Now().Add(*duration)
 	var wg sync.WaitGroup
-	start := time.Now()
-	for c := range *clients {
+	for c := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -134,9 +150,9 @@ func main() {
 				var resp *http.Response
 				var err error
 				if jobs[j].body == nil {
-					resp, err = client.Get(*target + jobs[j].path)
+					resp, err = client.Get(target + jobs[j].path)
 				} else {
-					resp, err = client.Post(*target+jobs[j].path, jobs[j].ctype, bytes.NewReader(jobs[j].body))
+					resp, err = client.Post(target+jobs[j].path, jobs[j].ctype, bytes.NewReader(jobs[j].body))
 				}
 				if err != nil {
 					transportErrors.Add(1)
@@ -152,25 +168,32 @@ func main() {
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	client.CloseIdleConnections()
-	memAfter := heap(srv)
+	return samples, transportErrors.Load()
+}
 
-	fmt.Printf("load test: %d clients for %v against %s (GOMAXPROCS %d)\n", *clients, *duration, *target, runtime.GOMAXPROCS(0))
-	fmt.Printf("%-16s %8s %10s %10s %10s  %s\n", "endpoint", "requests", "p50", "p99", "max", "status codes")
-	all := summarise(-1, samples, jobs[0].name)
-	for j := range jobs {
-		s := summarise(j, samples, jobs[j].name)
-		fmt.Println(s.line)
+// startServer starts an in-process server with the built-in models and
+// the extra model files on a loopback port; stop shuts it down.
+func startServer(extra []string, clients int) (srv *serve.Server, target string, stop func()) {
+	reg := serve.NewRegistry()
+	reg.AddBuiltins()
+	for _, path := range extra {
+		if _, err := reg.LoadFile(path); err != nil {
+			log.Fatalf("-model: %v", err)
+		}
 	}
-	fmt.Println(all.line)
-	fmt.Printf("throughput: %.1f requests/s; 5xx: %d; transport errors: %d\n", float64(len(samples))/elapsed.Seconds(), all.fivexx, transportErrors.Load())
-	if srv != nil {
-		fmt.Printf("server heap in use after GC: before %.1f MiB, after %.1f MiB; goroutines %d\n", memBefore, memAfter, runtime.NumGoroutine())
+	cfg := serve.DefaultConfig()
+	cfg.MaxConcurrency, cfg.MaxQueue = runtime.NumCPU(), 4*clients
+	srv, err := serve.New(cfg, reg, nil)
+	if err != nil {
+		log.Fatal(err)
 	}
-	if all.fivexx > 0 || transportErrors.Load() > 0 {
-		os.Exit(1)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go srv.Serve(ctx, ln)
+	return srv, "http://" + ln.Addr().String(), cancel
 }
 
 type summary struct {

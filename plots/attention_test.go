@@ -1,4 +1,4 @@
-package tasks
+package plots
 
 import (
 	"image/png"
@@ -10,7 +10,7 @@ import (
 func TestPlotAttentionWritesPNG(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "att.png")
 	w := [][]float32{{0.9, 0.1, 0}, {0.2, 0.7, 0.1}, {0, 0.1, 0.9}, {0.3, 0.3, 0.4}}
-	if err := PlotAttention(path, w, []string{"i", "am", "cold"}, []string{"j'", "ai", "froid"}); err != nil {
+	if err := Attention(path, w, []string{"i", "am", "cold"}, []string{"j'", "ai", "froid"}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(path)
@@ -22,7 +22,7 @@ func TestPlotAttentionWritesPNG(t *testing.T) {
 	if err != nil || img.Bounds().Dx() < 100 {
 		t.Fatalf("not a usable PNG: %v", err)
 	}
-	if err := PlotAttention(path, nil, nil, nil); err == nil {
+	if err := Attention(path, nil, nil, nil); err == nil {
 		t.Fatal("empty attention accepted")
 	}
 }

@@ -1,4 +1,4 @@
-package tasks
+package training
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/plots"
 )
 
 // Trainable is what the training loop needs from a task. The loop knows
@@ -42,8 +43,8 @@ type Trainable interface {
 // Metrics are named validation figures.
 type Metrics map[string]float64
 
-// TrainConfig drives the loop.
-type TrainConfig struct {
+// Config drives the loop.
+type Config struct {
 	Steps           int    // total optimizer updates
 	EvalEvery       int    // validate every N steps (and at the end); 0 = only at the end
 	CheckpointEvery int    // write the checkpoint every N steps (and at the end)
@@ -60,25 +61,25 @@ type TrainConfig struct {
 	MinDelta        float64           // improvement smaller than this does not count for patience
 }
 
-// DefaultTrainConfig is the char-rnn recipe's loop: 5000 steps, validation
+// DefaultConfig is the char-rnn recipe's loop: 5000 steps, validation
 // and a checkpoint every 250, no early stopping.
-func DefaultTrainConfig() TrainConfig {
-	return TrainConfig{Steps: 5000, EvalEvery: 250, CheckpointEvery: 250, Primary: "loss", Optim: nn.DefaultAdamConfig()}
+func DefaultConfig() Config {
+	return Config{Steps: 5000, EvalEvery: 250, CheckpointEvery: 250, Primary: "loss", Optim: nn.DefaultAdamConfig()}
 }
 
-// Validate names the bad flag-level setting.
-func (c TrainConfig) Validate() error {
+// Validate names the first bad option.
+func (c Config) Validate() error {
 	switch {
 	case c.Steps < 1:
-		return fmt.Errorf("--steps must be >= 1 (got %d)", c.Steps)
+		return fmt.Errorf("training.Config.Steps must be >= 1 (got %d)", c.Steps)
 	case c.EvalEvery < 0:
-		return fmt.Errorf("--eval-every must be >= 0 (got %d)", c.EvalEvery)
+		return fmt.Errorf("training.Config.EvalEvery must be >= 0 (got %d)", c.EvalEvery)
 	case c.CheckpointEvery < 0:
-		return fmt.Errorf("--checkpoint-every must be >= 0 (got %d)", c.CheckpointEvery)
+		return fmt.Errorf("training.Config.CheckpointEvery must be >= 0 (got %d)", c.CheckpointEvery)
 	case c.Patience < 0:
-		return fmt.Errorf("--patience must be >= 0 (got %d)", c.Patience)
+		return fmt.Errorf("training.Config.Patience must be >= 0 (got %d)", c.Patience)
 	case c.Out == "":
-		return errors.New("--out is required: the path of the model file to write")
+		return errors.New("training.Config.Out is required: the path of the model file to write")
 	}
 	return c.Optim.Validate()
 }
@@ -121,16 +122,6 @@ const (
 	metaAdam       = "train.adam"
 )
 
-// checkpointPos reads the non-negative stream position a task's SaveState
-// stored under key (what names it in the error).
-func checkpointPos(f *modelfile.File, key, what string) (int, error) {
-	pos, err := strconv.Atoi(f.Metadata[key])
-	if err != nil || pos < 0 {
-		return 0, fmt.Errorf("checkpoint has no %s position (%s = %q)", what, key, f.Metadata[key])
-	}
-	return pos, nil
-}
-
 // Checkpoint is the path of Out's resumable checkpoint.
 func Checkpoint(out string) string { return out + ".ckpt" }
 
@@ -142,9 +133,43 @@ func paramSignature(ps nn.Params) string {
 	return s
 }
 
+// trainer is one run of the loop: the task, its optimizer, the state a
+// checkpoint stores and the progress line. Its methods are the loop's
+// parts; only they change st.
+type trainer struct {
+	cfg    Config
+	task   Trainable
+	params nn.Params
+	adam   *nn.Adam
+	st     loopState
+	prog   *progress
+	start  time.Time
+}
+
 // Train runs the loop. Interrupting ctx writes a checkpoint and returns
 // ctx's error; a later run with Resume continues from it.
-func Train(ctx context.Context, task Trainable, cfg TrainConfig) (*Result, error) {
+func Train(ctx context.Context, task Trainable, cfg Config) (*Result, error) {
+	tr, err := newTrainer(task, cfg)
+	if err != nil {
+		return nil, err
+	}
+	for tr.st.Step < cfg.Steps && !tr.st.Stopped {
+		if err := ctx.Err(); err != nil {
+			if serr := tr.save(); serr != nil {
+				return nil, errors.Join(err, serr)
+			}
+			return nil, err
+		}
+		if err := tr.step(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return tr.finish()
+}
+
+// newTrainer validates cfg, builds the optimizer and, with cfg.Resume,
+// restores the checkpoint.
+func newTrainer(task Trainable, cfg Config) (*trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -156,99 +181,113 @@ func Train(ctx context.Context, task Trainable, cfg TrainConfig) (*Result, error
 	if err != nil {
 		return nil, err
 	}
-	st := loopState{Seed: cfg.Seed, Best: math.MaxFloat64, ParamHash: paramSignature(params)}
+	tr := &trainer{cfg: cfg, task: task, params: params, adam: adam,
+		st: loopState{Seed: cfg.Seed, Best: math.MaxFloat64, ParamHash: paramSignature(params)}}
 	if cfg.Maximize {
-		st.Best = -math.MaxFloat64 // finite: the state is stored as JSON
+		tr.st.Best = -math.MaxFloat64 // finite: the state is stored as JSON
 	}
 	if cfg.Resume {
-		if err := resume(cfg, task, adam, &st); err != nil {
+		if err := resume(cfg, task, adam, &tr.st); err != nil {
 			return nil, err
 		}
 	}
-	prog := newProgress(cfg.Progress, cfg.Steps, task.Unit())
-	prog.elapsedBefore = st.Elapsed
-	start := time.Now()
-	elapsed := func() float64 { return st.Elapsed + time.Since(start).Seconds() }
-	save := func() error {
-		st.Elapsed = elapsed()
-		saveStart := st.Elapsed
-		err := writeCheckpoint(cfg, task, adam, &st)
-		st.Elapsed = saveStart
-		return err
+	tr.prog = newProgress(cfg.Progress, cfg.Steps, task.Unit())
+	tr.prog.elapsedBefore = tr.st.Elapsed
+	tr.start = time.Now()
+	return tr, nil
+}
+
+// elapsed is the training time in seconds, over every resumed run.
+func (tr *trainer) elapsed() float64 { return tr.st.Elapsed + time.Since(tr.start).Seconds() }
+
+// save writes the checkpoint (the stored elapsed time includes this run's).
+func (tr *trainer) save() error {
+	saveStart := tr.st.Elapsed
+	tr.st.Elapsed = tr.elapsed()
+	err := writeCheckpoint(tr.cfg, tr.task, tr.adam, &tr.st)
+	tr.st.Elapsed = saveStart
+	return err
+}
+
+// better says whether v improves on the best primary metric by more than
+// MinDelta.
+func (tr *trainer) better(v float64) bool {
+	if tr.cfg.Maximize {
+		return v > tr.st.Best+tr.cfg.MinDelta
 	}
-	better := func(v float64) bool {
-		if cfg.Maximize {
-			return v > st.Best+cfg.MinDelta
-		}
-		return v < st.Best-cfg.MinDelta
+	return v < tr.st.Best-tr.cfg.MinDelta
+}
+
+// step runs one optimizer update, then the validation and checkpoint due.
+func (tr *trainer) step(ctx context.Context) error {
+	st, cfg := &tr.st, tr.cfg
+	loss, units, err := tr.task.TrainStep(st.Step)
+	if err != nil {
+		return fmt.Errorf("step %d: %w", st.Step+1, err)
 	}
-	validate := func() error {
-		m, err := task.Evaluate(ctx)
-		if err != nil {
-			return fmt.Errorf("validation at step %d: %w", st.Step, err)
-		}
-		v, ok := m[cfg.Primary]
-		if !ok {
-			return fmt.Errorf("validation does not report %q", cfg.Primary)
-		}
-		tl := math.NaN()
-		if st.RunN > 0 {
-			tl = st.RunLoss / float64(st.RunN)
-		}
-		st.Curve = append(st.Curve, Point{Step: st.Step, TrainLoss: tl, Metrics: m, Elapsed: elapsed()})
-		st.RunLoss, st.RunN = 0, 0
-		prog.validation(st.Step, m)
-		if better(v) {
-			st.Best, st.BestStep, st.BadEvals = v, st.Step, 0
-			return writeModel(cfg, task, &st)
-		}
-		st.BadEvals++
-		return nil
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return fmt.Errorf("step %d: loss is %g: lower training.Config.Optim.LR or check the data", st.Step+1, loss)
 	}
-	for st.Step < cfg.Steps && !st.Stopped {
-		if err := ctx.Err(); err != nil {
-			if serr := save(); serr != nil {
-				return nil, errors.Join(err, serr)
-			}
-			return nil, err
+	if _, err := tr.adam.Update(tr.params); err != nil {
+		return fmt.Errorf("step %d: %w", st.Step+1, err)
+	}
+	st.Step++
+	st.RunLoss += loss
+	st.RunN++
+	tr.prog.step(st.Step, loss, units, tr.adam.LR())
+	last := st.Step == cfg.Steps
+	if (cfg.EvalEvery > 0 && st.Step%cfg.EvalEvery == 0) || last {
+		if err := tr.validate(ctx); err != nil {
+			return err
 		}
-		loss, units, err := task.TrainStep(st.Step)
-		if err != nil {
-			return nil, fmt.Errorf("step %d: %w", st.Step+1, err)
-		}
-		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return nil, fmt.Errorf("step %d: loss is %g: lower --lr or check the data", st.Step+1, loss)
-		}
-		if _, err := adam.Update(params); err != nil {
-			return nil, fmt.Errorf("step %d: %w", st.Step+1, err)
-		}
-		st.Step++
-		st.RunLoss += loss
-		st.RunN++
-		prog.step(st.Step, loss, units, adam.LR())
-		last := st.Step == cfg.Steps
-		if (cfg.EvalEvery > 0 && st.Step%cfg.EvalEvery == 0) || last {
-			if err := validate(); err != nil {
-				return nil, err
-			}
-			if cfg.Patience > 0 && st.BadEvals >= cfg.Patience {
-				st.Stopped = true
-				prog.note(fmt.Sprintf("early stop at step %d: no improvement of %s for %d validations (best %.4f at step %d)",
-					st.Step, cfg.Primary, st.BadEvals, st.Best, st.BestStep))
-			}
-		}
-		if (cfg.CheckpointEvery > 0 && st.Step%cfg.CheckpointEvery == 0) || last || st.Stopped {
-			if err := save(); err != nil {
-				return nil, err
-			}
+		if cfg.Patience > 0 && st.BadEvals >= cfg.Patience {
+			st.Stopped = true
+			tr.prog.note(fmt.Sprintf("early stop at step %d: no improvement of %s for %d validations (best %.4f at step %d)",
+				st.Step, cfg.Primary, st.BadEvals, st.Best, st.BestStep))
 		}
 	}
-	prog.done()
-	plot := cfg.Plot
+	if (cfg.CheckpointEvery > 0 && st.Step%cfg.CheckpointEvery == 0) || last || st.Stopped {
+		return tr.save()
+	}
+	return nil
+}
+
+// validate evaluates the task, extends the loss curve and keeps the model
+// when the primary metric improved.
+func (tr *trainer) validate(ctx context.Context) error {
+	st := &tr.st
+	m, err := tr.task.Evaluate(ctx)
+	if err != nil {
+		return fmt.Errorf("validation at step %d: %w", st.Step, err)
+	}
+	v, ok := m[tr.cfg.Primary]
+	if !ok {
+		return fmt.Errorf("validation does not report %q", tr.cfg.Primary)
+	}
+	tl := math.NaN()
+	if st.RunN > 0 {
+		tl = st.RunLoss / float64(st.RunN)
+	}
+	st.Curve = append(st.Curve, Point{Step: st.Step, TrainLoss: tl, Metrics: m, Elapsed: tr.elapsed()})
+	st.RunLoss, st.RunN = 0, 0
+	tr.prog.validation(st.Step, m)
+	if tr.better(v) {
+		st.Best, st.BestStep, st.BadEvals = v, st.Step, 0
+		return writeModel(tr.cfg, tr.task, st)
+	}
+	st.BadEvals++
+	return nil
+}
+
+// finish draws the loss curve and summarises the run.
+func (tr *trainer) finish() (*Result, error) {
+	st := &tr.st
+	tr.prog.done()
+	plot := tr.cfg.Plot
 	if plot == "" {
-		plot = cfg.Out + ".loss.png"
+		plot = tr.cfg.Out + ".loss.png"
 	}
-	if err := PlotCurve(plot, st.Curve, cfg.Primary); err != nil {
+	if err := plots.LossCurve(plot, curvePoints(st.Curve), tr.cfg.Primary); err != nil {
 		return nil, err
 	}
 	res := &Result{Steps: st.Step, BestStep: st.BestStep, Curve: st.Curve, Stopped: st.Stopped}
@@ -262,7 +301,7 @@ func Train(ctx context.Context, task Trainable, cfg TrainConfig) (*Result, error
 
 // writeModel saves the current (best) weights under cfg.Out with training
 // metadata: steps, validation figures, elapsed time.
-func writeModel(cfg TrainConfig, task Trainable, st *loopState) error {
+func writeModel(cfg Config, task Trainable, st *loopState) error {
 	f, err := task.Model()
 	if err != nil {
 		return err
@@ -285,7 +324,7 @@ func writeModel(cfg TrainConfig, task Trainable, st *loopState) error {
 // writeCheckpoint saves weights, Adam moments, task state and loop state to
 // Out.ckpt atomically: a kill at any moment leaves either the previous
 // checkpoint or the new one, never a partial file.
-func writeCheckpoint(cfg TrainConfig, task Trainable, adam *nn.Adam, st *loopState) error {
+func writeCheckpoint(cfg Config, task Trainable, adam *nn.Adam, st *loopState) error {
 	f, err := task.Model()
 	if err != nil {
 		return err
@@ -317,32 +356,32 @@ func writeCheckpoint(cfg TrainConfig, task Trainable, adam *nn.Adam, st *loopSta
 
 // resume restores weights, optimizer, task and loop state. A missing or
 // mismatched checkpoint is an error, never a silent fresh start.
-func resume(cfg TrainConfig, task Trainable, adam *nn.Adam, st *loopState) error {
+func resume(cfg Config, task Trainable, adam *nn.Adam, st *loopState) error {
 	path := Checkpoint(cfg.Out)
 	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("--resume: no checkpoint at %s (it is written next to --out every --checkpoint-every steps): %w", path, err)
+		return fmt.Errorf("training.Config.Resume: no checkpoint at %s (it is written next to training.Config.Out every training.Config.CheckpointEvery steps): %w", path, err)
 	}
 	f, err := modelfile.Read(path)
 	if err != nil {
-		return fmt.Errorf("--resume: %w", err)
+		return fmt.Errorf("training.Config.Resume: %w", err)
 	}
 	raw, ok := f.Metadata[metaTrainState]
 	if !ok {
-		return fmt.Errorf("--resume: %s is a model file without training state (not a checkpoint)", path)
+		return fmt.Errorf("training.Config.Resume: %s is a model file without training state (not a checkpoint)", path)
 	}
 	var saved loopState
 	if err := json.Unmarshal([]byte(raw), &saved); err != nil {
-		return fmt.Errorf("--resume: %s: corrupt training state: %v", path, err)
+		return fmt.Errorf("training.Config.Resume: %s: corrupt training state: %v", path, err)
 	}
 	params := task.Params()
 	if saved.ParamHash != paramSignature(params) {
-		return fmt.Errorf("--resume: %s holds a model of a different shape than the one configured (check --cell, --hidden, --layers, --embed and the data)", path)
+		return fmt.Errorf("training.Config.Resume: %s holds a model of a different shape than the one configured (check the model Config.Cell, Config.Hidden, Config.Layers, Config.Embed and the data)", path)
 	}
 	if saved.Seed != cfg.Seed {
-		return fmt.Errorf("--resume: %s was trained with --seed %d, not %d: pass the same seed", path, saved.Seed, cfg.Seed)
+		return fmt.Errorf("training.Config.Resume: %s was trained with training.Config.Seed %d, not %d: pass the same seed", path, saved.Seed, cfg.Seed)
 	}
 	if saved.Step > cfg.Steps {
-		return fmt.Errorf("--resume: %s is already at step %d, beyond --steps %d", path, saved.Step, cfg.Steps)
+		return fmt.Errorf("training.Config.Resume: %s is already at step %d, beyond training.Config.Steps %d", path, saved.Step, cfg.Steps)
 	}
 	for i, p := range params {
 		for _, pair := range []struct {
@@ -351,10 +390,10 @@ func resume(cfg TrainConfig, task Trainable, adam *nn.Adam, st *loopState) error
 		}{{p.Name, p.Data}, {"adam.m." + p.Name, adam.M[i]}, {"adam.v." + p.Name, adam.V[i]}} {
 			t, err := f.Get(pair.name)
 			if err != nil {
-				return fmt.Errorf("--resume: %s: %w", path, err)
+				return fmt.Errorf("training.Config.Resume: %s: %w", path, err)
 			}
 			if len(t.F32) != len(pair.dst) {
-				return fmt.Errorf("--resume: %s: tensor %s has %d values, want %d", path, pair.name, len(t.F32), len(pair.dst))
+				return fmt.Errorf("training.Config.Resume: %s: tensor %s has %d values, want %d", path, pair.name, len(t.F32), len(pair.dst))
 			}
 			copy(pair.dst, t.F32)
 		}
@@ -373,8 +412,17 @@ func resume(cfg TrainConfig, task Trainable, adam *nn.Adam, st *loopState) error
 		}
 	}
 	if err := task.LoadState(state); err != nil {
-		return fmt.Errorf("--resume: %s: %w", path, err)
+		return fmt.Errorf("training.Config.Resume: %s: %w", path, err)
 	}
 	*st = saved
 	return nil
+}
+
+// curvePoints is the loss curve as plots draws it.
+func curvePoints(curve []Point) []plots.CurvePoint {
+	pts := make([]plots.CurvePoint, len(curve))
+	for i, p := range curve {
+		pts[i] = plots.CurvePoint{Step: p.Step, TrainLoss: p.TrainLoss, Metrics: p.Metrics}
+	}
+	return pts
 }
