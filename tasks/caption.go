@@ -281,6 +281,12 @@ func LoadCaptionData(dir string, cfg CaptionTaskConfig) (*CaptionData, error) {
 
 func captionDataFrom(items []datasets.CaptionedImage, cfg CaptionTaskConfig) (*CaptionData, error) {
 	if len(items) <= cfg.Val {
+		// A bad image is reported before the count, as it always was.
+		if len(items) > 0 {
+			if _, err := captionDataSplit(items, nil, cfg); err != nil {
+				return nil, err
+			}
+		}
 		return nil, fmt.Errorf("%d captioned images, not enough for %d validation images (lower CaptionTaskConfig.Val)", len(items), cfg.Val)
 	}
 	train, val, err := datasets.RandomCaptionSplit(items, cfg.Val, cfg.SplitSeed)

@@ -363,10 +363,12 @@ func evalCaption(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	items, err := datasets.ReadCaptionDir(c.String("data"))
+	set, err := captionEvalItems(c.String("data"))
 	if err != nil {
 		return err
 	}
+	items := set.Items
+	fmt.Fprintf(c.App.Writer, "split %s\n", set.Split)
 	scored := make([]tasks.CaptionItem, len(items))
 	for i, it := range items {
 		x, err := cnn.LoadImage(it.Path, m.Config.Image)
@@ -383,7 +385,10 @@ func evalCaption(c *cli.Context) error {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "images %d\nbeam %d\nexact_match %.2f\nbleu %.2f\n", len(items), beam, r.Exact, r.BLEU)
-	counts, err := sceneCounts(c.String("data"))
+	if err := printCocoScores(c.App.Writer, items, r.Captions); err != nil {
+		return err
+	}
+	counts, err := sceneCounts(set.Dir)
 	if err != nil {
 		return err
 	}
