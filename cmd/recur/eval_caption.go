@@ -53,7 +53,7 @@ func captionEvalItems(path string) (*captionEvalSet, error) {
 		return nil, err
 	}
 	return &captionEvalSet{Items: items, Dir: path,
-		Split: fmt.Sprintf("whole folder (%d images; no split files, so no test split: a model trained on this folder has seen most of them)", len(items))}, nil
+		Split: fmt.Sprintf("whole folder (%d images; no split files, so no test split: if the model was trained on this folder, most of them were its training images)", len(items))}, nil
 }
 
 // printCocoScores prints the scores captioning papers report, computed as
