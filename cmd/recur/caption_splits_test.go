@@ -65,11 +65,11 @@ func flickrScenes(t *testing.T, dir string) map[string][]string {
 			fmt.Fprintf(&token, "%s#%d\t%s\n", name, k, c)
 		}
 	}
-	writeFile(t, filepath.Join(text, "Flickr8k.token.txt"), token.String())
+	writeCapFile(t, filepath.Join(text, "Flickr8k.token.txt"), token.String())
 	return caps
 }
 
-func writeFile(t *testing.T, path, text string) {
+func writeCapFile(t *testing.T, path, text string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
@@ -94,7 +94,7 @@ func officialLists(t *testing.T, dir string) {
 		"Flickr_8k.devImages.txt":   {6, 7, 8},
 		"Flickr_8k.testImages.txt":  {9, 10, 11},
 	} {
-		writeFile(t, filepath.Join(dir, "Flickr8k_text", name), strings.Join(sceneNames(idx...), "\n")+"\n")
+		writeCapFile(t, filepath.Join(dir, "Flickr8k_text", name), strings.Join(sceneNames(idx...), "\n")+"\n")
 	}
 }
 
@@ -137,7 +137,7 @@ func karpathyJSON(t *testing.T, dir string, caps map[string][]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(dir, "dataset_flickr8k.json"), string(data))
+	writeCapFile(t, filepath.Join(dir, "dataset_flickr8k.json"), string(data))
 }
 
 // tinyCaptionTrain is recur train caption with a model and run small
@@ -301,7 +301,7 @@ func TestCaptionSplitErrors(t *testing.T) {
 	}
 	odd := filepath.Join(root, "odd")
 	os.MkdirAll(filepath.Join(odd, "pics"), 0o755)
-	writeFile(t, filepath.Join(odd, "notes.md"), "my photos\n")
+	writeCapFile(t, filepath.Join(odd, "notes.md"), "my photos\n")
 	for _, c := range []struct {
 		args []string
 		want []string
