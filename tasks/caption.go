@@ -280,6 +280,27 @@ func LoadCaptionData(dir string, cfg CaptionTaskConfig) (*CaptionData, error) {
 }
 
 func captionDataFrom(items []datasets.CaptionedImage, cfg CaptionTaskConfig) (*CaptionData, error) {
+	if len(items) <= cfg.Val {
+		// A bad image is reported before the count, as it always was.
+		if len(items) > 0 {
+			if _, err := captionDataSplit(items, nil, cfg); err != nil {
+				return nil, err
+			}
+		}
+		return nil, fmt.Errorf("%d captioned images, not enough for %d validation images (lower CaptionTaskConfig.Val)", len(items), cfg.Val)
+	}
+	train, val, err := datasets.RandomCaptionSplit(items, cfg.Val, cfg.SplitSeed)
+	if err != nil {
+		return nil, err
+	}
+	return captionDataSplit(train, val, cfg)
+}
+
+// captionDataSplit preprocesses the images of a given split with
+// cfg.Model.Image and builds the vocabulary from the training captions
+// only.
+func captionDataSplit(train, val []datasets.CaptionedImage, cfg CaptionTaskConfig) (*CaptionData, error) {
+	items := append(train[:len(train):len(train)], val...)
 	h := sha256.New()
 	all := make([]CaptionItem, len(items))
 	for i, it := range items {
@@ -299,12 +320,7 @@ func captionDataFrom(items []datasets.CaptionedImage, cfg CaptionTaskConfig) (*C
 		}
 		all[i] = ci
 	}
-	if len(all) <= cfg.Val {
-		return nil, fmt.Errorf("%d captioned images, not enough for %d validation images (lower CaptionTaskConfig.Val)", len(all), cfg.Val)
-	}
-	rng := rand.New(rand.NewPCG(cfg.SplitSeed, 0xca9))
-	rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
-	d := &CaptionData{Val: all[:cfg.Val], Train: all[cfg.Val:], SHA256: hex.EncodeToString(h.Sum(nil))}
+	d := &CaptionData{Train: all[:len(train)], Val: all[len(train):], SHA256: hex.EncodeToString(h.Sum(nil))}
 	var toks [][]string
 	for _, it := range d.Train {
 		toks = append(toks, it.Refs...)

@@ -146,6 +146,16 @@ with the images beside it or in Images/; or COCO captions_*.json with the
 images in the folder, <split>/ or images/<split>/. Every image is loaded and
 preprocessed once (resized, centre-cropped to --size, normalised).
 
+Splits: a Karpathy split JSON in the folder (dataset_flickr8k.json …) or the
+official Flickr8k lists (Flickr_8k.trainImages.txt, .devImages.txt,
+.testImages.txt) are used when present: train on train (plus restval),
+select the model on val, and keep test out: its images and captions are
+written to OUT.test.txt for 'recur eval --model OUT --data OUT.test.txt'.
+--split-file names the split file; a folder with none is split at random
+(--val images for validation, --split-seed, no test split). The split used
+is printed and recorded in the model (data.split); the vocabulary comes from
+the training captions only.
+
 The model: a CNN (conv 3×3 → ReLU → max-pool 2×2 per entry of --channels)
 whose averaged features start the shared decoder (h0 = tanh(W f + b)); with
 --attention the decoder also attends to the CNN's grid of features. Each
@@ -193,7 +203,8 @@ func trainCaptionFlags(d tasks.CaptionTaskConfig) []cli.Flag {
 		&cli.Float64Flag{Name: "dropout", Usage: "decoder dropout, in [0, 1)"},
 		&cli.StringFlag{Name: "train-captions", Usage: "train only on the captions matching this regular expression (an image with no match keeps all); e.g. 'left of|above' trains on one of each mirrored pair of scene captions"},
 		&cli.IntFlag{Name: "min-count", Value: d.MinCount, Usage: "words seen fewer times in training captions become <unk>"},
-		&cli.IntFlag{Name: "val", Value: d.Val, Usage: "validation images held out"},
+		&cli.IntFlag{Name: "val", Value: d.Val, Usage: "validation images held out, for a folder without split files"},
+		splitFileFlag,
 		&cli.Uint64Flag{Name: "split-seed", Value: d.SplitSeed, Usage: "shuffle seed of the split"},
 		&cli.IntFlag{Name: "batch", Value: d.Batch, Usage: "images per step, 1 to 1024"},
 		threadsFlag,
@@ -256,7 +267,7 @@ func trainCaption(c *cli.Context) error {
 		return err
 	}
 	start := time.Now()
-	data, err := tasks.LoadCaptionData(c.String("data"), cfg)
+	data, splits, err := loadTrainCaptionData(c, cfg)
 	if err != nil {
 		return err
 	}
@@ -269,7 +280,7 @@ func trainCaption(c *cli.Context) error {
 	out := c.String("out")
 	tc := loopConfig(c, out)
 	tc.Primary, tc.Maximize = "exact", true
-	tc.Meta = map[string]string{"data.dir": c.String("data")}
+	tc.Meta = map[string]string{"data.dir": c.String("data"), "data.split": splits.Source}
 	dc := cfg.Model.Decoder
 	fmt.Fprintf(os.Stderr, "model: CNN %v on %d×%d, %s decoder %d x %d, attention %v, input feeding %v, %d parameters\n",
 		cfg.Model.Encoder.CNN.Channels, cfg.Model.Image.Size, cfg.Model.Image.Size, dc.Cell, dc.Layers, dc.Hidden, cfg.Model.Encoder.Attention, dc.InputFeeding, task.Params().Count())
@@ -278,6 +289,9 @@ func trainCaption(c *cli.Context) error {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "val_exact %.2f\nval_bleu %.2f\nval_loss %.4f\nbest_step %d\n", res.Best["exact"], res.Best["bleu"], res.Best["loss"], res.BestStep)
+	if len(splits.Test) > 0 {
+		fmt.Fprintf(c.App.Writer, "test_list %s\n", captionTestList(out))
+	}
 	fmt.Fprintf(os.Stderr, "wrote %s (best validation exact match) in %s\n", out, time.Since(start).Round(time.Second))
 	return nil
 }
@@ -349,10 +363,12 @@ func evalCaption(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	items, err := datasets.ReadCaptionDir(c.String("data"))
+	set, err := captionEvalItems(c.String("data"))
 	if err != nil {
 		return err
 	}
+	items := set.Items
+	fmt.Fprintf(c.App.Writer, "split %s\n", set.Split)
 	scored := make([]tasks.CaptionItem, len(items))
 	for i, it := range items {
 		x, err := cnn.LoadImage(it.Path, m.Config.Image)
@@ -369,7 +385,10 @@ func evalCaption(c *cli.Context) error {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "images %d\nbeam %d\nexact_match %.2f\nbleu %.2f\n", len(items), beam, r.Exact, r.BLEU)
-	counts, err := sceneCounts(c.String("data"))
+	if err := printCocoScores(c.App.Writer, items, r.Captions); err != nil {
+		return err
+	}
+	counts, err := sceneCounts(set.Dir)
 	if err != nil {
 		return err
 	}

@@ -39,12 +39,36 @@ lowercased tokens as the reference training scripts report.
 
 Without --model, a .tsv file is scored with the built-in translator and
 a folder with the built-in captioner and anything else with the built-in
-character model. A captioner scores a captioned folder (see recur train
-caption): corpus BLEU-4 against all true captions and the exact-match rate
-(percent of captions equal to one of the true ones). When the folder has a
-labels.tsv with a count column (rendered scenes), the exact-match rate is
-also printed per number of shapes; --errors FILE writes every image whose
-caption matched none of its references, with those references.`,
+character model. A captioner scores the test split of a captioned folder
+(a Karpathy split JSON or the official Flickr8k lists, see recur train
+caption), the caption list OUT.test.txt written at training, or, for a
+folder without split files (rendered scenes), every image of it; the
+"split" line says which. It prints
+
+    exact_match  percent of greedy (or --beam) captions equal to one of
+                 the true ones, on recur's caption tokens
+    bleu         corpus BLEU-4 ×100 against all true captions, on recur's
+                 caption tokens (as training's validation reports it)
+    bleu_1..4    coco-caption's corpus BLEU-N, 0..1, after its tokenization
+                 (PTB-like: lowercased, clitics split, punctuation tokens
+                 removed); per image, n-gram matches clipped by the
+                 most of that n-gram in any one reference, and the
+                 reference length closest to the caption's (ties: the
+                 shorter); summed over images, p_n = matches/n-grams,
+                 BLEU-N = BP·(p_1⋯p_N)^(1/N), BP = exp(1 − r/c) if c < r
+                 else 1; no smoothing
+    cider_d      CIDEr-D as on the COCO leaderboard, 0..10, same
+                 tokenization: per n = 1..4, TF-IDF vectors of n-grams
+                 (weight tf·ln(M/df), df counted over the references of
+                 this set's M images), cosine with the caption's weights
+                 clipped to the reference's, times exp(−δ²/72) for a
+                 length difference δ; 10 × the mean over n and references,
+                 averaged over images
+
+When the folder has a labels.tsv with a count column (rendered scenes), the
+exact-match rate is also printed per number of shapes; --errors FILE writes
+every image whose caption matched none of its references, with those
+references.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "model file (default: the built-in character model)"},
 			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Required: true, Usage: "UTF-8 text file (textgen), sentence-pair TSV (translate) or captioned folder (caption)"},
