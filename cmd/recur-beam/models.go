@@ -11,16 +11,14 @@ package main
 //   (*tasks.Translator).Translate, .LengthPenalty; tasks.TranslateOptions
 //   (*tasks.Captioner).Caption; tasks.CaptionOptions; .Config.Image
 //   cnn.DecodeImage                                                image bytes → model input
-//   (*tasks.LanguageModel).Generate; .Tokenizer.Encode/.Vocab().ID; .Decoder.NewState/Prime/Step/VocabSize; .Markov
-//   decoder.SampleConfig (+Validate), decoder.LogSoftmax
+//   (*tasks.LanguageModel).Generate, .ScoreLines; tasks.LineScore (.TSV)
+//   decoder.SampleConfig (+Validate)
 
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"hash/fnv"
-	"math"
 
 	"github.com/recur-dev/recur/builtin"
 	"github.com/recur-dev/recur/cnn"
@@ -270,101 +268,23 @@ type scoreRunner struct {
 	m *tasks.LanguageModel
 }
 
-// Score is one line's log-loss: the model starts from a line break, reads
-// the line and predicts each of its tokens and then the closing line break,
-// so Tokens = len(line's tokens) + 1 and Nats = Σ −log p(token | before).
-type Score struct {
-	Nats   float64
-	Tokens int
-}
-
-// Perplexity is exp(nats per token).
-func (s Score) Perplexity() float64 { return math.Exp(s.Nats / float64(s.Tokens)) }
-
+// Run scores each line with the library's per-line definition
+// (tasks.LineScore, the figures `recur eval --per-line` writes); they do
+// not depend on how lines fall into bundles and batches.
 func (r *scoreRunner) Run(ctx context.Context, ids []string, inputs [][]byte) ([]Outcome, error) {
 	lines := make([]string, len(inputs))
 	for i, in := range inputs {
 		lines[i] = string(in)
 	}
-	scores, err := ScoreLines(ctx, r.m, lines)
+	scores, err := r.m.ScoreLines(ctx, lines)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Outcome, len(inputs))
 	for i, s := range scores {
-		out[i] = Outcome{Output: fmt.Sprintf("%.6f\t%d\t%.6f", s.Nats, s.Tokens, s.Perplexity()), Tokens: s.Tokens}
+		out[i] = Outcome{Output: s.TSV(), Tokens: s.Tokens}
 	}
 	return out, nil
-}
-
-// lineIDs are a line's token ids framed by line breaks (the vocabulary's
-// "\n", else <unk>), as ScoreLines reads them.
-func lineIDs(m *tasks.LanguageModel, line string) []int {
-	nl, ok := m.Tokenizer.Vocab().ID("\n")
-	if !ok {
-		nl = 0
-	}
-	ids, _ := m.Tokenizer.Encode(line)
-	return append(append([]int{nl}, ids...), nl)
-}
-
-// ScoreLines scores lines batched: all rows step together through the
-// decoder (rows that have ended keep stepping on a pad token, their
-// figures no longer counted); the rows never interact.
-func ScoreLines(ctx context.Context, m *tasks.LanguageModel, lines []string) ([]Score, error) {
-	out := make([]Score, len(lines))
-	seqs := make([][]int, len(lines))
-	longest := 0
-	for i, l := range lines {
-		seqs[i] = lineIDs(m, l)
-		longest = max(longest, len(seqs[i]))
-	}
-	if m.Decoder == nil {
-		if m.Markov == nil {
-			return nil, errors.New("language model has no weights")
-		}
-		for i, ids := range seqs {
-			loss := m.Markov.Eval(ids) // mean NLL over len(ids)-1 targets
-			out[i] = Score{Nats: loss * float64(len(ids)-1), Tokens: len(ids) - 1}
-		}
-		return out, nil
-	}
-	d := m.Decoder
-	B, V := len(lines), d.VocabSize()
-	s := d.NewState(B)
-	logits := make([]float32, B*V)
-	logp := make([]float32, V)
-	tok := make([]int, B)
-	for t := 0; t+1 < longest; t++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		for r, ids := range seqs {
-			tok[r] = ids[min(t, len(ids)-1)]
-		}
-		if err := d.Step(s, tok, logits); err != nil {
-			return nil, err
-		}
-		for r, ids := range seqs {
-			if t+1 >= len(ids) {
-				continue
-			}
-			decoder.LogSoftmax(logp, logits[r*V:(r+1)*V])
-			out[r].Nats -= float64(logp[ids[t+1]])
-			out[r].Tokens++
-		}
-	}
-	return out, nil
-}
-
-// scoreLineReference scores one line on its own with batch 1, the
-// reference the tests compare the batched pipeline against.
-func scoreLineReference(m *tasks.LanguageModel, line string) (Score, error) {
-	s, err := ScoreLines(context.Background(), m, []string{line})
-	if err != nil {
-		return Score{}, err
-	}
-	return s[0], nil
 }
 
 // The references below are what the tests compare the pipelines with: the
@@ -416,17 +336,21 @@ func referenceCaption(paths []string) ([]string, error) {
 	return out, nil
 }
 
-// referenceScore scores lines one at a time with the built-in language model.
-func referenceScore(lines []string) ([]Score, error) {
+// referenceScore scores each line alone with the built-in language model
+// and the library's per-line definition, as `recur eval --per-line` does:
+// "nats<TAB>tokens<TAB>perplexity".
+func referenceScore(lines []string) ([]string, error) {
 	m, err := builtin.Shakespeare()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Score, len(lines))
+	out := make([]string, len(lines))
 	for i, l := range lines {
-		if out[i], err = scoreLineReference(m, l); err != nil {
+		s, err := m.ScoreLines(context.Background(), []string{l})
+		if err != nil {
 			return nil, err
 		}
+		out[i] = s[0].TSV()
 	}
 	return out, nil
 }
