@@ -246,8 +246,22 @@ type generateRunner struct {
 	o ModelOptions
 }
 
-// Run continues each prompt with its own seed (the library generates one
-// prompt at a time).
+// Run continues each prompt with its own seed, one prompt at a time, on
+// purpose. decoder.DecodeBatch does not fit: it starts every row from one
+// bos token (no prompt to prime) and stops a row at eos, where generation
+// primes each row with its own prompt and runs a fixed number of tokens.
+// And a batched step is not the same arithmetic as a single-row step: the
+// matrix kernels pick their method by the row count (matrix-vector for one
+// row, row dots for up to 8, packed GEMM beyond) and each sums in its own
+// order, so a row's logits move in the last float32 bits with the batch it
+// shares (measured: ~1e-6 relative on the built-in model). Sampling turns
+// such a difference into a different token once in a while, and every
+// later token then differs: outputs would depend on how the runner cut the
+// bundles, breaking the determinism promise. One prompt at a time, each
+// item is exactly `recur generate --seed ItemSeed(seed, id)` on its
+// prompt, whatever the bundles. (Stepping in groups of a fixed row count,
+// padded, as tasks.LanguageModel.ScoreLines does, would be deterministic
+// too, at the price of differing from recur generate; not done.)
 func (r *generateRunner) Run(ctx context.Context, ids []string, inputs [][]byte) ([]Outcome, error) {
 	out := make([]Outcome, len(inputs))
 	for i, in := range inputs {
