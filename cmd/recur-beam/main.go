@@ -101,6 +101,7 @@ func jobCommand(task, usage string, own []cli.Flag) *cli.Command {
 		&cli.StringFlag{Name: "endpoint", Usage: "job service HOST:PORT (universal runner)"},
 		&cli.StringFlag{Name: "environment_type", Value: "LOOPBACK", Usage: "where workers run: LOOPBACK (this process), DOCKER, PROCESS or EXTERNAL"},
 		&cli.StringFlag{Name: "environment_config", Usage: "the worker container image for DOCKER (see cmd/recur-beam/Dockerfile)"},
+		&cli.BoolFlag{Name: "progress", Usage: "show items done of the total, rate and ETA on standard error while the job runs (default: when it is a terminal; workers in this process only: Prism or LOOPBACK)"},
 	}
 	return &cli.Command{
 		Name:      task,
@@ -142,6 +143,10 @@ func rangeInt(c *cli.Context, name string, lo, hi int) (int, error) {
 func parseJob(c *cli.Context, task string) (Job, RunOptions, error) {
 	job := Job{Model: ModelOptions{Task: task, Model: c.String("model")}, Inputs: c.StringSlice("input"), Output: c.String("output")}
 	ro := RunOptions{Runner: c.String("runner"), Endpoint: c.String("endpoint"), EnvironmentType: c.String("environment_type"), EnvironmentConfig: c.String("environment_config")}
+	ro.ProgressTTY = isTerminal(os.Stderr)
+	if c.IsSet("progress") && c.Bool("progress") || !c.IsSet("progress") && ro.ProgressTTY {
+		ro.Progress = os.Stderr
+	}
 	var err error
 	if job.Shards, err = rangeInt(c, "shards", 1, 10000); err != nil {
 		return job, ro, err
@@ -230,6 +235,10 @@ func RunJob(ctx context.Context, job Job, ro RunOptions) (Summary, error) {
 	}
 	if job.MaxLineBytes < 1 {
 		job.MaxLineBytes = 10000
+	}
+	if ro.Progress != nil && inProcessWorkers(ro) {
+		p := startProgress(ctx, ro.Progress, ro.ProgressTTY, job, files)
+		defer p.Stop()
 	}
 	return Run(ctx, Build(job, files), ro)
 }

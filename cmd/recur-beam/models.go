@@ -11,16 +11,14 @@ package main
 //   (*tasks.Translator).Translate, .LengthPenalty; tasks.TranslateOptions
 //   (*tasks.Captioner).Caption; tasks.CaptionOptions; .Config.Image
 //   cnn.DecodeImage                                                image bytes → model input
-//   (*tasks.LanguageModel).Generate; .Tokenizer.Encode/.Vocab().ID; .Decoder.NewState/Prime/Step/VocabSize; .Markov
-//   decoder.SampleConfig (+Validate), decoder.LogSoftmax
+//   (*tasks.LanguageModel).Generate, .ScoreLines; tasks.LineScore (.TSV)
+//   decoder.SampleConfig (+Validate)
 
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"hash/fnv"
-	"math"
 
 	"github.com/recur-dev/recur/builtin"
 	"github.com/recur-dev/recur/cnn"
@@ -248,8 +246,22 @@ type generateRunner struct {
 	o ModelOptions
 }
 
-// Run continues each prompt with its own seed (the library generates one
-// prompt at a time).
+// Run continues each prompt with its own seed, one prompt at a time, on
+// purpose. decoder.DecodeBatch does not fit: it starts every row from one
+// bos token (no prompt to prime) and stops a row at eos, where generation
+// primes each row with its own prompt and runs a fixed number of tokens.
+// And a batched step is not the same arithmetic as a single-row step: the
+// matrix kernels pick their method by the row count (matrix-vector for one
+// row, row dots for up to 8, packed GEMM beyond) and each sums in its own
+// order, so a row's logits move in the last float32 bits with the batch it
+// shares (measured: ~1e-6 relative on the built-in model). Sampling turns
+// such a difference into a different token once in a while, and every
+// later token then differs: outputs would depend on how the runner cut the
+// bundles, breaking the determinism promise. One prompt at a time, each
+// item is exactly `recur generate --seed ItemSeed(seed, id)` on its
+// prompt, whatever the bundles. (Stepping in groups of a fixed row count,
+// padded, as tasks.LanguageModel.ScoreLines does, would be deterministic
+// too, at the price of differing from recur generate; not done.)
 func (r *generateRunner) Run(ctx context.Context, ids []string, inputs [][]byte) ([]Outcome, error) {
 	out := make([]Outcome, len(inputs))
 	for i, in := range inputs {
@@ -270,101 +282,23 @@ type scoreRunner struct {
 	m *tasks.LanguageModel
 }
 
-// Score is one line's log-loss: the model starts from a line break, reads
-// the line and predicts each of its tokens and then the closing line break,
-// so Tokens = len(line's tokens) + 1 and Nats = Σ −log p(token | before).
-type Score struct {
-	Nats   float64
-	Tokens int
-}
-
-// Perplexity is exp(nats per token).
-func (s Score) Perplexity() float64 { return math.Exp(s.Nats / float64(s.Tokens)) }
-
+// Run scores each line with the library's per-line definition
+// (tasks.LineScore, the figures `recur eval --per-line` writes); they do
+// not depend on how lines fall into bundles and batches.
 func (r *scoreRunner) Run(ctx context.Context, ids []string, inputs [][]byte) ([]Outcome, error) {
 	lines := make([]string, len(inputs))
 	for i, in := range inputs {
 		lines[i] = string(in)
 	}
-	scores, err := ScoreLines(ctx, r.m, lines)
+	scores, err := r.m.ScoreLines(ctx, lines)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Outcome, len(inputs))
 	for i, s := range scores {
-		out[i] = Outcome{Output: fmt.Sprintf("%.6f\t%d\t%.6f", s.Nats, s.Tokens, s.Perplexity()), Tokens: s.Tokens}
+		out[i] = Outcome{Output: s.TSV(), Tokens: s.Tokens}
 	}
 	return out, nil
-}
-
-// lineIDs are a line's token ids framed by line breaks (the vocabulary's
-// "\n", else <unk>), as ScoreLines reads them.
-func lineIDs(m *tasks.LanguageModel, line string) []int {
-	nl, ok := m.Tokenizer.Vocab().ID("\n")
-	if !ok {
-		nl = 0
-	}
-	ids, _ := m.Tokenizer.Encode(line)
-	return append(append([]int{nl}, ids...), nl)
-}
-
-// ScoreLines scores lines batched: all rows step together through the
-// decoder (rows that have ended keep stepping on a pad token, their
-// figures no longer counted); the rows never interact.
-func ScoreLines(ctx context.Context, m *tasks.LanguageModel, lines []string) ([]Score, error) {
-	out := make([]Score, len(lines))
-	seqs := make([][]int, len(lines))
-	longest := 0
-	for i, l := range lines {
-		seqs[i] = lineIDs(m, l)
-		longest = max(longest, len(seqs[i]))
-	}
-	if m.Decoder == nil {
-		if m.Markov == nil {
-			return nil, errors.New("language model has no weights")
-		}
-		for i, ids := range seqs {
-			loss := m.Markov.Eval(ids) // mean NLL over len(ids)-1 targets
-			out[i] = Score{Nats: loss * float64(len(ids)-1), Tokens: len(ids) - 1}
-		}
-		return out, nil
-	}
-	d := m.Decoder
-	B, V := len(lines), d.VocabSize()
-	s := d.NewState(B)
-	logits := make([]float32, B*V)
-	logp := make([]float32, V)
-	tok := make([]int, B)
-	for t := 0; t+1 < longest; t++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		for r, ids := range seqs {
-			tok[r] = ids[min(t, len(ids)-1)]
-		}
-		if err := d.Step(s, tok, logits); err != nil {
-			return nil, err
-		}
-		for r, ids := range seqs {
-			if t+1 >= len(ids) {
-				continue
-			}
-			decoder.LogSoftmax(logp, logits[r*V:(r+1)*V])
-			out[r].Nats -= float64(logp[ids[t+1]])
-			out[r].Tokens++
-		}
-	}
-	return out, nil
-}
-
-// scoreLineReference scores one line on its own with batch 1, the
-// reference the tests compare the batched pipeline against.
-func scoreLineReference(m *tasks.LanguageModel, line string) (Score, error) {
-	s, err := ScoreLines(context.Background(), m, []string{line})
-	if err != nil {
-		return Score{}, err
-	}
-	return s[0], nil
 }
 
 // The references below are what the tests compare the pipelines with: the
@@ -416,17 +350,21 @@ func referenceCaption(paths []string) ([]string, error) {
 	return out, nil
 }
 
-// referenceScore scores lines one at a time with the built-in language model.
-func referenceScore(lines []string) ([]Score, error) {
+// referenceScore scores each line alone with the built-in language model
+// and the library's per-line definition, as `recur eval --per-line` does:
+// "nats<TAB>tokens<TAB>perplexity".
+func referenceScore(lines []string) ([]string, error) {
 	m, err := builtin.Shakespeare()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Score, len(lines))
+	out := make([]string, len(lines))
 	for i, l := range lines {
-		if out[i], err = scoreLineReference(m, l); err != nil {
+		s, err := m.ScoreLines(context.Background(), []string{l})
+		if err != nil {
 			return nil, err
 		}
+		out[i] = s[0].TSV()
 	}
 	return out, nil
 }

@@ -157,6 +157,8 @@ type readLinesFn struct {
 }
 
 func (f *readLinesFn) ProcessElement(ctx context.Context, path string, emit func(Item), dead func(string)) error {
+	deadLetter := dead
+	dead = func(s string) { itemsDone.Add(1); deadLetter(s) } // progress: a dead letter is a finished item
 	fs, err := filesystem.New(ctx, path)
 	if err != nil {
 		return err
@@ -258,6 +260,7 @@ func (f *modelFn) flush(ctx context.Context, emit func(string), dead func(string
 	if len(f.buf) == 0 {
 		return nil
 	}
+	defer itemsDone.Add(int64(len(f.buf))) // progress: the whole buffer is finished (or the bundle fails)
 	ids := make([]string, 0, len(f.buf))
 	inputs := make([][]byte, 0, len(f.buf))
 	var batch []Item

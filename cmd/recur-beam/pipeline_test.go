@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
-	"math"
 	"net"
 	"os"
 	"path/filepath"
@@ -230,11 +229,13 @@ func TestCaption(t *testing.T) {
 	}
 }
 
-// TestScore compares per-line nats and token counts with the library's
-// decoder stepping one line at a time.
+// TestScore checks every output line against the library's per-line
+// score of that line alone (tasks.LanguageModel.ScoreLines, the figures
+// `recur eval --per-line` writes): the same text, byte for byte, though the
+// pipeline scores the lines in batches of 3 within its bundles.
 func TestScore(t *testing.T) {
 	lines := []string{"ROMEO:", "What light through yonder window breaks?", "First Citizen:", "Before we proceed any further, hear me speak.",
-		"a", "To be, or not to be: that is the question.", "zzzz qqqq", "KING RICHARD III:"}
+		"a", "To be, or not to be: that is the question.", "zzzz qqqq", "KING RICHARD III:", ""}
 	dir := t.TempDir()
 	ids := writeLines(t, dir, lines, 2)
 	want, err := referenceScore(lines)
@@ -247,18 +248,12 @@ func TestScore(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := readShards(t, job.Output, false)
+	if len(got) != len(lines) {
+		t.Errorf("%d output lines for %d inputs", len(got), len(lines))
+	}
 	for i, id := range ids {
-		f := strings.Split(got[id].output, "\t")
-		if len(f) != 3 {
-			t.Fatalf("%s: output %q, want nats<TAB>tokens<TAB>perplexity", id, got[id].output)
-		}
-		nats, _ := strconv.ParseFloat(f[0], 64)
-		toks, _ := strconv.Atoi(f[1])
-		ppl, _ := strconv.ParseFloat(f[2], 64)
-		// Batched and one-line steps may round differently in the last
-		// float32 bits; the printed figures have 6 decimals.
-		if toks != want[i].Tokens || math.Abs(nats-want[i].Nats) > 1e-4*math.Max(1, want[i].Nats) || math.Abs(ppl-want[i].Perplexity()) > 1e-4*want[i].Perplexity() {
-			t.Errorf("%s %q: %v nats %d tokens ppl %v, want %v %d %v", id, lines[i], nats, toks, ppl, want[i].Nats, want[i].Tokens, want[i].Perplexity())
+		if got[id].output != want[i] {
+			t.Errorf("%s %q: %q, recur eval --per-line's figures are %q", id, lines[i], got[id].output, want[i])
 		}
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"time"
@@ -19,6 +20,13 @@ type RunOptions struct {
 	Endpoint          string // job service HOST:PORT (universal)
 	EnvironmentType   string // LOOPBACK (workers in this process), DOCKER, PROCESS or EXTERNAL
 	EnvironmentConfig string // e.g. the worker container image for DOCKER
+
+	// Progress, when set, receives a progress line while the job runs
+	// (items done of the inputs' total, rate, ETA), redrawn in place when
+	// ProgressTTY. Only for workers in this process (Prism, LOOPBACK);
+	// other jobs report their summary at the end.
+	Progress    io.Writer
+	ProgressTTY bool
 }
 
 // Summary is what the counters say after the job.

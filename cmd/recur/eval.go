@@ -76,6 +76,7 @@ references.`,
 			&cli.Float64Flag{Name: "length-penalty", Value: 1, Usage: "translate: beam score = log P / length^α; α in [0, 5] (default: the model's tuned value, else 1)"},
 			&cli.StringFlag{Name: "errors", Usage: "caption: write 'image<TAB>caption<TAB>references joined by |' for every miss to this file"},
 			&cli.Float64Flag{Name: "val-frac", Value: 0.1, Usage: "score the last fraction of the text, in (0, 1]"},
+			perLineFlag,
 			threadsFlag,
 		},
 		Action: func(c *cli.Context) error {
@@ -96,6 +97,9 @@ references.`,
 			} else if strings.HasSuffix(strings.ToLower(c.String("data")), ".tsv") {
 				task = tasks.TaskTranslate
 			}
+			if c.IsSet("per-line") && task != tasks.TaskTextGen {
+				return fmt.Errorf("--per-line scores the lines of a text with a language model, not a %s model", task)
+			}
 			if task == tasks.TaskTranslate {
 				return evalTranslate(c)
 			}
@@ -104,6 +108,9 @@ references.`,
 			}
 			if task != tasks.TaskTextGen {
 				return fmt.Errorf("%s: eval does not know %q models yet", c.String("model"), task)
+			}
+			if c.IsSet("per-line") {
+				return evalPerLine(c)
 			}
 			text, err := datasets.ReadText(c.String("data"))
 			if err != nil {
