@@ -169,13 +169,10 @@ func (m *LanguageModel) Generate(ctx context.Context, prompt string, n int, cfg 
 			nl, _ := m.Tokenizer.Vocab().ID("\n")
 			ids = []int{nl}
 		}
-		for _, tok := range m.Markov.Generate(ids, n, smp) {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			if !onToken(tok) {
-				break
-			}
+		// Stream like the recurrent case: each token reaches emit as soon as
+		// it is drawn, and cancellation stops before the next is sampled.
+		if _, err := m.Markov.GenerateStream(ctx, ids, n, smp, onToken); err != nil {
+			return nil, err
 		}
 	default:
 		return nil, errors.New("language model has no weights")
