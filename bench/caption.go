@@ -5,12 +5,13 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/recur-dev/recur/models"
+
 	"github.com/recur-dev/recur/cnn"
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/encoder"
 	"github.com/recur-dev/recur/nn"
-	"github.com/recur-dev/recur/tasks"
 )
 
 // caption-train: 3 × [conv 3×3 pad 1 → ReLU → max-pool 2×2], channels
@@ -35,13 +36,13 @@ func setupCaptionTrain(seed uint64) (*Case, error) {
 	}
 	img := cnn.DefaultInputConfig()
 	img.Size = 64
-	cfg := tasks.CaptionerConfig{
+	cfg := models.CaptionerConfig{
 		Encoder: encoder.ImageConfig{CNN: cnn.Config{Size: 64, Channels: []int{32, 64, 128}}},
 		Decoder: decoder.Config{Cell: nn.LSTM, Vocab: capVocab, Embed: capHidden, Hidden: capHidden, Layers: 1},
 		Image:   img,
 		MaxLen:  capLen,
 	}
-	m, err := tasks.NewCaptioner(cfg, v, seed)
+	m, err := models.NewCaptioner(cfg, v, seed)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package tasks
+package models
 
 import (
 	"context"
@@ -13,7 +13,6 @@ import (
 	"github.com/recur-dev/recur/markov"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
-	"github.com/recur-dev/recur/training"
 )
 
 // LanguageModel is a loaded text-generation model, RNN or Markov baseline.
@@ -38,7 +37,7 @@ func DecodeLanguageModel(data []byte, name string) (*LanguageModel, error) {
 }
 
 func languageModelFromFile(f *modelfile.File) (*LanguageModel, error) {
-	var h textGenHeader
+	var h TextGenHeader
 	if err := json.Unmarshal([]byte(f.Metadata["config"]), &h); err != nil {
 		return nil, fmt.Errorf("corrupt model config: %v", err)
 	}
@@ -199,36 +198,10 @@ func (m *LanguageModel) EvalText(ctx context.Context, text string, valFrac float
 	if m.Markov != nil {
 		return m.Markov.Eval(ids), len(ids) - 1, unknown, nil
 	}
-	eg, err := newEvalGraph(m.Decoder, ids, 32, 100)
+	eg, err := NewEvalGraph(m.Decoder, ids, 32, 100)
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	loss, err = eg.run(ctx)
+	loss, err = eg.Run(ctx)
 	return loss, len(ids) - 1, unknown, err
-}
-
-// TrainMarkov counts the n-grams of the corpus's training part, scores the
-// validation part and writes the model file. It returns the validation loss.
-func TrainMarkov(corpus *Corpus, cfg TextGenTaskConfig, mcfg markov.Config, out string, meta map[string]string) (float64, error) {
-	mk, err := markov.Train(corpus.Train, corpus.Tokenizer.Vocab().Size(), mcfg)
-	if err != nil {
-		return 0, err
-	}
-	loss := mk.Eval(corpus.Val)
-	mb, _ := json.Marshal(mcfg)
-	h := textGenHeader{Arch: "markov", Level: corpus.Tokenizer.Level(), Lowercase: cfg.Lowercase, Markov: mb}
-	all := map[string]string{"data.sha256": corpus.SHA256}
-	for k, v := range meta {
-		all[k] = v
-	}
-	vb, _ := json.Marshal(training.Metrics{"loss": loss, "perplexity": math.Exp(loss)})
-	all["train.validation"] = string(vb)
-	f, err := newTextGenFile(h, corpus.Tokenizer, all)
-	if err != nil {
-		return 0, err
-	}
-	for _, t := range mk.Tensors() {
-		f.Add(t)
-	}
-	return loss, modelfile.Write(out, f)
 }

@@ -1,4 +1,4 @@
-package tasks
+package models
 
 import (
 	"context"
@@ -235,10 +235,12 @@ type Translation struct {
 // Tokenize normalises and tokenizes a source sentence as training did
 // (words, then subwords if the model uses them).
 func (m *Translator) Tokenize(s string) []string {
-	return subwords(m.SrcBPE, datasets.TokenizeMulti(datasets.Normalize(s, m.Config.Lowercase)))
+	return Subwords(m.SrcBPE, datasets.TokenizeMulti(datasets.Normalize(s, m.Config.Lowercase)))
 }
 
-func subwords(b *datasets.BPE, words []string) []string {
+// Subwords splits words into b's subwords, or returns them unchanged when
+// b is nil (a word-level model).
+func Subwords(b *datasets.BPE, words []string) []string {
 	if b == nil {
 		return words
 	}
@@ -439,6 +441,13 @@ func (sg *BatchGraph) Run(step int) (float32, error) {
 	return sg.machine.Run()
 }
 
+// Forward runs the forward pass only (evaluation graphs) and returns the
+// mean loss per target token; Logits then holds the predictions.
+func (sg *BatchGraph) Forward() (float32, error) { return sg.machine.Forward() }
+
+// Logits returns the last run's logits, (T·B)×V time-major.
+func (sg *BatchGraph) Logits() []float32 { return sg.g.Output(sg.logits) }
+
 // NewBatchGraph compiles a graph for B×S sources and B×T targets; train
 // adds the backward pass and dropout.
 func (m *Translator) NewBatchGraph(B, S, T int, train bool, seed uint64, smoothing float64) (*BatchGraph, error) {
@@ -462,8 +471,8 @@ func (m *Translator) buildGraph(B, S, T int, train bool, seed uint64, smoothing 
 	return sg, err
 }
 
-// fill copies a batch into the graph's inputs, padding to its shape.
-func (sg *BatchGraph) fill(b *datasets.SeqBatch) {
+// Fill copies a batch into the graph's inputs, padding to its shape.
+func (sg *BatchGraph) Fill(b *datasets.SeqBatch) {
 	B := sg.B
 	for t := 0; t < sg.S; t++ {
 		for r := 0; r < B; r++ {

@@ -9,6 +9,7 @@ import (
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/markov"
+	"github.com/recur-dev/recur/models"
 )
 
 // A Markov language model streams like the recurrent ones: each piece
@@ -26,7 +27,7 @@ func TestMarkovGenerateStreamsAndCancels(t *testing.T) {
 	if _, err := TrainMarkov(corpus, tg, markov.DefaultConfig(), out, nil); err != nil {
 		t.Fatal(err)
 	}
-	lm, err := LoadLanguageModel(out)
+	lm, err := models.LoadLanguageModel(out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,10 +2,11 @@ package tasks
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/recur-dev/recur/models"
 
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
@@ -13,9 +14,6 @@ import (
 	"github.com/recur-dev/recur/nn"
 	"github.com/recur-dev/recur/training"
 )
-
-// TaskTextGen is the model-file task of language models (RNN and Markov).
-const TaskTextGen = "textgen"
 
 // TextGenTaskConfig describes a text-generation model and how to cut its data.
 type TextGenTaskConfig struct {
@@ -118,7 +116,7 @@ type TextGenTask struct {
 	machine   *nn.Machine
 	run       *nn.RNNRun
 	carry     bool
-	evalGraph *evalGraph
+	evalGraph *models.EvalGraph
 }
 
 // NewTextGenTask builds the model for corpus; the decoder's vocabulary is the
@@ -177,13 +175,13 @@ func (t *TextGenTask) TrainStep(step int) (float64, int, error) {
 // zero state (the reference protocol), and perplexity = exp(loss).
 func (t *TextGenTask) Evaluate(ctx context.Context) (training.Metrics, error) {
 	if t.evalGraph == nil {
-		eg, err := newEvalGraph(t.Decoder, t.Corpus.Val, t.Config.EvalBatch, t.Config.Seq)
+		eg, err := models.NewEvalGraph(t.Decoder, t.Corpus.Val, t.Config.EvalBatch, t.Config.Seq)
 		if err != nil {
 			return nil, err
 		}
 		t.evalGraph = eg
 	}
-	loss, err := t.evalGraph.run(ctx)
+	loss, err := t.evalGraph.Run(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -240,39 +238,5 @@ func (t *TextGenTask) LoadState(f *modelfile.File) error {
 
 // Model implements Trainable.
 func (t *TextGenTask) Model() (*modelfile.File, error) {
-	return textGenModelFile(t.Config, t.Corpus.Tokenizer, t.Decoder.Params(), map[string]string{"data.sha256": t.Corpus.SHA256}, modelfile.F32)
-}
-
-// textGenHeader is the config stored in a textgen model file.
-type textGenHeader struct {
-	Arch      string          `json:"arch"`
-	Level     string          `json:"level"`
-	Lowercase bool            `json:"lowercase"`
-	Decoder   *decoder.Config `json:"decoder,omitempty"`
-	Markov    json.RawMessage `json:"markov,omitempty"`
-}
-
-// textGenModelFile assembles a textgen model file.
-func textGenModelFile(cfg TextGenTaskConfig, tok datasets.Tokenizer, params nn.Params, meta map[string]string, dtype modelfile.DType) (*modelfile.File, error) {
-	dc := cfg.Decoder
-	dc.Vocab = tok.Vocab().Size()
-	h := textGenHeader{Arch: "rnn", Level: tok.Level(), Lowercase: cfg.Lowercase, Decoder: &dc}
-	f, err := newTextGenFile(h, tok, meta)
-	if err != nil {
-		return nil, err
-	}
-	return addWeights(f, nil, params, dtype), nil
-}
-
-func newTextGenFile(h textGenHeader, tok datasets.Tokenizer, meta map[string]string) (*modelfile.File, error) {
-	hb, err := json.Marshal(h)
-	if err != nil {
-		return nil, err
-	}
-	vb, err := json.Marshal(tok.Vocab().Tokens())
-	if err != nil {
-		return nil, err
-	}
-	f := &modelfile.File{Task: TaskTextGen, Metadata: map[string]string{"config": string(hb), "vocab": string(vb)}}
-	return addWeights(f, meta, nil, ""), nil
+	return models.TextGenModelFile(t.Config.Decoder, t.Config.Lowercase, t.Corpus.Tokenizer, t.Decoder.Params(), map[string]string{"data.sha256": t.Corpus.SHA256}, modelfile.F32)
 }

@@ -7,11 +7,11 @@ package main
 //
 // Library calls made here:
 //   builtin.EnFr, builtin.Captioner, builtin.Shakespeare           built-in models
-//   tasks.LoadTranslator, tasks.LoadCaptioner, tasks.LoadLanguageModel
-//   (*tasks.Translator).Translate, .LengthPenalty; tasks.TranslateOptions
-//   (*tasks.Captioner).Caption; tasks.CaptionOptions; .Config.Image
+//   models.LoadTranslator, models.LoadCaptioner, models.LoadLanguageModel
+//   (*models.Translator).Translate, .LengthPenalty; models.TranslateOptions
+//   (*models.Captioner).Caption; models.CaptionOptions; .Config.Image
 //   cnn.DecodeImage                                                image bytes → model input
-//   (*tasks.LanguageModel).Generate; .Tokenizer.Encode/.Vocab().ID; .Decoder.NewState/Prime/Step/VocabSize; .Markov
+//   (*models.LanguageModel).Generate; .Tokenizer.Encode/.Vocab().ID; .Decoder.NewState/Prime/Step/VocabSize; .Markov
 //   decoder.SampleConfig (+Validate), decoder.LogSoftmax
 
 import (
@@ -22,12 +22,13 @@ import (
 	"hash/fnv"
 	"math"
 
+	"github.com/recur-dev/recur/models"
+
 	"github.com/recur-dev/recur/builtin"
 	"github.com/recur-dev/recur/cnn"
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/internal/kernels"
-	"github.com/recur-dev/recur/tasks"
 )
 
 // ModelOptions are every subcommand's model settings, copied into the DoFn
@@ -92,36 +93,36 @@ func ItemSeed(seed uint64, id string) uint64 {
 func LoadRunner(o ModelOptions) (Runner, error) {
 	switch o.Task {
 	case "translate":
-		var m *tasks.Translator
+		var m *models.Translator
 		var err error
 		if o.Model == "" {
 			m, err = builtin.EnFr()
 		} else {
-			m, err = tasks.LoadTranslator(o.Model)
+			m, err = models.LoadTranslator(o.Model)
 		}
 		if err != nil {
 			return nil, err
 		}
 		return &translateRunner{m: m, o: o}, nil
 	case "caption":
-		var m *tasks.Captioner
+		var m *models.Captioner
 		var err error
 		if o.Model == "" {
 			m, err = builtin.Captioner()
 		} else {
-			m, err = tasks.LoadCaptioner(o.Model)
+			m, err = models.LoadCaptioner(o.Model)
 		}
 		if err != nil {
 			return nil, err
 		}
 		return &captionRunner{m: m, o: o}, nil
 	case "generate", "score":
-		var m *tasks.LanguageModel
+		var m *models.LanguageModel
 		var err error
 		if o.Model == "" {
 			m, err = builtin.Shakespeare()
 		} else {
-			m, err = tasks.LoadLanguageModel(o.Model)
+			m, err = models.LoadLanguageModel(o.Model)
 		}
 		if err != nil {
 			return nil, err
@@ -135,15 +136,15 @@ func LoadRunner(o ModelOptions) (Runner, error) {
 }
 
 type translateRunner struct {
-	m *tasks.Translator
+	m *models.Translator
 	o ModelOptions
 }
 
 func (r *translateRunner) Run(ctx context.Context, ids []string, inputs [][]byte) ([]Outcome, error) {
 	// A nil LengthPenalty is the model's own tuned default, as in recur translate.
-	o := tasks.TranslateOptions{Beam: max(r.o.Beam, 1), NBest: 1, MaxLen: r.o.MaxLen, Seed: r.o.Seed}
+	o := models.TranslateOptions{Beam: max(r.o.Beam, 1), NBest: 1, MaxLen: r.o.MaxLen, Seed: r.o.Seed}
 	if r.o.LengthPenaltySet {
-		o.LengthPenalty = tasks.Penalty(r.o.LengthPenalty)
+		o.LengthPenalty = models.Penalty(r.o.LengthPenalty)
 	}
 	out := make([]Outcome, len(inputs))
 	var batch []string
@@ -196,7 +197,7 @@ func (r *translateRunner) Run(ctx context.Context, ids []string, inputs [][]byte
 	return out, nil
 }
 
-func translationOutcome(t tasks.Translation) Outcome {
+func translationOutcome(t models.Translation) Outcome {
 	if len(t.Hyps) == 0 {
 		return Outcome{Reason: "no translation produced"}
 	}
@@ -208,7 +209,7 @@ func translationOutcome(t tasks.Translation) Outcome {
 const MaxImageBytes = 32 << 20
 
 type captionRunner struct {
-	m *tasks.Captioner
+	m *models.Captioner
 	o ModelOptions
 }
 
@@ -229,7 +230,7 @@ func (r *captionRunner) Run(ctx context.Context, ids []string, inputs [][]byte) 
 	if len(imgs) == 0 {
 		return out, nil
 	}
-	caps, err := r.m.Caption(ctx, imgs, tasks.CaptionOptions{Beam: max(r.o.Beam, 1), MaxLen: r.o.MaxLen})
+	caps, err := r.m.Caption(ctx, imgs, models.CaptionOptions{Beam: max(r.o.Beam, 1), MaxLen: r.o.MaxLen})
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +245,7 @@ func (r *captionRunner) Run(ctx context.Context, ids []string, inputs [][]byte) 
 }
 
 type generateRunner struct {
-	m *tasks.LanguageModel
+	m *models.LanguageModel
 	o ModelOptions
 }
 
@@ -267,7 +268,7 @@ func (r *generateRunner) Run(ctx context.Context, ids []string, inputs [][]byte)
 }
 
 type scoreRunner struct {
-	m *tasks.LanguageModel
+	m *models.LanguageModel
 }
 
 // Score is one line's log-loss: the model starts from a line break, reads
@@ -299,7 +300,7 @@ func (r *scoreRunner) Run(ctx context.Context, ids []string, inputs [][]byte) ([
 
 // lineIDs are a line's token ids framed by line breaks (the vocabulary's
 // "\n", else <unk>), as ScoreLines reads them.
-func lineIDs(m *tasks.LanguageModel, line string) []int {
+func lineIDs(m *models.LanguageModel, line string) []int {
 	nl, ok := m.Tokenizer.Vocab().ID("\n")
 	if !ok {
 		nl = 0
@@ -311,7 +312,7 @@ func lineIDs(m *tasks.LanguageModel, line string) []int {
 // ScoreLines scores lines batched: all rows step together through the
 // decoder (rows that have ended keep stepping on a pad token, their
 // figures no longer counted); the rows never interact.
-func ScoreLines(ctx context.Context, m *tasks.LanguageModel, lines []string) ([]Score, error) {
+func ScoreLines(ctx context.Context, m *models.LanguageModel, lines []string) ([]Score, error) {
 	out := make([]Score, len(lines))
 	seqs := make([][]int, len(lines))
 	longest := 0
@@ -359,7 +360,7 @@ func ScoreLines(ctx context.Context, m *tasks.LanguageModel, lines []string) ([]
 
 // scoreLineReference scores one line on its own with batch 1, the
 // reference the tests compare the batched pipeline against.
-func scoreLineReference(m *tasks.LanguageModel, line string) (Score, error) {
+func scoreLineReference(m *models.LanguageModel, line string) (Score, error) {
 	s, err := ScoreLines(context.Background(), m, []string{line})
 	if err != nil {
 		return Score{}, err
@@ -378,7 +379,7 @@ func referenceTranslate(path string, sentences []string) ([]string, error) {
 		return nil, err
 	}
 	m := r.(*translateRunner).m
-	o := tasks.TranslateOptions{Beam: 1, NBest: 1, Seed: 1}
+	o := models.TranslateOptions{Beam: 1, NBest: 1, Seed: 1}
 	var out []string
 	for start := 0; start < len(sentences); start += 64 {
 		tr, err := m.Translate(context.Background(), sentences[start:min(start+64, len(sentences))], o)
@@ -402,7 +403,7 @@ func referenceCaption(paths []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	caps, err := m.Caption(context.Background(), imgs, tasks.CaptionOptions{Beam: 1})
+	caps, err := m.Caption(context.Background(), imgs, models.CaptionOptions{Beam: 1})
 	if err != nil {
 		return nil, err
 	}
