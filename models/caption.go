@@ -8,12 +8,12 @@ import (
 	"strings"
 
 	"github.com/recur-dev/recur/cnn"
-	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/encoder"
 	"github.com/recur-dev/recur/metrics"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 // TaskCaption is the model-file task of image captioners.
@@ -33,14 +33,14 @@ type CaptionerConfig struct {
 // decoder (optionally attending to the CNN's grid).
 type Captioner struct {
 	Config CaptionerConfig
-	Vocab  *datasets.Vocab
+	Vocab  *tokenizers.Vocab
 	Enc    *encoder.Image
 	Dec    *decoder.Decoder
 	Meta   map[string]string
 }
 
 // NewCaptioner initialises a captioner for vocab.
-func NewCaptioner(cfg CaptionerConfig, vocab *datasets.Vocab, seed uint64) (*Captioner, error) {
+func NewCaptioner(cfg CaptionerConfig, vocab *tokenizers.Vocab, seed uint64) (*Captioner, error) {
 	if err := cfg.Encoder.CNN.Validate(); err != nil {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func (m *Captioner) Caption(ctx context.Context, images [][]float32, o CaptionOp
 			cfg := decoder.BeamConfig{Width: o.Beam, LengthPenalty: lp, MaxLen: maxLen, MinLen: 1, NBest: 1}
 			for i, enc := range encs {
 				s := encoder.StartImages(m.Dec, []*encoder.EncodedImage{enc})
-				hyps, err := decoder.BeamSearch(ctx, m.Dec, s, datasets.BOSID, datasets.EOSID, cfg)
+				hyps, err := decoder.BeamSearch(ctx, m.Dec, s, tokenizers.BOSID, tokenizers.EOSID, cfg)
 				if err != nil {
 					return nil, fmt.Errorf("image %d: %w", start+i+1, err)
 				}
@@ -207,12 +207,12 @@ func (m *Captioner) Caption(ctx context.Context, images [][]float32, o CaptionOp
 }
 
 func (m *Captioner) caption(ids []int, score float64, finished bool, att [][]float32) Caption {
-	toks := datasets.DecodeSeq(m.Vocab, ids)
+	toks := tokenizers.DecodeSeq(m.Vocab, ids)
 	side := 0
 	if att != nil {
 		side = m.Config.Encoder.CNN.GridSide()
 	}
-	return Caption{Text: datasets.Detokenize(toks, "en", false), Tokens: toks, Score: score, Finished: finished, Attention: att, GridSide: side}
+	return Caption{Text: tokenizers.Detokenize(toks, "en", false), Tokens: toks, Score: score, Finished: finished, Attention: att, GridSide: side}
 }
 
 // CaptionItem is one preprocessed image with its reference captions.
@@ -265,10 +265,10 @@ func (cg *capGraph) fill(imgs [][]float32, caps [][]int) int {
 	for r := range imgs {
 		c := caps[r]
 		for t := 0; t < cg.T; t++ {
-			in, out := datasets.PadID, nn.IgnoreTarget
+			in, out := tokenizers.PadID, nn.IgnoreTarget
 			switch {
 			case t == 0:
-				in = datasets.BOSID
+				in = tokenizers.BOSID
 			case t <= len(c):
 				in = c[t-1]
 			}
@@ -276,7 +276,7 @@ func (cg *capGraph) fill(imgs [][]float32, caps [][]int) int {
 			case t < len(c):
 				out = c[t]
 			case t == len(c):
-				out = datasets.EOSID
+				out = tokenizers.EOSID
 			}
 			if out != nn.IgnoreTarget {
 				n++

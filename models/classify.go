@@ -8,10 +8,10 @@ import (
 	"math/rand/v2"
 
 	"github.com/recur-dev/recur/cnn"
-	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/encoder"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 // Model-file tasks of the two classifiers.
@@ -38,10 +38,10 @@ type ClassifierConfig struct {
 type Classifier struct {
 	Config ClassifierConfig
 	Labels []string
-	Vocab  *datasets.Vocab // text only
-	Enc    *encoder.RNN    // text only
-	Net    *cnn.Net        // image only
-	Head   *nn.Linear      // [len(Labels), features]
+	Vocab  *tokenizers.Vocab // text only
+	Enc    *encoder.RNN      // text only
+	Net    *cnn.Net          // image only
+	Head   *nn.Linear        // [len(Labels), features]
 	Meta   map[string]string
 }
 
@@ -54,7 +54,7 @@ func (m *Classifier) Task() string {
 }
 
 // NewClassifier initialises a classifier over labels (vocab: text only).
-func NewClassifier(cfg ClassifierConfig, labels []string, vocab *datasets.Vocab, seed uint64) (*Classifier, error) {
+func NewClassifier(cfg ClassifierConfig, labels []string, vocab *tokenizers.Vocab, seed uint64) (*Classifier, error) {
 	if len(labels) < 2 {
 		return nil, fmt.Errorf("a classifier needs at least 2 labels (got %d: %v)", len(labels), labels)
 	}
@@ -129,7 +129,7 @@ func classifierFromFile(f *modelfile.File) (*Classifier, error) {
 	if err := json.Unmarshal([]byte(f.Metadata["labels"]), &labels); err != nil {
 		return nil, fmt.Errorf("corrupt labels: %v", err)
 	}
-	var vocab *datasets.Vocab
+	var vocab *tokenizers.Vocab
 	var err error
 	if cfg.Kind == "text" {
 		if vocab, err = readVocab(f, "vocab", "text"); err != nil {
@@ -182,7 +182,7 @@ func (m *Classifier) predict(logits []float32) Prediction {
 
 // TokenizeText normalises and tokenizes a text as training did.
 func (m *Classifier) TokenizeText(s string) []string {
-	toks := datasets.TokenizeMulti(datasets.Normalize(s, m.Config.Lowercase))
+	toks := tokenizers.TokenizeMulti(tokenizers.Normalize(s, m.Config.Lowercase))
 	if n := m.Config.MaxTokens; n > 0 && len(toks) > n {
 		toks = toks[:n]
 	}
@@ -201,7 +201,7 @@ func (m *Classifier) ClassifyText(texts []string) ([]Prediction, error) {
 		if len(toks) == 0 {
 			return nil, fmt.Errorf("text %d (%q) has no words", i+1, s)
 		}
-		enc, err := m.Enc.Encode(datasets.EncodeSeq(m.Vocab, toks))
+		enc, err := m.Enc.Encode(tokenizers.EncodeSeq(m.Vocab, toks))
 		if err != nil {
 			return nil, err
 		}

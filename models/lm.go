@@ -13,12 +13,13 @@ import (
 	"github.com/recur-dev/recur/markov"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 // LanguageModel is a loaded text-generation model, RNN or Markov baseline.
 type LanguageModel struct {
 	Arch      string
-	Tokenizer datasets.Tokenizer
+	Tokenizer tokenizers.Tokenizer
 	Decoder   *decoder.Decoder // Arch "rnn"
 	Markov    *markov.Model    // Arch "markov"
 	Meta      map[string]string
@@ -45,11 +46,11 @@ func languageModelFromFile(f *modelfile.File) (*LanguageModel, error) {
 	if err := json.Unmarshal([]byte(f.Metadata["vocab"]), &tokens); err != nil {
 		return nil, fmt.Errorf("corrupt vocabulary: %v", err)
 	}
-	v, err := datasets.NewVocab(tokens)
+	v, err := tokenizers.NewVocab(tokens)
 	if err != nil {
 		return nil, fmt.Errorf("corrupt vocabulary: %v", err)
 	}
-	tok, err := datasets.NewTokenizer(h.Level, v, h.Lowercase)
+	tok, err := tokenizers.NewTokenizer(h.Level, v, h.Lowercase)
 	if err != nil {
 		return nil, err
 	}

@@ -3,10 +3,10 @@ package models
 import (
 	"encoding/json"
 
-	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 // TaskTextGen is the model-file task of language models (RNN and Markov).
@@ -26,7 +26,7 @@ type TextGenHeader struct {
 // TextGenModelFile assembles the model file of a recurrent language model
 // with decoder config dc (its Vocab is set from tok), lowercasing as
 // trained, the parameters stored as dtype and meta added to the metadata.
-func TextGenModelFile(dc decoder.Config, lowercase bool, tok datasets.Tokenizer, params nn.Params, meta map[string]string, dtype modelfile.DType) (*modelfile.File, error) {
+func TextGenModelFile(dc decoder.Config, lowercase bool, tok tokenizers.Tokenizer, params nn.Params, meta map[string]string, dtype modelfile.DType) (*modelfile.File, error) {
 	dc.Vocab = tok.Vocab().Size()
 	h := TextGenHeader{Arch: "rnn", Level: tok.Level(), Lowercase: lowercase, Decoder: &dc}
 	f, err := NewTextGenFile(h, tok, meta)
@@ -38,7 +38,7 @@ func TextGenModelFile(dc decoder.Config, lowercase bool, tok datasets.Tokenizer,
 
 // NewTextGenFile starts a textgen model file: header h, tok's vocabulary
 // and meta; the caller adds the weights (Markov counts or parameters).
-func NewTextGenFile(h TextGenHeader, tok datasets.Tokenizer, meta map[string]string) (*modelfile.File, error) {
+func NewTextGenFile(h TextGenHeader, tok tokenizers.Tokenizer, meta map[string]string) (*modelfile.File, error) {
 	hb, err := json.Marshal(h)
 	if err != nil {
 		return nil, err

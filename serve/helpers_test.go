@@ -17,9 +17,9 @@ import (
 
 	"github.com/recur-dev/recur/builtin"
 	"github.com/recur-dev/recur/models"
+	"github.com/recur-dev/recur/tokenizers"
 
 	"github.com/recur-dev/recur/cnn"
-	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/encoder"
 	"github.com/recur-dev/recur/modelfile"
@@ -56,8 +56,8 @@ func tinyModelFiles(t testing.TB) (translator, captioner string) {
 }
 
 func writeTinyModels(dir string) error {
-	src := datasets.BuildSeqVocab([][]string{strings.Fields("i am cold . you are warm . the cat sleeps")}, 1)
-	tgt := datasets.BuildSeqVocab([][]string{strings.Fields("j' ai froid . tu as chaud . le chat dort")}, 1)
+	src := tokenizers.BuildSeqVocab([][]string{strings.Fields("i am cold . you are warm . the cat sleeps")}, 1)
+	tgt := tokenizers.BuildSeqVocab([][]string{strings.Fields("j' ai froid . tu as chaud . le chat dort")}, 1)
 	tcfg := models.TranslatorConfig{
 		Encoder:   encoder.RNNConfig{Cell: nn.GRU, Embed: 8, Hidden: 16, Layers: 1, Bidirectional: true},
 		Decoder:   decoder.Config{Cell: nn.GRU, Embed: 8, Hidden: 16, Layers: 1, Attention: nn.Additive, AttentionDim: 8},
@@ -81,7 +81,7 @@ func writeTinyModels(dir string) error {
 	ccfg.Encoder.Attention = true
 	ccfg.Decoder = decoder.Config{Cell: nn.LSTM, Embed: 8, Hidden: 16, Layers: 1}
 	ccfg.MaxLen = 8
-	vocab := datasets.BuildSeqVocab([][]string{strings.Fields("a red circle left of blue square")}, 1)
+	vocab := tokenizers.BuildSeqVocab([][]string{strings.Fields("a red circle left of blue square")}, 1)
 	c, err := models.NewCaptioner(ccfg, vocab, 1) // seed 1 says "square" about the scene (seed 2: an empty caption)
 	if err != nil {
 		return err
@@ -96,7 +96,7 @@ func writeTinyModels(dir string) error {
 	// Classifiers: text (many-to-one) and image (one-to-one).
 	txt, err := models.NewClassifier(models.ClassifierConfig{Kind: "text", Lowercase: true,
 		Encoder: encoder.RNNConfig{Cell: nn.GRU, Embed: 8, Hidden: 8, Layers: 1}},
-		[]string{"negative", "positive"}, datasets.BuildSeqVocab([][]string{strings.Fields("good bad film")}, 1), 1)
+		[]string{"negative", "positive"}, tokenizers.BuildSeqVocab([][]string{strings.Fields("good bad film")}, 1), 1)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/models"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/tokenizers"
 	"github.com/recur-dev/recur/training"
 )
 
@@ -51,7 +52,7 @@ func DefaultCaptionTaskConfig() CaptionTaskConfig {
 // CaptionData is a loaded, split captioning data set.
 type CaptionData struct {
 	Train, Val []models.CaptionItem
-	Vocab      *datasets.Vocab
+	Vocab      *tokenizers.Vocab
 	SHA256     string
 }
 
@@ -97,7 +98,7 @@ func captionDataFrom(items []datasets.CaptionedImage, cfg CaptionTaskConfig) (*C
 	for _, it := range d.Train {
 		toks = append(toks, it.Refs...)
 	}
-	d.Vocab = datasets.BuildSeqVocab(toks, cfg.MinCount)
+	d.Vocab = tokenizers.BuildSeqVocab(toks, cfg.MinCount)
 	var keep *regexp.Regexp
 	if cfg.TrainCaptions != "" {
 		var err error
@@ -110,7 +111,7 @@ func captionDataFrom(items []datasets.CaptionedImage, cfg CaptionTaskConfig) (*C
 		for i := range part {
 			it := &part[i]
 			for k, r := range it.Refs {
-				it.Tokens = append(it.Tokens, datasets.EncodeSeq(d.Vocab, r))
+				it.Tokens = append(it.Tokens, tokenizers.EncodeSeq(d.Vocab, r))
 				if keep != nil && keep.MatchString(strings.Join(r, " ")) {
 					it.Targets = append(it.Targets, k)
 				}

@@ -15,6 +15,7 @@ import (
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/models"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/tokenizers"
 	"github.com/recur-dev/recur/training"
 )
 
@@ -165,12 +166,12 @@ func TestCaptionBeamIsTheSharedBeamSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hyps, err := decoder.BeamSearch(context.Background(), m.Dec, encoder.StartImages(m.Dec, encs), datasets.BOSID, datasets.EOSID,
+	hyps, err := decoder.BeamSearch(context.Background(), m.Dec, encoder.StartImages(m.Dec, encs), tokenizers.BOSID, tokenizers.EOSID,
 		decoder.BeamConfig{Width: 4, LengthPenalty: 1, MaxLen: 6, MinLen: 1, NBest: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := strings.Join(caps[0].Tokens, " "), strings.Join(datasets.DecodeSeq(m.Vocab, hyps[0].Tokens), " "); got != want || caps[0].Score != hyps[0].Score {
+	if got, want := strings.Join(caps[0].Tokens, " "), strings.Join(tokenizers.DecodeSeq(m.Vocab, hyps[0].Tokens), " "); got != want || caps[0].Score != hyps[0].Score {
 		t.Errorf("Caption gives %q (%g), BeamSearch %q (%g)", got, caps[0].Score, want, hyps[0].Score)
 	}
 }

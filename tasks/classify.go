@@ -11,11 +11,11 @@ import (
 	G "gorgonia.org/gorgonia"
 
 	"github.com/recur-dev/recur/cnn"
-	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/encoder"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/models"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/tokenizers"
 	"github.com/recur-dev/recur/training"
 )
 
@@ -33,7 +33,7 @@ type ClassifyData struct {
 	Kind       string
 	Labels     []string
 	Train, Val []Example
-	Vocab      *datasets.Vocab
+	Vocab      *tokenizers.Vocab
 	SHA256     string
 }
 
@@ -101,12 +101,12 @@ func NewClassifyData(cfg ClassifyTaskConfig, inputs, labels []string) (*Classify
 		for _, ex := range d.Train {
 			toks = append(toks, tmp.TokenizeText(ex.Text))
 		}
-		d.Vocab = datasets.BuildSeqVocab(toks, cfg.MinCount)
+		d.Vocab = tokenizers.BuildSeqVocab(toks, cfg.MinCount)
 		for _, part := range [][]Example{d.Train, d.Val} {
 			for i := range part {
-				part[i].ids = datasets.EncodeSeq(d.Vocab, tmp.TokenizeText(part[i].Text))
+				part[i].ids = tokenizers.EncodeSeq(d.Vocab, tmp.TokenizeText(part[i].Text))
 				if len(part[i].ids) == 0 {
-					part[i].ids = []int{datasets.UnkID}
+					part[i].ids = []int{tokenizers.UnkID}
 				}
 			}
 		}
@@ -225,7 +225,7 @@ func (t *ClassifyTask) fill(exs []*Example, train bool) (*clsGraph, error) {
 		}
 		cg.lens[r] = len(ex.ids)
 		for s := 0; s < S; s++ {
-			v := datasets.PadID
+			v := tokenizers.PadID
 			if s < len(ex.ids) {
 				v = ex.ids[s]
 			}

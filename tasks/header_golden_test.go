@@ -11,9 +11,9 @@ import (
 	"testing"
 
 	"github.com/recur-dev/recur/models"
+	"github.com/recur-dev/recur/tokenizers"
 
 	"github.com/recur-dev/recur/cnn"
-	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/encoder"
 	"github.com/recur-dev/recur/markov"
@@ -45,12 +45,12 @@ func tinyModelFiles(t *testing.T) map[string]*modelfile.File {
 		}
 		files[name] = f
 	}
-	vocab := datasets.BuildSeqVocab([][]string{strings.Fields("a red circle left of blue square")}, 1)
+	vocab := tokenizers.BuildSeqVocab([][]string{strings.Fields("a red circle left of blue square")}, 1)
 	dc := decoder.Config{Cell: nn.GRU, Embed: 4, Hidden: 6, Layers: 1}
 
 	tg := DefaultTextGenTaskConfig()
 	tg.Decoder = dc
-	tok, err := datasets.NewTokenizer(datasets.LevelChar, vocab, false)
+	tok, err := tokenizers.NewTokenizer(tokenizers.LevelChar, vocab, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func tinyModelFiles(t *testing.T) map[string]*modelfile.File {
 	f, err := models.TextGenModelFile(tg.Decoder, tg.Lowercase, tok, d.Params(), map[string]string{"note": "golden"}, modelfile.F32)
 	add("textgen", f, err)
 
-	tg.Level = datasets.LevelWord
+	tg.Level = tokenizers.LevelWord
 	corpus, err := LoadCorpus(tinyCorpus(t), tg)
 	if err != nil {
 		t.Fatal(err)

@@ -6,10 +6,10 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/markov"
 	"github.com/recur-dev/recur/models"
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 // A Markov language model streams like the recurrent ones: each piece
@@ -18,7 +18,7 @@ import (
 // next token rather than after all n are drawn.
 func TestMarkovGenerateStreamsAndCancels(t *testing.T) {
 	tg := DefaultTextGenTaskConfig()
-	tg.Level = datasets.LevelWord
+	tg.Level = tokenizers.LevelWord
 	corpus, err := LoadCorpus(tinyCorpus(t), tg)
 	if err != nil {
 		t.Fatal(err)

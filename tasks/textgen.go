@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/recur-dev/recur/models"
+	"github.com/recur-dev/recur/tokenizers"
 
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
@@ -32,7 +33,7 @@ type TextGenTaskConfig struct {
 // char level, 2 × 256 LSTM, embedding 64, dropout 0.1, 32 streams × 100 steps,
 // the last 10% for validation.
 func DefaultTextGenTaskConfig() TextGenTaskConfig {
-	return TextGenTaskConfig{Arch: "rnn", Level: datasets.LevelChar, Lowercase: true, ValFrac: 0.1,
+	return TextGenTaskConfig{Arch: "rnn", Level: tokenizers.LevelChar, Lowercase: true, ValFrac: 0.1,
 		Batch: 32, Seq: 100, EvalBatch: 32, Decoder: decoder.DefaultConfig()}
 }
 
@@ -41,7 +42,7 @@ func (c TextGenTaskConfig) Validate() error {
 	switch {
 	case c.Arch != "rnn" && c.Arch != "markov":
 		return fmt.Errorf("unknown TextGenTaskConfig.Arch %q (valid: rnn, markov)", c.Arch)
-	case c.Level != datasets.LevelChar && c.Level != datasets.LevelWord:
+	case c.Level != tokenizers.LevelChar && c.Level != tokenizers.LevelWord:
 		return fmt.Errorf("unknown TextGenTaskConfig.Level %q (valid: char, word)", c.Level)
 	case c.MinCount < 0:
 		return fmt.Errorf("TextGenTaskConfig.MinCount must be >= 0 (got %d)", c.MinCount)
@@ -60,7 +61,7 @@ func (c TextGenTaskConfig) Validate() error {
 // Corpus is a text split into training and validation ids with the
 // tokenizer built from the training part.
 type Corpus struct {
-	Tokenizer  datasets.Tokenizer
+	Tokenizer  tokenizers.Tokenizer
 	Train, Val []int
 	SHA256     string
 }
@@ -77,20 +78,20 @@ func LoadCorpus(path string, cfg TextGenTaskConfig) (*Corpus, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	var tok datasets.Tokenizer
-	if cfg.Level == datasets.LevelChar {
-		cc := datasets.DefaultCharConfig()
+	var tok tokenizers.Tokenizer
+	if cfg.Level == tokenizers.LevelChar {
+		cc := tokenizers.DefaultCharConfig()
 		if cfg.MinCount > 0 {
 			cc.MinCount = cfg.MinCount
 		}
-		tok, err = datasets.BuildChar(trainText, cc)
+		tok, err = tokenizers.BuildChar(trainText, cc)
 	} else {
-		wc := datasets.DefaultWordConfig()
+		wc := tokenizers.DefaultWordConfig()
 		wc.Lowercase = cfg.Lowercase
 		if cfg.MinCount > 0 {
 			wc.MinCount = cfg.MinCount
 		}
-		tok, err = datasets.BuildWord(trainText, wc)
+		tok, err = tokenizers.BuildWord(trainText, wc)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

@@ -17,6 +17,7 @@ import (
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/models"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/tokenizers"
 	"github.com/recur-dev/recur/training"
 )
 
@@ -76,9 +77,9 @@ func LangsFromName(path string, reverse bool) (string, string) {
 // PairSplits is a tokenized, split sentence-pair corpus.
 type PairSplits struct {
 	Train, Val, Test []datasets.Pair
-	SrcVocab         *datasets.Vocab
-	TgtVocab         *datasets.Vocab
-	SrcBPE, TgtBPE   *datasets.BPE // nil for word models
+	SrcVocab         *tokenizers.Vocab
+	TgtVocab         *tokenizers.Vocab
+	SrcBPE, TgtBPE   *tokenizers.BPE // nil for word models
 	Report           datasets.PairsReport
 	SHA256           string
 	// trainSrc and trainTgt are the training split as tokens (subwords
@@ -107,7 +108,7 @@ func LoadPairs(path string, cfg TranslateTaskConfig) (*PairSplits, error) {
 		src = append(src, cfg.Pairs.Tokenize(p.Src))
 		tgt = append(tgt, cfg.Pairs.Tokenize(p.Tgt))
 	}
-	var srcBPE, tgtBPE *datasets.BPE
+	var srcBPE, tgtBPE *tokenizers.BPE
 	if n := cfg.Model.Subwords; n > 0 {
 		if srcBPE, err = learnBPE(src, n); err != nil {
 			return nil, fmt.Errorf("source subwords: %w", err)
@@ -124,18 +125,18 @@ func LoadPairs(path string, cfg TranslateTaskConfig) (*PairSplits, error) {
 		fmt.Fprintf(h, "%s\t%s\n", p.Src, p.Tgt)
 	}
 	return &PairSplits{Train: train, Val: val, Test: test, Report: rep, SrcBPE: srcBPE, TgtBPE: tgtBPE,
-		SrcVocab: datasets.BuildSeqVocab(src, cfg.MinCount), TgtVocab: datasets.BuildSeqVocab(tgt, cfg.MinCount),
+		SrcVocab: tokenizers.BuildSeqVocab(src, cfg.MinCount), TgtVocab: tokenizers.BuildSeqVocab(tgt, cfg.MinCount),
 		SHA256: hex.EncodeToString(h.Sum(nil)), trainSrc: src, trainTgt: tgt, lowercase: cfg.Pairs.Lowercase}, nil
 }
 
-func learnBPE(sents [][]string, size int) (*datasets.BPE, error) {
+func learnBPE(sents [][]string, size int) (*tokenizers.BPE, error) {
 	counts := map[string]int{}
 	for _, s := range sents {
 		for _, w := range s {
 			counts[w]++
 		}
 	}
-	return datasets.LearnBPE(counts, size)
+	return tokenizers.LearnBPE(counts, size)
 }
 
 // trainIDs is the training split as ids: from the tokens LoadPairs kept
@@ -145,8 +146,8 @@ func (data *PairSplits) trainIDs(cfg datasets.PairsConfig) (s, t [][]int) {
 		return encodePairs(cfg, data, data.Train)
 	}
 	for i := range data.trainSrc {
-		s = append(s, datasets.EncodeSeq(data.SrcVocab, data.trainSrc[i]))
-		t = append(t, datasets.EncodeSeq(data.TgtVocab, data.trainTgt[i]))
+		s = append(s, tokenizers.EncodeSeq(data.SrcVocab, data.trainSrc[i]))
+		t = append(t, tokenizers.EncodeSeq(data.TgtVocab, data.trainTgt[i]))
 	}
 	return s, t
 }
@@ -155,8 +156,8 @@ func (data *PairSplits) trainIDs(cfg datasets.PairsConfig) (s, t [][]int) {
 // encodes them with the splits' vocabularies.
 func encodePairs(cfg datasets.PairsConfig, data *PairSplits, pairs []datasets.Pair) (s, t [][]int) {
 	for _, p := range pairs {
-		s = append(s, datasets.EncodeSeq(data.SrcVocab, models.Subwords(data.SrcBPE, cfg.Tokenize(p.Src))))
-		t = append(t, datasets.EncodeSeq(data.TgtVocab, models.Subwords(data.TgtBPE, cfg.Tokenize(p.Tgt))))
+		s = append(s, tokenizers.EncodeSeq(data.SrcVocab, models.Subwords(data.SrcBPE, cfg.Tokenize(p.Src))))
+		t = append(t, tokenizers.EncodeSeq(data.TgtVocab, models.Subwords(data.TgtBPE, cfg.Tokenize(p.Tgt))))
 	}
 	return s, t
 }

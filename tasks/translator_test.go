@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/recur-dev/recur/models"
+	"github.com/recur-dev/recur/tokenizers"
 
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
@@ -108,16 +109,16 @@ func TestBeamWidthOneEqualsGreedyAndOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, s := range srcs {
-		enc, err := m.Enc.Encode(datasets.EncodeSeq(m.SrcVocab, m.Tokenize(s)))
+		enc, err := m.Enc.Encode(tokenizers.EncodeSeq(m.SrcVocab, m.Tokenize(s)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		st := encoder.Start(m.Dec, []*encoder.Encoded{enc})
-		hyps, err := decoder.BeamSearch(context.Background(), m.Dec, st, datasets.BOSID, datasets.EOSID, decoder.BeamConfig{Width: 1, LengthPenalty: 1, MaxLen: 12, MinLen: 1, NBest: 1})
+		hyps, err := decoder.BeamSearch(context.Background(), m.Dec, st, tokenizers.BOSID, tokenizers.EOSID, decoder.BeamConfig{Width: 1, LengthPenalty: 1, MaxLen: 12, MinLen: 1, NBest: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := strings.Join(datasets.DecodeSeq(m.TgtVocab, hyps[0].Tokens), " "), strings.Join(greedy[i].Hyps[0].Tokens, " "); got != want {
+		if got, want := strings.Join(tokenizers.DecodeSeq(m.TgtVocab, hyps[0].Tokens), " "), strings.Join(greedy[i].Hyps[0].Tokens, " "); got != want {
 			t.Errorf("sentence %d: beam 1 %q, greedy %q", i, got, want)
 		}
 	}

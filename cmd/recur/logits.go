@@ -8,10 +8,10 @@ import (
 	"strings"
 
 	"github.com/recur-dev/recur/models"
+	"github.com/recur-dev/recur/tokenizers"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/encoder"
 )
 
@@ -78,7 +78,7 @@ encoded first.`,
 			default:
 				return fmt.Errorf("logits: %q models are not supported", model.Task)
 			}
-			return json.NewEncoder(os.Stdout).Encode(map[string]any{"logits": rows, "bos": datasets.BOSID})
+			return json.NewEncoder(os.Stdout).Encode(map[string]any{"logits": rows, "bos": tokenizers.BOSID})
 		},
 	}
 }
