@@ -5,12 +5,13 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/recur-dev/recur/models"
+	"github.com/recur-dev/recur/tokenizers"
+
 	"github.com/recur-dev/recur/cnn"
-	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/encoder"
 	"github.com/recur-dev/recur/nn"
-	"github.com/recur-dev/recur/tasks"
 )
 
 // caption-train: 3 × [conv 3×3 pad 1 → ReLU → max-pool 2×2], channels
@@ -25,23 +26,23 @@ func init() {
 const capBatch = 32
 
 func setupCaptionTrain(seed uint64) (*Case, error) {
-	toks := []string{datasets.UnknownToken, datasets.PadToken, datasets.BOSToken, datasets.EOSToken}
-	for i := datasets.NumSpecials; i < capVocab; i++ {
+	toks := []string{tokenizers.UnknownToken, tokenizers.PadToken, tokenizers.BOSToken, tokenizers.EOSToken}
+	for i := tokenizers.NumSpecials; i < capVocab; i++ {
 		toks = append(toks, fmt.Sprintf("c%03d", i))
 	}
-	v, err := datasets.NewVocab(toks)
+	v, err := tokenizers.NewVocab(toks)
 	if err != nil {
 		return nil, err
 	}
 	img := cnn.DefaultInputConfig()
 	img.Size = 64
-	cfg := tasks.CaptionerConfig{
+	cfg := models.CaptionerConfig{
 		Encoder: encoder.ImageConfig{CNN: cnn.Config{Size: 64, Channels: []int{32, 64, 128}}},
 		Decoder: decoder.Config{Cell: nn.LSTM, Vocab: capVocab, Embed: capHidden, Hidden: capHidden, Layers: 1},
 		Image:   img,
 		MaxLen:  capLen,
 	}
-	m, err := tasks.NewCaptioner(cfg, v, seed)
+	m, err := models.NewCaptioner(cfg, v, seed)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +60,7 @@ func setupCaptionTrain(seed uint64) (*Case, error) {
 		}
 		caps[b] = make([]int, capLen-1) // + </s> = 12 targets
 		for i := range caps[b] {
-			caps[b][i] = datasets.NumSpecials + rng.IntN(capVocab-datasets.NumSpecials)
+			caps[b][i] = tokenizers.NumSpecials + rng.IntN(capVocab-tokenizers.NumSpecials)
 		}
 	}
 	adam, err := nn.NewAdam(m.Params(), nn.AdamConfig{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, Clip: 5, DecayRate: 1, DecayEvery: 1})

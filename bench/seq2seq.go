@@ -6,9 +6,9 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 // The seq2seq workloads of the shared suite, with the reference's exact
@@ -78,24 +78,24 @@ func setupSeq2SeqTrain(seed uint64) (*Case, error) {
 	B, L := s2sBatch, s2sLen
 	src, tin, tout, lens := make([]int, L*B), make([]int, L*B), make([]int, L*B), make([]int, B)
 	rng := rand.New(rand.NewPCG(seed, 3))
-	word := func() int { return datasets.NumSpecials + rng.IntN(s2sVocab-datasets.NumSpecials) }
+	word := func() int { return tokenizers.NumSpecials + rng.IntN(s2sVocab-tokenizers.NumSpecials) }
 	for b := 0; b < B; b++ {
 		sl, tl := L-b%5, L-b%3
 		lens[b] = sl
 		for t := 0; t < L; t++ {
-			src[t*B+b], tout[t*B+b] = datasets.PadID, nn.IgnoreTarget
+			src[t*B+b], tout[t*B+b] = tokenizers.PadID, nn.IgnoreTarget
 			if t < sl {
 				src[t*B+b] = word()
 			}
 			if t < tl-1 {
 				tout[t*B+b] = word()
 			} else if t == tl-1 {
-				tout[t*B+b] = datasets.EOSID
+				tout[t*B+b] = tokenizers.EOSID
 			}
 		}
-		tin[b] = datasets.BOSID
+		tin[b] = tokenizers.BOSID
 		for t := 1; t < L; t++ {
-			tin[t*B+b] = datasets.PadID
+			tin[t*B+b] = tokenizers.PadID
 			if t < tl {
 				tin[t*B+b] = tout[(t-1)*B+b]
 			}
@@ -190,7 +190,7 @@ func setupSeq2SeqBeam(seed uint64) (*Case, error) {
 	rng := rand.New(rand.NewPCG(seed, 4))
 	src := make([]int, s2sLen)
 	for i := range src {
-		src[i] = datasets.NumSpecials + rng.IntN(s2sVocab-datasets.NumSpecials)
+		src[i] = tokenizers.NumSpecials + rng.IntN(s2sVocab-tokenizers.NumSpecials)
 	}
 	H := s2sHidden
 	st := &s2sStepper{n: n, S: s2sLen, keys: make([]float32, s2sLen*H)}
@@ -206,7 +206,7 @@ func setupSeq2SeqBeam(seed uint64) (*Case, error) {
 		n.att.Keys(st.mem, s2sLen, st.keys)
 		s := st.NewState(1)
 		copy(s.H[0], h)
-		hyps, err := decoder.BeamSearch(context.Background(), st, s, datasets.BOSID, datasets.EOSID, cfg)
+		hyps, err := decoder.BeamSearch(context.Background(), st, s, tokenizers.BOSID, tokenizers.EOSID, cfg)
 		if err != nil {
 			return err
 		}

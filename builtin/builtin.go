@@ -5,51 +5,51 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/recur-dev/recur/tasks"
+	"github.com/recur-dev/recur/models"
 )
 
 //go:embed *.model
-var models embed.FS
+var files embed.FS
 
 func load(name string) ([]byte, error) {
-	b, err := models.ReadFile(name)
+	b, err := files.ReadFile(name)
 	if err != nil {
 		return nil, fmt.Errorf("this build has no built-in %s: load a model file you trained instead", name)
 	}
 	return b, nil
 }
 
-var shakespeare = sync.OnceValues(func() (*tasks.LanguageModel, error) {
+var shakespeare = sync.OnceValues(func() (*models.LanguageModel, error) {
 	b, err := load("shakespeare.model")
 	if err != nil {
 		return nil, err
 	}
-	return tasks.DecodeLanguageModel(b, "built-in shakespeare.model")
+	return models.DecodeLanguageModel(b, "built-in shakespeare.model")
 })
 
 // Shakespeare is a character-level LSTM trained on tiny Shakespeare.
 // The model is decoded once and shared (inference is read-only).
-func Shakespeare() (*tasks.LanguageModel, error) { return shakespeare() }
+func Shakespeare() (*models.LanguageModel, error) { return shakespeare() }
 
-var enFr = sync.OnceValues(func() (*tasks.Translator, error) {
+var enFr = sync.OnceValues(func() (*models.Translator, error) {
 	b, err := load("en-fr.model")
 	if err != nil {
 		return nil, err
 	}
-	return tasks.DecodeTranslator(b, "built-in en-fr.model")
+	return models.DecodeTranslator(b, "built-in en-fr.model")
 })
 
 // EnFr is an English to French translator trained on the Tatoeba pairs.
-func EnFr() (*tasks.Translator, error) { return enFr() }
+func EnFr() (*models.Translator, error) { return enFr() }
 
-var captioner = sync.OnceValues(func() (*tasks.Captioner, error) {
+var captioner = sync.OnceValues(func() (*models.Captioner, error) {
 	b, err := load("caption.model")
 	if err != nil {
 		return nil, err
 	}
-	return tasks.DecodeCaptioner(b, "built-in caption.model")
+	return models.DecodeCaptioner(b, "built-in caption.model")
 })
 
 // Captioner describes rendered scenes of coloured shapes ("a large red
 // circle left of a small blue square").
-func Captioner() (*tasks.Captioner, error) { return captioner() }
+func Captioner() (*models.Captioner, error) { return captioner() }

@@ -7,14 +7,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/recur-dev/recur/models"
+
 	"github.com/recur-dev/recur/datasets"
-	"github.com/recur-dev/recur/tasks"
 )
 
 // The embedded captioner loads, is small, records its test figures, and
 // describes the committed example scene with words from the scene grammar.
 func TestBuiltinCaptioner(t *testing.T) {
-	b, err := models.ReadFile("caption.model")
+	b, err := files.ReadFile("caption.model")
 	if err != nil {
 		t.Skip("this build has no caption.model")
 	}
@@ -32,7 +33,7 @@ func TestBuiltinCaptioner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	caps, err := m.Caption(context.Background(), imgs, tasks.CaptionOptions{Beam: 3, LengthPenalty: tasks.Penalty(1)})
+	caps, err := m.Caption(context.Background(), imgs, models.CaptionOptions{Beam: 3, LengthPenalty: models.Penalty(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func TestBuiltinCaptioner(t *testing.T) {
 // true captions, which the renderer gives again from the same seed. (The
 // shipped model, 94.7% exact on 2,000 such scenes, gets all three.)
 func TestBuiltinCaptionerIsRight(t *testing.T) {
-	if _, err := models.ReadFile("caption.model"); err != nil {
+	if _, err := files.ReadFile("caption.model"); err != nil {
 		t.Skip("this build has no caption.model")
 	}
 	m, err := Captioner()
@@ -72,7 +73,7 @@ func TestBuiltinCaptionerIsRight(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		caps, err := m.Caption(context.Background(), imgs, tasks.CaptionOptions{Beam: 3, LengthPenalty: tasks.Penalty(1)})
+		caps, err := m.Caption(context.Background(), imgs, models.CaptionOptions{Beam: 3, LengthPenalty: models.Penalty(1)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/recur-dev/recur/models"
+
 	"github.com/recur-dev/recur/builtin"
 	"github.com/recur-dev/recur/decoder"
-	"github.com/recur-dev/recur/tasks"
 )
 
 // Generate text with the built-in character-level Shakespeare model: 80
@@ -34,7 +35,7 @@ func ExampleEnFr() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	o := tasks.DefaultTranslateOptions()
+	o := models.DefaultTranslateOptions()
 	o.Beam = 5
 	out, err := tr.Translate(context.Background(), []string{"I am cold."}, o)
 	if err != nil {
@@ -55,7 +56,7 @@ func ExampleCaptioner() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	o := tasks.DefaultCaptionOptions()
+	o := models.DefaultCaptionOptions()
 	o.Beam = 3
 	caps, err := m.Caption(context.Background(), imgs, o)
 	if err != nil {

@@ -3,6 +3,8 @@ package datasets
 import (
 	"fmt"
 	"sort"
+
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 // SeqBatch is one padded batch of sentence pairs for an encoder-decoder,
@@ -81,7 +83,7 @@ func makeSeqBatch(src, tgt [][]int, idx []int) *SeqBatch {
 				s.Src[t*B+b] = src[i][t]
 				s.SrcMask[t*B+b] = 1
 			} else {
-				s.Src[t*B+b] = PadID
+				s.Src[t*B+b] = tokenizers.PadID
 			}
 		}
 	}
@@ -98,16 +100,16 @@ func makeSeqBatch(src, tgt [][]int, idx []int) *SeqBatch {
 	for b, i := range idx {
 		y := tgt[i]
 		for t := range s.TgtLen {
-			in, out := PadID, IgnoreTarget
+			in, out := tokenizers.PadID, tokenizers.IgnoreTarget
 			switch {
 			case t < len(y):
 				out = y[t]
 			case t == len(y):
-				out = EOSID
+				out = tokenizers.EOSID
 			}
 			switch {
 			case t == 0:
-				in = BOSID
+				in = tokenizers.BOSID
 			case t <= len(y):
 				in = y[t-1]
 			}

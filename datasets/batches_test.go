@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 func TestMakeSeqBatch(t *testing.T) {
@@ -37,7 +39,7 @@ func TestMakeSeqBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(b.TgtIn, []int{BOSID}) || !reflect.DeepEqual(b.TgtOut, []int{EOSID}) {
+	if !reflect.DeepEqual(b.TgtIn, []int{tokenizers.BOSID}) || !reflect.DeepEqual(b.TgtOut, []int{tokenizers.EOSID}) {
 		t.Errorf("empty target: in %v out %v", b.TgtIn, b.TgtOut)
 	}
 	// Source-only batch for translating new sentences.
@@ -45,7 +47,7 @@ func TestMakeSeqBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.TgtLen != 0 || b.TgtIn != nil || !reflect.DeepEqual(b.Src, []int{5, 7, 6, PadID}) {
+	if b.TgtLen != 0 || b.TgtIn != nil || !reflect.DeepEqual(b.Src, []int{5, 7, 6, tokenizers.PadID}) {
 		t.Errorf("source-only batch %+v", b)
 	}
 }
@@ -112,7 +114,7 @@ func checkBatch(t *testing.T, b *SeqBatch, src, tgt [][]int) {
 		}
 		for s := range b.SrcLen {
 			id := b.Src[s*b.B+bi]
-			if s < len(src[i]) && id != src[i][s] || s >= len(src[i]) && (id != PadID || b.SrcMask[s*b.B+bi] != 0) {
+			if s < len(src[i]) && id != src[i][s] || s >= len(src[i]) && (id != tokenizers.PadID || b.SrcMask[s*b.B+bi] != 0) {
 				t.Fatalf("row %d source step %d = %d", bi, s, id)
 			}
 		}
@@ -121,7 +123,7 @@ func checkBatch(t *testing.T, b *SeqBatch, src, tgt [][]int) {
 		mask += m
 	}
 	for _, y := range b.TgtOut {
-		if y != IgnoreTarget {
+		if y != tokenizers.IgnoreTarget {
 			real++
 		}
 	}

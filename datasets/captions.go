@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 // CaptionedImage is one image and its reference captions.
@@ -374,7 +376,7 @@ func CaptionTokens(caption string) []string {
 
 // captionSplitter is a lowercasing word tokenizer; Split does not use its
 // vocabulary, so one shared instance serves every call.
-var captionSplitter = NewWordTokenizer(nil, true)
+var captionSplitter = tokenizers.NewWordTokenizer(nil, true)
 
 // clip shortens s for an error message.
 func clip(s string) string {

@@ -1,20 +1,11 @@
 // Package datasets turns files on disk into the token ids and batches the
 // recur models train on.
 //
-// The pieces, one file each:
+// Tokens and vocabularies are package tokenizers; this package reads the
+// files and splits and batches what they hold. The pieces, one file each:
 //
 //   - text.go: ReadText reads a UTF-8 corpus and reports bad files precisely
 //     (path, byte offset, line).
-//   - vocab.go: Vocab maps tokens to ids; id 0 is always "<unk>".
-//   - seqvocab.go: the sequence vocabularies of translation and captioning
-//     (<unk>, <pad>, <s>, </s> first) and encoding sentences with them.
-//   - tokenizer.go, char.go, word.go: the Tokenizer interface and the
-//     character- and word-level tokenizers. The word tokenizer reproduces
-//     the PyTorch reference exactly: lowercase, then the matches of
-//     \n|[a-z']+|[^\sa-z'].
-//   - bpe.go: byte-pair-encoding subwords learned on a training split.
-//   - normalize.go, multilingual.go, detok.go: Unicode normalisation, the
-//     word splitting of European languages, and detokenization back to text.
 //   - split.go: deterministic train/validation splits by token position.
 //   - streams.go: char-rnn style contiguous training streams (truncated BPTT
 //     with carried state) and the chunking used for validation.
@@ -34,13 +25,13 @@
 //     caption_list.go writes and reads the test list kept beside a model.
 //
 // Data flows one way: files → datasets (tokens, batches) → encoder → decoder
-// → tasks. Nothing in this package depends on the model code.
+// → models and tasks. Nothing in this package depends on the model code.
 //
 // A typical word-level pipeline, matching the reference run:
 //
 //	text, err := datasets.ReadText("tinyshakespeare.txt")
 //	trainText, _, err := datasets.SplitTextTrainVal(text, "word", true, 0.1)
-//	tok, err := datasets.BuildWord(trainText, datasets.DefaultWordConfig())
+//	tok, err := tokenizers.BuildWord(trainText, tokenizers.DefaultWordConfig())
 //	ids, unknown := tok.Encode(text)
 //	train, val, err := datasets.SplitTrainVal(ids, 0.1)
 //	streams, err := datasets.NewStreams(train, 32, 35)

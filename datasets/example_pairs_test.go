@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/recur-dev/recur/datasets"
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 func ExampleParsePairs() {
@@ -29,8 +30,8 @@ func ExampleParsePairs() {
 }
 
 func ExampleTokenizeMulti() {
-	fmt.Printf("%q\n", datasets.TokenizeMulti(datasets.Normalize("C'est l'heure\u202f!", true)))
-	fmt.Printf("%q\n", datasets.TokenizeMulti("私は学生です。"))
+	fmt.Printf("%q\n", tokenizers.TokenizeMulti(tokenizers.Normalize("C'est l'heure\u202f!", true)))
+	fmt.Printf("%q\n", tokenizers.TokenizeMulti("私は学生です。"))
 	// Output:
 	// ["c" "'" "est" "l" "'" "heure" "!"]
 	// ["私" "は" "学" "生" "で" "す" "。"]
@@ -38,8 +39,8 @@ func ExampleTokenizeMulti() {
 
 func ExampleDetokenize() {
 	toks := []string{"est", "-", "ce", "l", "'", "heure", "?"}
-	fmt.Printf("%q\n", datasets.Detokenize(toks, "fr", true))
-	fmt.Printf("%q\n", datasets.Detokenize([]string{"i", "'", "m", "here", ",", "tom", "."}, "en", true))
+	fmt.Printf("%q\n", tokenizers.Detokenize(toks, "fr", true))
+	fmt.Printf("%q\n", tokenizers.Detokenize([]string{"i", "'", "m", "here", ",", "tom", "."}, "en", true))
 	// Output:
 	// "Est-ce l'heure\u202f?"
 	// "I'm here, tom."
@@ -65,14 +66,14 @@ func ExampleNewPairBatcher() {
 }
 
 func ExampleLearnBPE() {
-	b, err := datasets.LearnBPE(map[string]int{"low": 5, "lower": 2, "newest": 6, "widest": 3}, 15)
+	b, err := tokenizers.LearnBPE(map[string]int{"low": 5, "lower": 2, "newest": 6, "widest": 3}, 15)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	sub := b.Encode([]string{"lowest", "newer"})
 	fmt.Printf("%q\n", sub)
-	fmt.Printf("%q\n", datasets.DecodeBPE(sub))
+	fmt.Printf("%q\n", tokenizers.DecodeBPE(sub))
 	// Output:
 	// ["lo" "w" "est</w>" "n" "ew" "e" "r</w>"]
 	// ["lowest" "newer"]

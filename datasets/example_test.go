@@ -4,11 +4,12 @@ import (
 	"fmt"
 
 	"github.com/recur-dev/recur/datasets"
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 func ExampleBuildWord() {
 	train := "ROMEO: I'll go.\nJULIET: Go, Romeo!\nROMEO: I go.\n"
-	tok, err := datasets.BuildWord(train, datasets.DefaultWordConfig()) // lowercase, MinCount 2
+	tok, err := tokenizers.BuildWord(train, tokenizers.DefaultWordConfig()) // lowercase, MinCount 2
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 // Pair is one sentence pair of a translation corpus.
@@ -51,7 +53,7 @@ func DefaultPairsConfig() PairsConfig {
 // Tokenize is the tokenization the pairs are filtered and encoded with:
 // TokenizeMulti(Normalize(s, c.Lowercase)).
 func (c PairsConfig) Tokenize(s string) []string {
-	return TokenizeMulti(Normalize(s, c.Lowercase))
+	return tokenizers.TokenizeMulti(tokenizers.Normalize(s, c.Lowercase))
 }
 
 // PairsReport counts what ReadPairs did. Read = Kept + Duplicates + TooLong.
@@ -202,7 +204,7 @@ const blankLine = "blank line"
 func parsePairLine(line string) (src, tgt, problem string) {
 	cols := strings.Split(line, "\t")
 	if len(cols) == 1 {
-		if strings.TrimFunc(line, isUnicodeSpace) == "" {
+		if strings.TrimFunc(line, tokenizers.IsSpace) == "" {
 			return "", "", blankLine
 		}
 		return "", "", "no tab: " + pairFormat
@@ -210,8 +212,8 @@ func parsePairLine(line string) (src, tgt, problem string) {
 	if len(cols) > 3 {
 		return "", "", fmt.Sprintf("%d columns: %s", len(cols), pairFormat)
 	}
-	src = strings.TrimFunc(cols[0], isUnicodeSpace)
-	tgt = strings.TrimFunc(cols[1], isUnicodeSpace)
+	src = strings.TrimFunc(cols[0], tokenizers.IsSpace)
+	tgt = strings.TrimFunc(cols[1], tokenizers.IsSpace)
 	switch {
 	case src == "" && tgt == "":
 		return "", "", "columns 1 and 2 are empty: both sentences must be non-empty; " + pairFormat

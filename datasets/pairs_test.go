@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 // engFraPath is the Tatoeba English–French pairs shared beside the
@@ -240,7 +242,7 @@ func FuzzReadPairsLine(f *testing.F) {
 				t.Fatalf("one line gave %d pairs, report %+v", len(pairs), rep)
 			}
 			p := pairs[0]
-			if p.Line != 1 || Normalize(p.Src, false) == "" || Normalize(p.Tgt, false) == "" ||
+			if p.Line != 1 || tokenizers.Normalize(p.Src, false) == "" || tokenizers.Normalize(p.Tgt, false) == "" ||
 				strings.ContainsAny(p.Src+p.Tgt, "\t\n") {
 				t.Fatalf("bad pair %+v from %q", p, line)
 			}
@@ -306,10 +308,10 @@ func TestEngFraReference(t *testing.T) {
 		en = append(en, cfg.Tokenize(p.Src))
 		fr = append(fr, cfg.Tokenize(p.Tgt))
 	}
-	if got := BuildSeqVocab(en, 2).Size(); got != 5411 {
+	if got := tokenizers.BuildSeqVocab(en, 2).Size(); got != 5411 {
 		t.Errorf("English vocabulary %d, want 5411", got)
 	}
-	if got := BuildSeqVocab(fr, 2).Size(); got != 8549 {
+	if got := tokenizers.BuildSeqVocab(fr, 2).Size(); got != 8549 {
 		t.Errorf("French vocabulary %d, want 8549", got)
 	}
 }

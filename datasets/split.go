@@ -3,6 +3,8 @@ package datasets
 import (
 	"fmt"
 	"math"
+
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 // trainCount is the reference's n_train = int((1-valFrac)*n): the first
@@ -46,23 +48,9 @@ func SplitTrainVal(ids []int, valFrac float64) (train, val []int, err error) {
 // tokenizing trainText gives exactly the training tokens and tokenizing
 // valText the validation ones (white space before the cut stays in trainText).
 func SplitTextTrainVal(text, level string, lowercase bool, valFrac float64) (trainText, valText string, err error) {
-	var starts []int // byte offset where each token starts
-	switch level {
-	case LevelChar:
-		for i := 0; i < len(text); i += charLen(text[i:]) {
-			starts = append(starts, i)
-		}
-	case LevelWord:
-		sc := wordScanner{text: text, lower: lowercase}
-		for {
-			start, _, _, ok := sc.next()
-			if !ok {
-				break
-			}
-			starts = append(starts, start)
-		}
-	default:
-		return "", "", fmt.Errorf("unknown tokenizer level %q (valid: %s, %s)", level, LevelChar, LevelWord)
+	starts, err := tokenizers.TokenStarts(text, level, lowercase) // byte offset where each token starts
+	if err != nil {
+		return "", "", err
 	}
 	n, err := trainCount(len(starts), valFrac)
 	if err != nil {

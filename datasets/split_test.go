@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 func TestSplitTrainVal(t *testing.T) {
@@ -68,11 +70,11 @@ func TestSplitTextTrainVal(t *testing.T) {
 		for _, c := range []struct {
 			level string
 			lower bool
-			tok   Tokenizer
+			tok   tokenizers.Tokenizer
 		}{
-			{LevelChar, false, NewCharTokenizer(nil)},
-			{LevelWord, true, NewWordTokenizer(nil, true)},
-			{LevelWord, false, NewWordTokenizer(nil, false)},
+			{tokenizers.LevelChar, false, tokenizers.NewCharTokenizer(nil)},
+			{tokenizers.LevelWord, true, tokenizers.NewWordTokenizer(nil, true)},
+			{tokenizers.LevelWord, false, tokenizers.NewWordTokenizer(nil, false)},
 		} {
 			all := c.tok.Split(text)
 			n, errN := trainCount(len(all), valFrac)

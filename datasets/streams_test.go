@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,7 +39,7 @@ func TestStreamsHandWorked(t *testing.T) {
 	x, y := make([]int, 6), make([]int, 6)
 	for i, st := range steps {
 		wrapped := s.Next(x, y)
-		if !equalInts(x, st.x) || !equalInts(y, st.y) || wrapped != st.wrapped {
+		if !slices.Equal(x, st.x) || !slices.Equal(y, st.y) || wrapped != st.wrapped {
 			t.Errorf("call %d: x %v y %v wrapped %v, want %v %v %v", i, x, y, wrapped, st.x, st.y, st.wrapped)
 		}
 		if s.Pos() != i+1 || s.Epoch() != st.epoch {
@@ -105,7 +106,7 @@ func TestStreamsResume(t *testing.T) {
 		x, y := make([]int, batch*seq), make([]int, batch*seq)
 		for i := at; i < 200; i++ {
 			w := s.Next(x, y)
-			if w != wantWrap[i] || !equalInts(x, wantX[i]) || !equalInts(y, wantY[i]) {
+			if w != wantWrap[i] || !slices.Equal(x, wantX[i]) || !slices.Equal(y, wantY[i]) {
 				t.Fatalf("resumed at %d: window %d differs", at, i)
 			}
 		}
@@ -175,7 +176,7 @@ func TestEvalChunks(t *testing.T) {
 			continue
 		}
 		for k := range in {
-			if !equalInts(in[k], tc.wantIn[k]) {
+			if !slices.Equal(in[k], tc.wantIn[k]) {
 				t.Errorf("EvalChunks(%d ids, %d) chunk %d inputs %v, want %v", tc.n, tc.chunks, k, in[k], tc.wantIn[k])
 			}
 			for i := range in[k] {

@@ -1,15 +1,15 @@
 package encoder
 
 import (
-	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 // Prompt primes a decoder with text: the prompt's tokens are read by the
 // decoder's own layers (all at once, with the whole-sequence kernels), and
 // generation continues from the state after the last one.
 type Prompt struct {
-	Tokenizer datasets.Tokenizer
+	Tokenizer tokenizers.Tokenizer
 	Decoder   *decoder.Decoder
 }
 

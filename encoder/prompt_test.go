@@ -4,13 +4,13 @@ import (
 	"math"
 	"testing"
 
-	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 func TestPromptPrimesLikeSteps(t *testing.T) {
-	tok, err := datasets.BuildChar("hello world\n", datasets.DefaultCharConfig())
+	tok, err := tokenizers.BuildChar("hello world\n", tokenizers.DefaultCharConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestPromptPrimesLikeSteps(t *testing.T) {
 }
 
 func TestPromptReportsUnknown(t *testing.T) {
-	tok, _ := datasets.BuildChar("abc\n", datasets.DefaultCharConfig())
+	tok, _ := tokenizers.BuildChar("abc\n", tokenizers.DefaultCharConfig())
 	dec, _ := decoder.New(decoder.Config{Cell: nn.LSTM, Vocab: tok.Vocab().Size(), Embed: 4, Hidden: 4, Layers: 1}, 1)
 	p, err := Prompt{Tokenizer: tok, Decoder: dec}.Encode("abzé")
 	if err != nil {

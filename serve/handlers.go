@@ -9,8 +9,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/recur-dev/recur/models"
+
 	"github.com/recur-dev/recur/decoder"
-	"github.com/recur-dev/recur/tasks"
 )
 
 // GenerateResponse is the answer of a non-streamed generate request.
@@ -186,7 +187,7 @@ func (s *Server) handleTranslate(w http.ResponseWriter, r *http.Request) *APIErr
 		return e
 	}
 	info(r).model = m.Name
-	o := tasks.TranslateOptions{Beam: q.Beam, NBest: q.NBest, LengthPenalty: q.LengthPenalty, MaxLen: q.MaxLen, Seed: q.Seed}
+	o := models.TranslateOptions{Beam: q.Beam, NBest: q.NBest, LengthPenalty: q.LengthPenalty, MaxLen: q.MaxLen, Seed: q.Seed}
 	if o.MaxLen == 0 {
 		o.MaxLen = min(max(m.Translator.Config.MaxLen, 1), s.cfg.MaxOutputLength)
 	}

@@ -3,7 +3,6 @@ package serve
 import (
 	"bytes"
 	"fmt"
-	"github.com/recur-dev/recur/builtin"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -16,8 +15,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/recur-dev/recur/builtin"
+	"github.com/recur-dev/recur/models"
+	"github.com/recur-dev/recur/tokenizers"
+
 	"github.com/recur-dev/recur/cnn"
-	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/encoder"
 	"github.com/recur-dev/recur/modelfile"
@@ -54,14 +56,14 @@ func tinyModelFiles(t testing.TB) (translator, captioner string) {
 }
 
 func writeTinyModels(dir string) error {
-	src := datasets.BuildSeqVocab([][]string{strings.Fields("i am cold . you are warm . the cat sleeps")}, 1)
-	tgt := datasets.BuildSeqVocab([][]string{strings.Fields("j' ai froid . tu as chaud . le chat dort")}, 1)
-	tcfg := tasks.TranslatorConfig{
+	src := tokenizers.BuildSeqVocab([][]string{strings.Fields("i am cold . you are warm . the cat sleeps")}, 1)
+	tgt := tokenizers.BuildSeqVocab([][]string{strings.Fields("j' ai froid . tu as chaud . le chat dort")}, 1)
+	tcfg := models.TranslatorConfig{
 		Encoder:   encoder.RNNConfig{Cell: nn.GRU, Embed: 8, Hidden: 16, Layers: 1, Bidirectional: true},
 		Decoder:   decoder.Config{Cell: nn.GRU, Embed: 8, Hidden: 16, Layers: 1, Attention: nn.Additive, AttentionDim: 8},
 		Lowercase: true, SrcLang: "en", TgtLang: "fr", MaxLen: 12,
 	}
-	tr, err := tasks.NewTranslator(tcfg, src, tgt, 1)
+	tr, err := models.NewTranslator(tcfg, src, tgt, 1)
 	if err != nil {
 		return err
 	}
@@ -79,8 +81,8 @@ func writeTinyModels(dir string) error {
 	ccfg.Encoder.Attention = true
 	ccfg.Decoder = decoder.Config{Cell: nn.LSTM, Embed: 8, Hidden: 16, Layers: 1}
 	ccfg.MaxLen = 8
-	vocab := datasets.BuildSeqVocab([][]string{strings.Fields("a red circle left of blue square")}, 1)
-	c, err := tasks.NewCaptioner(ccfg, vocab, 1) // seed 1 says "square" about the scene (seed 2: an empty caption)
+	vocab := tokenizers.BuildSeqVocab([][]string{strings.Fields("a red circle left of blue square")}, 1)
+	c, err := models.NewCaptioner(ccfg, vocab, 1) // seed 1 says "square" about the scene (seed 2: an empty caption)
 	if err != nil {
 		return err
 	}
@@ -92,18 +94,18 @@ func writeTinyModels(dir string) error {
 		return err
 	}
 	// Classifiers: text (many-to-one) and image (one-to-one).
-	txt, err := tasks.NewClassifier(tasks.ClassifierConfig{Kind: "text", Lowercase: true,
+	txt, err := models.NewClassifier(models.ClassifierConfig{Kind: "text", Lowercase: true,
 		Encoder: encoder.RNNConfig{Cell: nn.GRU, Embed: 8, Hidden: 8, Layers: 1}},
-		[]string{"negative", "positive"}, datasets.BuildSeqVocab([][]string{strings.Fields("good bad film")}, 1), 1)
+		[]string{"negative", "positive"}, tokenizers.BuildSeqVocab([][]string{strings.Fields("good bad film")}, 1), 1)
 	if err != nil {
 		return err
 	}
-	img, err := tasks.NewClassifier(tasks.ClassifierConfig{Kind: "image", CNN: cnn.Config{Size: 32, Channels: []int{4, 8}},
+	img, err := models.NewClassifier(models.ClassifierConfig{Kind: "image", CNN: cnn.Config{Size: 32, Channels: []int{4, 8}},
 		Image: ccfg.Image}, []string{"circle", "square", "triangle"}, nil, 1)
 	if err != nil {
 		return err
 	}
-	for name, m := range map[string]*tasks.Classifier{"tiny-sentiment.model": txt, "tiny-shapes.model": img} {
+	for name, m := range map[string]*models.Classifier{"tiny-sentiment.model": txt, "tiny-shapes.model": img} {
 		f, err := m.File(nil, modelfile.F32)
 		if err != nil {
 			return err

@@ -8,20 +8,21 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/recur-dev/recur/models"
+
 	"github.com/recur-dev/recur/builtin"
 	"github.com/recur-dev/recur/cnn"
 	"github.com/recur-dev/recur/modelfile"
-	"github.com/recur-dev/recur/tasks"
 )
 
 // Model tasks as the API names them (the model file's "recur.task").
 const (
-	TaskTextGen   = tasks.TaskTextGen
-	TaskTranslate = tasks.TaskTranslate
-	TaskCaption   = tasks.TaskCaption
+	TaskTextGen   = models.TaskTextGen
+	TaskTranslate = models.TaskTranslate
+	TaskCaption   = models.TaskCaption
 	// Classifiers: text → label (JSON) and image → label (multipart).
-	TaskClassify      = tasks.TaskClassify
-	TaskClassifyImage = tasks.TaskClassifyImage
+	TaskClassify      = models.TaskClassify
+	TaskClassifyImage = models.TaskClassifyImage
 )
 
 // ModelInfo is what /v1/models shows for one model.
@@ -72,10 +73,10 @@ type Class struct {
 type Model struct {
 	Name       string
 	Source     string
-	LM         *tasks.LanguageModel
-	Translator *tasks.Translator
+	LM         *models.LanguageModel
+	Translator *models.Translator
 	Captioner  Captioner
-	Classifier *tasks.Classifier // text or image (its Task says which)
+	Classifier *models.Classifier // text or image (its Task says which)
 }
 
 // Task is the model's task.
@@ -234,10 +235,10 @@ func (r *Registry) AddBuiltins() (skipped []string) {
 	return skipped
 }
 
-// LoadFile loads a model file of any task the server knows (tasks.Load);
+// LoadFile loads a model file of any task the server knows (models.Load);
 // the model is named after the file (without extension).
 func (r *Registry) LoadFile(path string) (*Model, error) {
-	lm, err := tasks.Load(path)
+	lm, err := models.Load(path)
 	if err != nil {
 		return nil, err
 	}
@@ -249,15 +250,15 @@ func (r *Registry) LoadFile(path string) (*Model, error) {
 	return r.Add(m), nil
 }
 
-// CaptionerOf adapts a tasks.Captioner to the server.
-func CaptionerOf(c *tasks.Captioner) Captioner { return captioner{c} }
+// CaptionerOf adapts a models.Captioner to the server.
+func CaptionerOf(c *models.Captioner) Captioner { return captioner{c} }
 
-type captioner struct{ m *tasks.Captioner }
+type captioner struct{ m *models.Captioner }
 
 func (c captioner) InputConfig() cnn.InputConfig { return c.m.Config.Image }
 
 func (c captioner) Caption(ctx context.Context, pixels []float32, beam, maxLen int) ([]Caption, error) {
-	caps, err := c.m.Caption(ctx, [][]float32{pixels}, tasks.CaptionOptions{Beam: beam, MaxLen: maxLen})
+	caps, err := c.m.Caption(ctx, [][]float32{pixels}, models.CaptionOptions{Beam: beam, MaxLen: maxLen})
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,9 @@ import (
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/encoder"
 	"github.com/recur-dev/recur/modelfile"
+	"github.com/recur-dev/recur/models"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/tokenizers"
 	"github.com/recur-dev/recur/training"
 )
 
@@ -74,11 +76,11 @@ func TestCaptionLearnsScenes(t *testing.T) {
 		if res.Best["exact"] < 60 {
 			t.Errorf("input feeding %v: exact match %.1f%% after %d steps, want >= 60%%", att, res.Best["exact"], res.Steps)
 		}
-		m, err := LoadCaptioner(tc.Out)
+		m, err := models.LoadCaptioner(tc.Out)
 		if err != nil {
 			t.Fatal(err)
 		}
-		caps, err := m.Caption(context.Background(), [][]float32{data.Val[0].Image}, CaptionOptions{Beam: 3, LengthPenalty: Penalty(1)})
+		caps, err := m.Caption(context.Background(), [][]float32{data.Val[0].Image}, models.CaptionOptions{Beam: 3, LengthPenalty: models.Penalty(1)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +100,7 @@ func TestCaptionMaxLenFlagsUnfinished(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := NewCaptioner(cfg.Model, data.Vocab, 3)
+	m, err := models.NewCaptioner(cfg.Model, data.Vocab, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +108,7 @@ func TestCaptionMaxLenFlagsUnfinished(t *testing.T) {
 	// caption that has not emitted </s> must be flagged, never reported as
 	// finished.
 	for _, beam := range []int{1, 3} {
-		caps, err := m.Caption(context.Background(), [][]float32{data.Val[0].Image}, CaptionOptions{Beam: beam, MaxLen: 1, LengthPenalty: Penalty(1)})
+		caps, err := m.Caption(context.Background(), [][]float32{data.Val[0].Image}, models.CaptionOptions{Beam: beam, MaxLen: 1, LengthPenalty: models.Penalty(1)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,8 +136,8 @@ func TestCaptionBadInputs(t *testing.T) {
 	}
 	// A model file of another task.
 	p := filepath.Join(dir, "lm.model")
-	modelfile.Write(p, &modelfile.File{Task: TaskTextGen, Metadata: map[string]string{}})
-	if _, err := LoadCaptioner(p); err == nil || !strings.Contains(err.Error(), "textgen") {
+	modelfile.Write(p, &modelfile.File{Task: models.TaskTextGen, Metadata: map[string]string{}})
+	if _, err := models.LoadCaptioner(p); err == nil || !strings.Contains(err.Error(), "textgen") {
 		t.Errorf("text model as captioner: %v", err)
 	}
 }
@@ -150,13 +152,13 @@ func TestCaptionBeamIsTheSharedBeamSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := NewCaptioner(cfg.Model, data.Vocab, 5)
+	m, err := models.NewCaptioner(cfg.Model, data.Vocab, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
 	m.Config.MaxLen = 6
 	img := data.Val[0].Image
-	caps, err := m.Caption(context.Background(), [][]float32{img}, CaptionOptions{Beam: 4, LengthPenalty: Penalty(1)})
+	caps, err := m.Caption(context.Background(), [][]float32{img}, models.CaptionOptions{Beam: 4, LengthPenalty: models.Penalty(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,12 +166,12 @@ func TestCaptionBeamIsTheSharedBeamSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hyps, err := decoder.BeamSearch(context.Background(), m.Dec, encoder.StartImages(m.Dec, encs), datasets.BOSID, datasets.EOSID,
+	hyps, err := decoder.BeamSearch(context.Background(), m.Dec, encoder.StartImages(m.Dec, encs), tokenizers.BOSID, tokenizers.EOSID,
 		decoder.BeamConfig{Width: 4, LengthPenalty: 1, MaxLen: 6, MinLen: 1, NBest: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := strings.Join(caps[0].Tokens, " "), strings.Join(datasets.DecodeSeq(m.Vocab, hyps[0].Tokens), " "); got != want || caps[0].Score != hyps[0].Score {
+	if got, want := strings.Join(caps[0].Tokens, " "), strings.Join(tokenizers.DecodeSeq(m.Vocab, hyps[0].Tokens), " "); got != want || caps[0].Score != hyps[0].Score {
 		t.Errorf("Caption gives %q (%g), BeamSearch %q (%g)", got, caps[0].Score, want, hyps[0].Score)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/recur-dev/recur/cnn"
 	"github.com/recur-dev/recur/datasets"
+	"github.com/recur-dev/recur/models"
 	"github.com/recur-dev/recur/plots"
 	"github.com/recur-dev/recur/training"
 )
@@ -43,7 +44,7 @@ func TestTextClassifierLearns(t *testing.T) {
 	if res.Best["accuracy"] < 95 {
 		t.Errorf("accuracy %.1f%%, want >= 95%%\n%s", res.Best["accuracy"], plots.ConfusionTable(data.Labels, task.Confusion))
 	}
-	m, err := LoadClassifier(out)
+	m, err := models.LoadClassifier(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +97,7 @@ func testImageClassifierLearns(t *testing.T, batchNorm bool) {
 	if res.Best["accuracy"] < 65 {
 		t.Errorf("colour accuracy %.1f%%, want >= 65%% (chance: 17%%)\n%s", res.Best["accuracy"], plots.ConfusionTable(data.Labels, task.Confusion))
 	}
-	m, err := LoadClassifier(out)
+	m, err := models.LoadClassifier(out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/recur-dev/recur/models"
+
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/nn"
 	"github.com/recur-dev/recur/tasks"
@@ -48,7 +50,7 @@ func ExampleTrain() {
 	}
 	fmt.Println("steps:", res.Steps)
 
-	m, err := tasks.Load(tc.Out)
+	m, err := models.Load(tc.Out)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -60,23 +62,4 @@ func ExampleTrain() {
 	// Output:
 	// steps: 20
 	// textgen true
-}
-
-// Load reads a model file of any task and returns the model it holds:
-// here the built-in translator's file, which then translates with its own
-// tuned length penalty (the options leave it unset). French text is
-// detokenized with a narrow no-break space before "?".
-func ExampleLoad() {
-	m, err := tasks.Load("../builtin/en-fr.model")
-	if err != nil {
-		log.Fatal(err)
-	}
-	o := tasks.DefaultTranslateOptions()
-	o.Beam = 5
-	out, err := m.Translator.Translate(context.Background(), []string{"Where is the station?"}, o)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(m.Task, out[0].Hyps[0].Text)
-	// Output: translate Où se trouve la gare ?
 }

@@ -10,8 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/recur-dev/recur/models"
+	"github.com/recur-dev/recur/tokenizers"
+
 	"github.com/recur-dev/recur/cnn"
-	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/encoder"
 	"github.com/recur-dev/recur/markov"
@@ -43,12 +45,12 @@ func tinyModelFiles(t *testing.T) map[string]*modelfile.File {
 		}
 		files[name] = f
 	}
-	vocab := datasets.BuildSeqVocab([][]string{strings.Fields("a red circle left of blue square")}, 1)
+	vocab := tokenizers.BuildSeqVocab([][]string{strings.Fields("a red circle left of blue square")}, 1)
 	dc := decoder.Config{Cell: nn.GRU, Embed: 4, Hidden: 6, Layers: 1}
 
 	tg := DefaultTextGenTaskConfig()
 	tg.Decoder = dc
-	tok, err := datasets.NewTokenizer(datasets.LevelChar, vocab, false)
+	tok, err := tokenizers.NewTokenizer(tokenizers.LevelChar, vocab, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,10 +60,10 @@ func tinyModelFiles(t *testing.T) map[string]*modelfile.File {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := textGenModelFile(tg, tok, d.Params(), map[string]string{"note": "golden"}, modelfile.F32)
+	f, err := models.TextGenModelFile(tg.Decoder, tg.Lowercase, tok, d.Params(), map[string]string{"note": "golden"}, modelfile.F32)
 	add("textgen", f, err)
 
-	tg.Level = datasets.LevelWord
+	tg.Level = tokenizers.LevelWord
 	corpus, err := LoadCorpus(tinyCorpus(t), tg)
 	if err != nil {
 		t.Fatal(err)
@@ -73,25 +75,25 @@ func tinyModelFiles(t *testing.T) map[string]*modelfile.File {
 	f, err = modelfile.Read(out)
 	add("markov", f, err)
 
-	tr, err := NewTranslator(TranslatorConfig{Encoder: encoder.RNNConfig{Cell: nn.GRU, Embed: 4, Hidden: 6, Layers: 1, Bidirectional: true},
+	tr, err := models.NewTranslator(models.TranslatorConfig{Encoder: encoder.RNNConfig{Cell: nn.GRU, Embed: 4, Hidden: 6, Layers: 1, Bidirectional: true},
 		Decoder:   decoder.Config{Cell: nn.LSTM, Embed: 4, Hidden: 6, Layers: 1, Attention: nn.Additive, AttentionDim: 4},
 		Lowercase: true, SrcLang: "en", TgtLang: "fr", MaxLen: 9, MaxSrcLen: 12}, vocab, vocab, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err = tr.File(map[string]string{MetaLengthPenalty: "0.6"}, modelfile.F32)
+	f, err = tr.File(map[string]string{models.MetaLengthPenalty: "0.6"}, modelfile.F32)
 	add("translate", f, err)
 
 	cc := DefaultCaptionTaskConfig().Model
 	cc.Image.Size, cc.Encoder.CNN, cc.Encoder.Attention, cc.Decoder, cc.MaxLen = 16, cnn.Config{Size: 16, Channels: []int{2, 4}}, true, dc, 5
-	cp, err := NewCaptioner(cc, vocab, 1)
+	cp, err := models.NewCaptioner(cc, vocab, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f, err = cp.File(nil, modelfile.F32)
 	add("caption", f, err)
 
-	txt, err := NewClassifier(ClassifierConfig{Kind: "text", Lowercase: true, MaxTokens: 7,
+	txt, err := models.NewClassifier(models.ClassifierConfig{Kind: "text", Lowercase: true, MaxTokens: 7,
 		Encoder: encoder.RNNConfig{Cell: nn.GRU, Embed: 4, Hidden: 6, Layers: 1}}, []string{"neg", "pos"}, vocab, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +101,7 @@ func tinyModelFiles(t *testing.T) map[string]*modelfile.File {
 	f, err = txt.File(nil, modelfile.F32)
 	add("classify", f, err)
 
-	img, err := NewClassifier(ClassifierConfig{Kind: "image", CNN: cnn.Config{Size: 16, Channels: []int{2, 4}}, Image: cc.Image},
+	img, err := models.NewClassifier(models.ClassifierConfig{Kind: "image", CNN: cnn.Config{Size: 16, Channels: []int{2, 4}}, Image: cc.Image},
 		[]string{"circle", "square"}, nil, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -155,7 +157,7 @@ func TestGoldenHeaders(t *testing.T) {
 			if !bytes.Equal(got, want) {
 				t.Errorf("the stored header of a %s model changed; if intended, rerun with -update and keep old files loading.\ngot:\n%s\nwant:\n%s", name, got, want)
 			}
-			if _, err := Load(path); err != nil {
+			if _, err := models.Load(path); err != nil {
 				t.Errorf("Load: %v", err)
 			}
 		})

@@ -1,6 +1,8 @@
 package tasks
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 
@@ -56,4 +58,11 @@ func cachedGraph[K comparable, G any](cache map[K]G, key K, build func() (G, err
 	}
 	cache[key] = g
 	return g, nil
+}
+
+// sha256File is the hex SHA-256 of a corpus text, stored in model files
+// as data.sha256.
+func sha256File(text string) string {
+	s := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(s[:])
 }

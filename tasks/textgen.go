@@ -2,10 +2,12 @@ package tasks
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/recur-dev/recur/models"
+	"github.com/recur-dev/recur/tokenizers"
 
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
@@ -13,9 +15,6 @@ import (
 	"github.com/recur-dev/recur/nn"
 	"github.com/recur-dev/recur/training"
 )
-
-// TaskTextGen is the model-file task of language models (RNN and Markov).
-const TaskTextGen = "textgen"
 
 // TextGenTaskConfig describes a text-generation model and how to cut its data.
 type TextGenTaskConfig struct {
@@ -34,7 +33,7 @@ type TextGenTaskConfig struct {
 // char level, 2 × 256 LSTM, embedding 64, dropout 0.1, 32 streams × 100 steps,
 // the last 10% for validation.
 func DefaultTextGenTaskConfig() TextGenTaskConfig {
-	return TextGenTaskConfig{Arch: "rnn", Level: datasets.LevelChar, Lowercase: true, ValFrac: 0.1,
+	return TextGenTaskConfig{Arch: "rnn", Level: tokenizers.LevelChar, Lowercase: true, ValFrac: 0.1,
 		Batch: 32, Seq: 100, EvalBatch: 32, Decoder: decoder.DefaultConfig()}
 }
 
@@ -43,7 +42,7 @@ func (c TextGenTaskConfig) Validate() error {
 	switch {
 	case c.Arch != "rnn" && c.Arch != "markov":
 		return fmt.Errorf("unknown TextGenTaskConfig.Arch %q (valid: rnn, markov)", c.Arch)
-	case c.Level != datasets.LevelChar && c.Level != datasets.LevelWord:
+	case c.Level != tokenizers.LevelChar && c.Level != tokenizers.LevelWord:
 		return fmt.Errorf("unknown TextGenTaskConfig.Level %q (valid: char, word)", c.Level)
 	case c.MinCount < 0:
 		return fmt.Errorf("TextGenTaskConfig.MinCount must be >= 0 (got %d)", c.MinCount)
@@ -62,7 +61,7 @@ func (c TextGenTaskConfig) Validate() error {
 // Corpus is a text split into training and validation ids with the
 // tokenizer built from the training part.
 type Corpus struct {
-	Tokenizer  datasets.Tokenizer
+	Tokenizer  tokenizers.Tokenizer
 	Train, Val []int
 	SHA256     string
 }
@@ -79,20 +78,20 @@ func LoadCorpus(path string, cfg TextGenTaskConfig) (*Corpus, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	var tok datasets.Tokenizer
-	if cfg.Level == datasets.LevelChar {
-		cc := datasets.DefaultCharConfig()
+	var tok tokenizers.Tokenizer
+	if cfg.Level == tokenizers.LevelChar {
+		cc := tokenizers.DefaultCharConfig()
 		if cfg.MinCount > 0 {
 			cc.MinCount = cfg.MinCount
 		}
-		tok, err = datasets.BuildChar(trainText, cc)
+		tok, err = tokenizers.BuildChar(trainText, cc)
 	} else {
-		wc := datasets.DefaultWordConfig()
+		wc := tokenizers.DefaultWordConfig()
 		wc.Lowercase = cfg.Lowercase
 		if cfg.MinCount > 0 {
 			wc.MinCount = cfg.MinCount
 		}
-		tok, err = datasets.BuildWord(trainText, wc)
+		tok, err = tokenizers.BuildWord(trainText, wc)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -118,7 +117,7 @@ type TextGenTask struct {
 	machine   *nn.Machine
 	run       *nn.RNNRun
 	carry     bool
-	evalGraph *evalGraph
+	evalGraph *models.EvalGraph
 }
 
 // NewTextGenTask builds the model for corpus; the decoder's vocabulary is the
@@ -177,13 +176,13 @@ func (t *TextGenTask) TrainStep(step int) (float64, int, error) {
 // zero state (the reference protocol), and perplexity = exp(loss).
 func (t *TextGenTask) Evaluate(ctx context.Context) (training.Metrics, error) {
 	if t.evalGraph == nil {
-		eg, err := newEvalGraph(t.Decoder, t.Corpus.Val, t.Config.EvalBatch, t.Config.Seq)
+		eg, err := models.NewEvalGraph(t.Decoder, t.Corpus.Val, t.Config.EvalBatch, t.Config.Seq)
 		if err != nil {
 			return nil, err
 		}
 		t.evalGraph = eg
 	}
-	loss, err := t.evalGraph.run(ctx)
+	loss, err := t.evalGraph.Run(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -240,39 +239,5 @@ func (t *TextGenTask) LoadState(f *modelfile.File) error {
 
 // Model implements Trainable.
 func (t *TextGenTask) Model() (*modelfile.File, error) {
-	return textGenModelFile(t.Config, t.Corpus.Tokenizer, t.Decoder.Params(), map[string]string{"data.sha256": t.Corpus.SHA256}, modelfile.F32)
-}
-
-// textGenHeader is the config stored in a textgen model file.
-type textGenHeader struct {
-	Arch      string          `json:"arch"`
-	Level     string          `json:"level"`
-	Lowercase bool            `json:"lowercase"`
-	Decoder   *decoder.Config `json:"decoder,omitempty"`
-	Markov    json.RawMessage `json:"markov,omitempty"`
-}
-
-// textGenModelFile assembles a textgen model file.
-func textGenModelFile(cfg TextGenTaskConfig, tok datasets.Tokenizer, params nn.Params, meta map[string]string, dtype modelfile.DType) (*modelfile.File, error) {
-	dc := cfg.Decoder
-	dc.Vocab = tok.Vocab().Size()
-	h := textGenHeader{Arch: "rnn", Level: tok.Level(), Lowercase: cfg.Lowercase, Decoder: &dc}
-	f, err := newTextGenFile(h, tok, meta)
-	if err != nil {
-		return nil, err
-	}
-	return addWeights(f, nil, params, dtype), nil
-}
-
-func newTextGenFile(h textGenHeader, tok datasets.Tokenizer, meta map[string]string) (*modelfile.File, error) {
-	hb, err := json.Marshal(h)
-	if err != nil {
-		return nil, err
-	}
-	vb, err := json.Marshal(tok.Vocab().Tokens())
-	if err != nil {
-		return nil, err
-	}
-	f := &modelfile.File{Task: TaskTextGen, Metadata: map[string]string{"config": string(hb), "vocab": string(vb)}}
-	return addWeights(f, meta, nil, ""), nil
+	return models.TextGenModelFile(t.Config.Decoder, t.Config.Lowercase, t.Corpus.Tokenizer, t.Decoder.Params(), map[string]string{"data.sha256": t.Corpus.SHA256}, modelfile.F32)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/recur-dev/recur/decoder"
+	"github.com/recur-dev/recur/models"
 	"github.com/recur-dev/recur/nn"
 	"github.com/recur-dev/recur/training"
 )
@@ -59,7 +60,7 @@ func TestTextGenLearnsTinyCorpus(t *testing.T) {
 			if loss := res.Best["loss"]; loss > 0.05 {
 				t.Fatalf("validation loss %.4f after %d steps, want < 0.05", loss, res.Steps)
 			}
-			m, err := LoadLanguageModel(tc.Out)
+			m, err := models.LoadLanguageModel(tc.Out)
 			if err != nil {
 				t.Fatal(err)
 			}

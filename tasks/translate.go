@@ -15,7 +15,9 @@ import (
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/encoder"
 	"github.com/recur-dev/recur/modelfile"
+	"github.com/recur-dev/recur/models"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/tokenizers"
 	"github.com/recur-dev/recur/training"
 )
 
@@ -26,7 +28,7 @@ type TranslateTaskConfig struct {
 	Val, Test int    // held-out pairs
 	SplitSeed uint64 // shuffle before the split
 	Batch     int
-	Model     TranslatorConfig
+	Model     models.TranslatorConfig
 	Smoothing float64 // label smoothing ε
 	// TeacherForcing is the probability that the decoder reads the true
 	// previous token in training; below 1, the rest of the inputs are the
@@ -45,7 +47,7 @@ func DefaultTranslateTaskConfig() TranslateTaskConfig {
 	dc := decoder.Config{Cell: nn.GRU, Embed: 256, Hidden: 256, Layers: 1, Attention: nn.Additive, AttentionDim: 256}
 	return TranslateTaskConfig{
 		Pairs: datasets.DefaultPairsConfig(), MinCount: 2, Val: 1000, Test: 2000, SplitSeed: 1234, Batch: 64, TeacherForcing: 1,
-		Model: TranslatorConfig{Encoder: encoder.DefaultRNNConfig(), Decoder: dc, Lowercase: true},
+		Model: models.TranslatorConfig{Encoder: encoder.DefaultRNNConfig(), Decoder: dc, Lowercase: true},
 	}
 }
 
@@ -75,9 +77,9 @@ func LangsFromName(path string, reverse bool) (string, string) {
 // PairSplits is a tokenized, split sentence-pair corpus.
 type PairSplits struct {
 	Train, Val, Test []datasets.Pair
-	SrcVocab         *datasets.Vocab
-	TgtVocab         *datasets.Vocab
-	SrcBPE, TgtBPE   *datasets.BPE // nil for word models
+	SrcVocab         *tokenizers.Vocab
+	TgtVocab         *tokenizers.Vocab
+	SrcBPE, TgtBPE   *tokenizers.BPE // nil for word models
 	Report           datasets.PairsReport
 	SHA256           string
 	// trainSrc and trainTgt are the training split as tokens (subwords
@@ -106,7 +108,7 @@ func LoadPairs(path string, cfg TranslateTaskConfig) (*PairSplits, error) {
 		src = append(src, cfg.Pairs.Tokenize(p.Src))
 		tgt = append(tgt, cfg.Pairs.Tokenize(p.Tgt))
 	}
-	var srcBPE, tgtBPE *datasets.BPE
+	var srcBPE, tgtBPE *tokenizers.BPE
 	if n := cfg.Model.Subwords; n > 0 {
 		if srcBPE, err = learnBPE(src, n); err != nil {
 			return nil, fmt.Errorf("source subwords: %w", err)
@@ -123,18 +125,18 @@ func LoadPairs(path string, cfg TranslateTaskConfig) (*PairSplits, error) {
 		fmt.Fprintf(h, "%s\t%s\n", p.Src, p.Tgt)
 	}
 	return &PairSplits{Train: train, Val: val, Test: test, Report: rep, SrcBPE: srcBPE, TgtBPE: tgtBPE,
-		SrcVocab: datasets.BuildSeqVocab(src, cfg.MinCount), TgtVocab: datasets.BuildSeqVocab(tgt, cfg.MinCount),
+		SrcVocab: tokenizers.BuildSeqVocab(src, cfg.MinCount), TgtVocab: tokenizers.BuildSeqVocab(tgt, cfg.MinCount),
 		SHA256: hex.EncodeToString(h.Sum(nil)), trainSrc: src, trainTgt: tgt, lowercase: cfg.Pairs.Lowercase}, nil
 }
 
-func learnBPE(sents [][]string, size int) (*datasets.BPE, error) {
+func learnBPE(sents [][]string, size int) (*tokenizers.BPE, error) {
 	counts := map[string]int{}
 	for _, s := range sents {
 		for _, w := range s {
 			counts[w]++
 		}
 	}
-	return datasets.LearnBPE(counts, size)
+	return tokenizers.LearnBPE(counts, size)
 }
 
 // trainIDs is the training split as ids: from the tokens LoadPairs kept
@@ -144,8 +146,8 @@ func (data *PairSplits) trainIDs(cfg datasets.PairsConfig) (s, t [][]int) {
 		return encodePairs(cfg, data, data.Train)
 	}
 	for i := range data.trainSrc {
-		s = append(s, datasets.EncodeSeq(data.SrcVocab, data.trainSrc[i]))
-		t = append(t, datasets.EncodeSeq(data.TgtVocab, data.trainTgt[i]))
+		s = append(s, tokenizers.EncodeSeq(data.SrcVocab, data.trainSrc[i]))
+		t = append(t, tokenizers.EncodeSeq(data.TgtVocab, data.trainTgt[i]))
 	}
 	return s, t
 }
@@ -154,8 +156,8 @@ func (data *PairSplits) trainIDs(cfg datasets.PairsConfig) (s, t [][]int) {
 // encodes them with the splits' vocabularies.
 func encodePairs(cfg datasets.PairsConfig, data *PairSplits, pairs []datasets.Pair) (s, t [][]int) {
 	for _, p := range pairs {
-		s = append(s, datasets.EncodeSeq(data.SrcVocab, subwords(data.SrcBPE, cfg.Tokenize(p.Src))))
-		t = append(t, datasets.EncodeSeq(data.TgtVocab, subwords(data.TgtBPE, cfg.Tokenize(p.Tgt))))
+		s = append(s, tokenizers.EncodeSeq(data.SrcVocab, models.Subwords(data.SrcBPE, cfg.Tokenize(p.Src))))
+		t = append(t, tokenizers.EncodeSeq(data.TgtVocab, models.Subwords(data.TgtBPE, cfg.Tokenize(p.Tgt))))
 	}
 	return s, t
 }
@@ -163,12 +165,12 @@ func encodePairs(cfg datasets.PairsConfig, data *PairSplits, pairs []datasets.Pa
 // TranslateTask trains a Translator with the shared loop.
 type TranslateTask struct {
 	Config  TranslateTaskConfig
-	Net     *Translator
+	Net     *models.Translator
 	Data    *PairSplits
 	seed    uint64
 	batcher *datasets.PairBatcher
-	train   map[[3]int]*BatchGraph
-	eval    map[[3]int]*BatchGraph
+	train   map[[3]int]*models.BatchGraph
+	eval    map[[3]int]*models.BatchGraph
 	valSrc  [][]int
 	valTgt  [][]int
 }
@@ -203,7 +205,7 @@ func NewTranslateTask(cfg TranslateTaskConfig, data *PairSplits, seed uint64) (*
 		}
 		cfg.Model.MaxSrcLen = 2 * longest
 	}
-	m, err := NewTranslator(cfg.Model, data.SrcVocab, data.TgtVocab, seed)
+	m, err := models.NewTranslator(cfg.Model, data.SrcVocab, data.TgtVocab, seed)
 	if err != nil {
 		return nil, err
 	}
@@ -214,13 +216,13 @@ func NewTranslateTask(cfg TranslateTaskConfig, data *PairSplits, seed uint64) (*
 	}
 	vs, vt := encodePairs(cfg.Pairs, data, data.Val)
 	return &TranslateTask{Config: cfg, Net: m, Data: data, seed: seed, batcher: b,
-		train: map[[3]int]*BatchGraph{}, eval: map[[3]int]*BatchGraph{}, valSrc: vs, valTgt: vt}, nil
+		train: map[[3]int]*models.BatchGraph{}, eval: map[[3]int]*models.BatchGraph{}, valSrc: vs, valTgt: vt}, nil
 }
 
-func (t *TranslateTask) graph(cache map[[3]int]*BatchGraph, b *datasets.SeqBatch, train bool) (*BatchGraph, error) {
+func (t *TranslateTask) graph(cache map[[3]int]*models.BatchGraph, b *datasets.SeqBatch, train bool) (*models.BatchGraph, error) {
 	key := [3]int{b.B, roundUp(b.SrcLen), roundUp(b.TgtLen)}
-	return cachedGraph(cache, key, func() (*BatchGraph, error) {
-		return t.Net.buildGraph(key[0], key[1], key[2], train, t.seed, t.Config.Smoothing)
+	return cachedGraph(cache, key, func() (*models.BatchGraph, error) {
+		return t.Net.NewBatchGraph(key[0], key[1], key[2], train, t.seed, t.Config.Smoothing)
 	})
 }
 
@@ -237,7 +239,7 @@ func (t *TranslateTask) TrainStep(step int) (float64, int, error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	g.fill(b)
+	g.Fill(b)
 	if t.Config.TeacherForcing < 1 {
 		if err := t.scheduleSampling(g, b, step); err != nil {
 			return 0, 0, err
@@ -251,16 +253,16 @@ func (t *TranslateTask) TrainStep(step int) (float64, int, error) {
 // predictions with probability 1 − TeacherForcing. The predictions come
 // from a forward pass of the evaluation graph over the gold inputs, so
 // position t reads the model's guess for position t−1.
-func (t *TranslateTask) scheduleSampling(g *BatchGraph, b *datasets.SeqBatch, step int) error {
+func (t *TranslateTask) scheduleSampling(g *models.BatchGraph, b *datasets.SeqBatch, step int) error {
 	eg, err := t.graph(t.eval, b, false)
 	if err != nil {
 		return err
 	}
-	eg.fill(b)
-	if _, err := eg.machine.Forward(); err != nil {
+	eg.Fill(b)
+	if _, err := eg.Forward(); err != nil {
 		return err
 	}
-	logits := eg.g.Output(eg.logits)
+	logits := eg.Logits()
 	V := t.Net.TgtVocab.Size()
 	rng := rand.New(rand.NewPCG(t.seed^0x5c4ed, uint64(step)))
 	B := g.B
@@ -290,8 +292,8 @@ func (t *TranslateTask) Evaluate(ctx context.Context) (training.Metrics, error) 
 		if err != nil {
 			return nil, err
 		}
-		g.fill(b)
-		loss, err := g.machine.Forward()
+		g.Fill(b)
+		loss, err := g.Forward()
 		if err != nil {
 			return nil, err
 		}
@@ -302,7 +304,7 @@ func (t *TranslateTask) Evaluate(ctx context.Context) (training.Metrics, error) 
 	if n := t.Config.BLEUSample; n > 0 && n < len(val) {
 		val = val[:n]
 	}
-	bleu, chrf, err := t.Net.Score(ctx, val, t.Config.Pairs, DefaultTranslateOptions())
+	bleu, chrf, err := t.Net.Score(ctx, val, t.Config.Pairs, models.DefaultTranslateOptions())
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/recur-dev/recur/decoder"
+	"github.com/recur-dev/recur/models"
 	"github.com/recur-dev/recur/nn"
 	"github.com/recur-dev/recur/training"
 )
@@ -97,11 +98,11 @@ func TestTranslatorLearnsReversal(t *testing.T) {
 			if res.Best["bleu"] < want {
 				t.Fatalf("validation BLEU %.1f after %d steps, want >= %g (curve %+v)", res.Best["bleu"], res.Steps, want, res.Curve)
 			}
-			m, err := LoadTranslator(tc.Out)
+			m, err := models.LoadTranslator(tc.Out)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, o := range []TranslateOptions{{Beam: 1, NBest: 1}, {Beam: 4, NBest: 2, LengthPenalty: Penalty(1)}} {
+			for _, o := range []models.TranslateOptions{{Beam: 1, NBest: 1}, {Beam: 4, NBest: 2, LengthPenalty: models.Penalty(1)}} {
 				tr, err := m.Translate(context.Background(), []string{"cat sun tree", "red dog"}, o)
 				if err != nil {
 					t.Fatal(err)
@@ -159,11 +160,11 @@ func TestTranslatorTargetWithoutSpaces(t *testing.T) {
 	if _, err := training.Train(context.Background(), task, tc); err != nil {
 		t.Fatal(err)
 	}
-	m, err := LoadTranslator(tc.Out)
+	m, err := models.LoadTranslator(tc.Out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := m.Translate(context.Background(), []string{"blue cat moon"}, DefaultTranslateOptions())
+	tr, err := m.Translate(context.Background(), []string{"blue cat moon"}, models.DefaultTranslateOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

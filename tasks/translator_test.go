@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/recur-dev/recur/models"
+	"github.com/recur-dev/recur/tokenizers"
+
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/encoder"
@@ -45,12 +48,12 @@ func TestPaddedBatchEqualsOneAtATime(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g, err := task.Net.buildGraph(batch.B, batch.SrcLen+3, batch.TgtLen+2, false, 1, 0)
+		g, err := task.Net.NewBatchGraph(batch.B, batch.SrcLen+3, batch.TgtLen+2, false, 1, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		g.fill(batch)
-		loss, err := g.machine.Forward()
+		g.Fill(batch)
+		loss, err := g.Forward()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,12 +61,12 @@ func TestPaddedBatchEqualsOneAtATime(t *testing.T) {
 		var single float64
 		for i := range src {
 			b, _ := datasets.MakeSeqBatch(src[i:i+1], tgt[i:i+1])
-			g1, err := task.Net.buildGraph(1, b.SrcLen, b.TgtLen, false, 1, 0)
+			g1, err := task.Net.NewBatchGraph(1, b.SrcLen, b.TgtLen, false, 1, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
-			g1.fill(b)
-			l, err := g1.machine.Forward()
+			g1.Fill(b)
+			l, err := g1.Forward()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,25 +104,25 @@ func TestBeamWidthOneEqualsGreedyAndOrder(t *testing.T) {
 	for _, p := range splits.Val[:6] {
 		srcs = append(srcs, p.Src)
 	}
-	greedy, err := m.Translate(context.Background(), srcs, TranslateOptions{Beam: 1, NBest: 1, MaxLen: 12})
+	greedy, err := m.Translate(context.Background(), srcs, models.TranslateOptions{Beam: 1, NBest: 1, MaxLen: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, s := range srcs {
-		enc, _, _, err := m.encode(s)
+		enc, err := m.Enc.Encode(tokenizers.EncodeSeq(m.SrcVocab, m.Tokenize(s)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		st := encoder.Start(m.Dec, []*encoder.Encoded{enc})
-		hyps, err := decoder.BeamSearch(context.Background(), m.Dec, st, datasets.BOSID, datasets.EOSID, decoder.BeamConfig{Width: 1, LengthPenalty: 1, MaxLen: 12, MinLen: 1, NBest: 1})
+		hyps, err := decoder.BeamSearch(context.Background(), m.Dec, st, tokenizers.BOSID, tokenizers.EOSID, decoder.BeamConfig{Width: 1, LengthPenalty: 1, MaxLen: 12, MinLen: 1, NBest: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := strings.Join(datasets.DecodeSeq(m.TgtVocab, hyps[0].Tokens), " "), strings.Join(greedy[i].Hyps[0].Tokens, " "); got != want {
+		if got, want := strings.Join(tokenizers.DecodeSeq(m.TgtVocab, hyps[0].Tokens), " "), strings.Join(greedy[i].Hyps[0].Tokens, " "); got != want {
 			t.Errorf("sentence %d: beam 1 %q, greedy %q", i, got, want)
 		}
 	}
-	nb, err := m.Translate(context.Background(), srcs[:2], TranslateOptions{Beam: 5, NBest: 5, LengthPenalty: Penalty(1), MaxLen: 12})
+	nb, err := m.Translate(context.Background(), srcs[:2], models.TranslateOptions{Beam: 5, NBest: 5, LengthPenalty: models.Penalty(1), MaxLen: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,11 +138,11 @@ func TestBeamWidthOneEqualsGreedyAndOrder(t *testing.T) {
 func TestTranslatorInputErrors(t *testing.T) {
 	task, _ := untrainedTranslator(t, false)
 	m := task.Net
-	if _, err := m.Translate(context.Background(), []string{"   "}, DefaultTranslateOptions()); err == nil || !strings.Contains(err.Error(), "empty") {
+	if _, err := m.Translate(context.Background(), []string{"   "}, models.DefaultTranslateOptions()); err == nil || !strings.Contains(err.Error(), "empty") {
 		t.Errorf("empty source: %v", err)
 	}
 	long := strings.Repeat("cat ", 200)
-	if _, err := m.Translate(context.Background(), []string{long}, DefaultTranslateOptions()); err == nil || !strings.Contains(err.Error(), "at most") {
+	if _, err := m.Translate(context.Background(), []string{long}, models.DefaultTranslateOptions()); err == nil || !strings.Contains(err.Error(), "at most") {
 		t.Errorf("over-long source: %v", err)
 	}
 	// A model of another task is refused by name.
@@ -152,7 +155,7 @@ func TestTranslatorInputErrors(t *testing.T) {
 	if _, err := training.Train(context.Background(), tg, tc); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LoadTranslator(lm); err == nil || !strings.Contains(err.Error(), `"textgen" model, want "translate"`) {
+	if _, err := models.LoadTranslator(lm); err == nil || !strings.Contains(err.Error(), `"textgen" model, want "translate"`) {
 		t.Errorf("wrong task: %v", err)
 	}
 }

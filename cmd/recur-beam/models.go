@@ -7,11 +7,11 @@ package main
 //
 // Library calls made here:
 //   builtin.EnFr, builtin.Captioner, builtin.Shakespeare           built-in models
-//   tasks.LoadTranslator, tasks.LoadCaptioner, tasks.LoadLanguageModel
-//   (*tasks.Translator).Translate, .LengthPenalty; tasks.TranslateOptions
-//   (*tasks.Captioner).Caption; tasks.CaptionOptions; .Config.Image
+//   models.LoadTranslator, models.LoadCaptioner, models.LoadLanguageModel
+//   (*models.Translator).Translate, .LengthPenalty; models.TranslateOptions
+//   (*models.Captioner).Caption; models.CaptionOptions; .Config.Image
 //   cnn.DecodeImage                                                image bytes → model input
-//   (*tasks.LanguageModel).Generate, .ScoreLines; tasks.LineScore (.TSV)
+//   (*models.LanguageModel).Generate, .ScoreLines; models.LineScore (.TSV)
 //   decoder.SampleConfig (+Validate)
 
 import (
@@ -20,12 +20,13 @@ import (
 	"fmt"
 	"hash/fnv"
 
+	"github.com/recur-dev/recur/models"
+
 	"github.com/recur-dev/recur/builtin"
 	"github.com/recur-dev/recur/cnn"
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/internal/kernels"
-	"github.com/recur-dev/recur/tasks"
 )
 
 // ModelOptions are every subcommand's model settings, copied into the DoFn
@@ -90,36 +91,36 @@ func ItemSeed(seed uint64, id string) uint64 {
 func LoadRunner(o ModelOptions) (Runner, error) {
 	switch o.Task {
 	case "translate":
-		var m *tasks.Translator
+		var m *models.Translator
 		var err error
 		if o.Model == "" {
 			m, err = builtin.EnFr()
 		} else {
-			m, err = tasks.LoadTranslator(o.Model)
+			m, err = models.LoadTranslator(o.Model)
 		}
 		if err != nil {
 			return nil, err
 		}
 		return &translateRunner{m: m, o: o}, nil
 	case "caption":
-		var m *tasks.Captioner
+		var m *models.Captioner
 		var err error
 		if o.Model == "" {
 			m, err = builtin.Captioner()
 		} else {
-			m, err = tasks.LoadCaptioner(o.Model)
+			m, err = models.LoadCaptioner(o.Model)
 		}
 		if err != nil {
 			return nil, err
 		}
 		return &captionRunner{m: m, o: o}, nil
 	case "generate", "score":
-		var m *tasks.LanguageModel
+		var m *models.LanguageModel
 		var err error
 		if o.Model == "" {
 			m, err = builtin.Shakespeare()
 		} else {
-			m, err = tasks.LoadLanguageModel(o.Model)
+			m, err = models.LoadLanguageModel(o.Model)
 		}
 		if err != nil {
 			return nil, err
@@ -133,15 +134,15 @@ func LoadRunner(o ModelOptions) (Runner, error) {
 }
 
 type translateRunner struct {
-	m *tasks.Translator
+	m *models.Translator
 	o ModelOptions
 }
 
 func (r *translateRunner) Run(ctx context.Context, ids []string, inputs [][]byte) ([]Outcome, error) {
 	// A nil LengthPenalty is the model's own tuned default, as in recur translate.
-	o := tasks.TranslateOptions{Beam: max(r.o.Beam, 1), NBest: 1, MaxLen: r.o.MaxLen, Seed: r.o.Seed}
+	o := models.TranslateOptions{Beam: max(r.o.Beam, 1), NBest: 1, MaxLen: r.o.MaxLen, Seed: r.o.Seed}
 	if r.o.LengthPenaltySet {
-		o.LengthPenalty = tasks.Penalty(r.o.LengthPenalty)
+		o.LengthPenalty = models.Penalty(r.o.LengthPenalty)
 	}
 	out := make([]Outcome, len(inputs))
 	var batch []string
@@ -194,7 +195,7 @@ func (r *translateRunner) Run(ctx context.Context, ids []string, inputs [][]byte
 	return out, nil
 }
 
-func translationOutcome(t tasks.Translation) Outcome {
+func translationOutcome(t models.Translation) Outcome {
 	if len(t.Hyps) == 0 {
 		return Outcome{Reason: "no translation produced"}
 	}
@@ -206,7 +207,7 @@ func translationOutcome(t tasks.Translation) Outcome {
 const MaxImageBytes = 32 << 20
 
 type captionRunner struct {
-	m *tasks.Captioner
+	m *models.Captioner
 	o ModelOptions
 }
 
@@ -227,7 +228,7 @@ func (r *captionRunner) Run(ctx context.Context, ids []string, inputs [][]byte) 
 	if len(imgs) == 0 {
 		return out, nil
 	}
-	caps, err := r.m.Caption(ctx, imgs, tasks.CaptionOptions{Beam: max(r.o.Beam, 1), MaxLen: r.o.MaxLen})
+	caps, err := r.m.Caption(ctx, imgs, models.CaptionOptions{Beam: max(r.o.Beam, 1), MaxLen: r.o.MaxLen})
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +243,7 @@ func (r *captionRunner) Run(ctx context.Context, ids []string, inputs [][]byte) 
 }
 
 type generateRunner struct {
-	m *tasks.LanguageModel
+	m *models.LanguageModel
 	o ModelOptions
 }
 
@@ -260,7 +261,7 @@ type generateRunner struct {
 // bundles, breaking the determinism promise. One prompt at a time, each
 // item is exactly `recur generate --seed ItemSeed(seed, id)` on its
 // prompt, whatever the bundles. (Stepping in groups of a fixed row count,
-// padded, as tasks.LanguageModel.ScoreLines does, would be deterministic
+// padded, as models.LanguageModel.ScoreLines does, would be deterministic
 // too, at the price of differing from recur generate; not done.)
 func (r *generateRunner) Run(ctx context.Context, ids []string, inputs [][]byte) ([]Outcome, error) {
 	out := make([]Outcome, len(inputs))
@@ -279,11 +280,11 @@ func (r *generateRunner) Run(ctx context.Context, ids []string, inputs [][]byte)
 }
 
 type scoreRunner struct {
-	m *tasks.LanguageModel
+	m *models.LanguageModel
 }
 
 // Run scores each line with the library's per-line definition
-// (tasks.LineScore, the figures `recur eval --per-line` writes); they do
+// (models.LineScore, the figures `recur eval --per-line` writes); they do
 // not depend on how lines fall into bundles and batches.
 func (r *scoreRunner) Run(ctx context.Context, ids []string, inputs [][]byte) ([]Outcome, error) {
 	lines := make([]string, len(inputs))
@@ -312,7 +313,7 @@ func referenceTranslate(path string, sentences []string) ([]string, error) {
 		return nil, err
 	}
 	m := r.(*translateRunner).m
-	o := tasks.TranslateOptions{Beam: 1, NBest: 1, Seed: 1}
+	o := models.TranslateOptions{Beam: 1, NBest: 1, Seed: 1}
 	var out []string
 	for start := 0; start < len(sentences); start += 64 {
 		tr, err := m.Translate(context.Background(), sentences[start:min(start+64, len(sentences))], o)
@@ -336,7 +337,7 @@ func referenceCaption(paths []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	caps, err := m.Caption(context.Background(), imgs, tasks.CaptionOptions{Beam: 1})
+	caps, err := m.Caption(context.Background(), imgs, models.CaptionOptions{Beam: 1})
 	if err != nil {
 		return nil, err
 	}

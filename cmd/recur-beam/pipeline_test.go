@@ -230,7 +230,7 @@ func TestCaption(t *testing.T) {
 }
 
 // TestScore checks every output line against the library's per-line
-// score of that line alone (tasks.LanguageModel.ScoreLines, the figures
+// score of that line alone (models.LanguageModel.ScoreLines, the figures
 // `recur eval --per-line` writes): the same text, byte for byte, though the
 // pipeline scores the lines in batches of 3 within its bundles.
 func TestScore(t *testing.T) {

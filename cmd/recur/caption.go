@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/recur-dev/recur/models"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/recur-dev/recur/builtin"
@@ -22,11 +24,11 @@ import (
 	"github.com/recur-dev/recur/tasks"
 )
 
-func loadCaptioner(path string) (*tasks.Captioner, error) {
+func loadCaptioner(path string) (*models.Captioner, error) {
 	if path == "" {
 		return builtin.Captioner()
 	}
-	return tasks.LoadCaptioner(path)
+	return models.LoadCaptioner(path)
 }
 
 func captionCommand() *cli.Command {
@@ -86,7 +88,7 @@ highlighted; with several images the file name gets the image's index.
 			if err != nil {
 				return err
 			}
-			caps, err := m.Caption(c.Context, imgs, tasks.CaptionOptions{Beam: beam, MaxLen: maxLen})
+			caps, err := m.Caption(c.Context, imgs, models.CaptionOptions{Beam: beam, MaxLen: maxLen})
 			if err != nil {
 				return err
 			}
@@ -123,7 +125,7 @@ highlighted; with several images the file name gets the image's index.
 
 // drawAttention writes the attention panels of one caption (see
 // plots.ImageAttention) and says on stderr what the panels are.
-func drawAttention(out, name string, x []float32, ic cnn.InputConfig, cp tasks.Caption) error {
+func drawAttention(out, name string, x []float32, ic cnn.InputConfig, cp models.Caption) error {
 	if len(cp.Attention) == 0 || cp.GridSide == 0 {
 		return fmt.Errorf("--attention: no attention weights for %s", name)
 	}
@@ -369,18 +371,18 @@ func evalCaption(c *cli.Context) error {
 	}
 	items := set.Items
 	fmt.Fprintf(c.App.Writer, "split %s\n", set.Split)
-	scored := make([]tasks.CaptionItem, len(items))
+	scored := make([]models.CaptionItem, len(items))
 	for i, it := range items {
 		x, err := cnn.LoadImage(it.Path, m.Config.Image)
 		if err != nil {
 			return err
 		}
-		scored[i] = tasks.CaptionItem{Path: it.Path, Image: x}
+		scored[i] = models.CaptionItem{Path: it.Path, Image: x}
 		for _, cp := range it.Captions {
 			scored[i].Refs = append(scored[i].Refs, datasets.CaptionTokens(cp))
 		}
 	}
-	r, err := m.ScoreItems(c.Context, scored, tasks.CaptionOptions{Beam: beam})
+	r, err := m.ScoreItems(c.Context, scored, models.CaptionOptions{Beam: beam})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/recur-dev/recur/models"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/recur-dev/recur/cnn"
@@ -49,11 +51,11 @@ GIF). Giving one kind of model the other kind of input is an error.
 			if len(args) == 0 {
 				return fmt.Errorf("nothing to classify: recur classify --model M TEXT-or-IMAGE...")
 			}
-			m, err := tasks.LoadClassifier(c.String("model"))
+			m, err := models.LoadClassifier(c.String("model"))
 			if err != nil {
 				return err
 			}
-			var preds []tasks.Prediction
+			var preds []models.Prediction
 			if m.Net != nil {
 				imgs := make([][]float32, len(args))
 				for i, a := range args {
@@ -118,7 +120,7 @@ func runClassifyTraining(c *cli.Context, cfg tasks.ClassifyTaskConfig, inputs, l
 		return err
 	}
 	// The confusion matrix of the best model, on the validation split.
-	best, err := tasks.LoadClassifier(out)
+	best, err := models.LoadClassifier(out)
 	if err != nil {
 		return err
 	}

@@ -5,12 +5,13 @@ import (
 	"math"
 	"strings"
 
+	"github.com/recur-dev/recur/models"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/metrics"
 	"github.com/recur-dev/recur/modelfile"
-	"github.com/recur-dev/recur/tasks"
 )
 
 func expf(x float64) float64 { return math.Exp(x) }
@@ -87,7 +88,7 @@ references.`,
 			if !(frac > 0 && frac <= 1) {
 				return fmt.Errorf("--val-frac must be in (0, 1] (got %g)", frac)
 			}
-			task := tasks.TaskTextGen
+			task := models.TaskTextGen
 			if c.String("model") != "" {
 				f, err := modelfile.Read(c.String("model"))
 				if err != nil {
@@ -95,18 +96,18 @@ references.`,
 				}
 				task = f.Task
 			} else if strings.HasSuffix(strings.ToLower(c.String("data")), ".tsv") {
-				task = tasks.TaskTranslate
+				task = models.TaskTranslate
 			}
-			if c.IsSet("per-line") && task != tasks.TaskTextGen {
+			if c.IsSet("per-line") && task != models.TaskTextGen {
 				return fmt.Errorf("--per-line scores the lines of a text with a language model, not a %s model", task)
 			}
-			if task == tasks.TaskTranslate {
+			if task == models.TaskTranslate {
 				return evalTranslate(c)
 			}
-			if task == tasks.TaskCaption || (c.String("model") == "" && isDir(c.String("data"))) {
+			if task == models.TaskCaption || (c.String("model") == "" && isDir(c.String("data"))) {
 				return evalCaption(c)
 			}
-			if task != tasks.TaskTextGen {
+			if task != models.TaskTextGen {
 				return fmt.Errorf("%s: eval does not know %q models yet", c.String("model"), task)
 			}
 			if c.IsSet("per-line") {
@@ -153,7 +154,7 @@ func evalTranslate(c *cli.Context) error {
 	for i, p := range pairs {
 		srcs[i], refs[i] = p.Src, p.Tgt
 	}
-	o := tasks.DefaultTranslateOptions()
+	o := models.DefaultTranslateOptions()
 	o.Beam = beam
 	o.LengthPenalty = lengthPenalty(c)
 	tr, err := m.Translate(c.Context, srcs, o)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/metrics"
-	"github.com/recur-dev/recur/tasks"
+	"github.com/recur-dev/recur/models"
 )
 
 // captionEvalSet is what recur eval scores a captioner on.
@@ -60,7 +60,7 @@ func captionEvalItems(path string) (*captionEvalSet, error) {
 // coco-caption computes them (metrics.ScoreCaptions): BLEU-1..4 and
 // CIDEr-D of each image's caption against all its reference captions,
 // after coco-caption's tokenization (lowercased, punctuation removed).
-func printCocoScores(w io.Writer, items []datasets.CaptionedImage, caps []tasks.Caption) error {
+func printCocoScores(w io.Writer, items []datasets.CaptionedImage, caps []models.Caption) error {
 	hyps := make([]string, len(items))
 	refs := make([][]string, len(items))
 	for i, it := range items {

@@ -9,7 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/recur-dev/recur/datasets"
-	"github.com/recur-dev/recur/tasks"
+	"github.com/recur-dev/recur/models"
 )
 
 // perLineFlag asks eval for every line's own score instead of the held-out
@@ -17,7 +17,7 @@ import (
 var perLineFlag = &cli.StringFlag{Name: "per-line", Usage: "textgen: score every line of --data on its own (from a line break, predicting its tokens and the closing line break) and write 'line<TAB>nats<TAB>tokens<TAB>perplexity' per line (1-based line numbers) to this file, the figures recur-beam score writes; --val-frac is then unused"}
 
 // perLineBatch is how many lines are handed to the library per call (the
-// figures do not depend on it: see tasks.ScoreGroup).
+// figures do not depend on it: see models.ScoreGroup).
 const perLineBatch = 256
 
 // evalPerLine scores each line of --data with the language model and
@@ -39,7 +39,7 @@ func evalPerLine(c *cli.Context) error {
 		return fmt.Errorf("--per-line: %w", err)
 	}
 	w := bufio.NewWriter(f)
-	var total tasks.LineScore
+	var total models.LineScore
 	for start := 0; start < len(lines); start += perLineBatch {
 		batch := lines[start:min(start+perLineBatch, len(lines))]
 		scores, err := m.ScoreLines(c.Context, batch)

@@ -5,11 +5,12 @@ import (
 	"os"
 	"strings"
 
+	"github.com/recur-dev/recur/models"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/recur-dev/recur/builtin"
 	"github.com/recur-dev/recur/decoder"
-	"github.com/recur-dev/recur/tasks"
 )
 
 func generateCommand() *cli.Command {
@@ -77,11 +78,11 @@ Examples:
 	}
 }
 
-func loadLanguageModel(path string) (*tasks.LanguageModel, error) {
+func loadLanguageModel(path string) (*models.LanguageModel, error) {
 	if path == "" {
 		return builtin.Shakespeare()
 	}
-	return tasks.LoadLanguageModel(path)
+	return models.LoadLanguageModel(path)
 }
 
 func quoteList(xs []string) string {

@@ -11,8 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/recur-dev/recur/models"
+
 	"github.com/recur-dev/recur/modelfile"
-	"github.com/recur-dev/recur/tasks"
 	"github.com/recur-dev/recur/training"
 )
 
@@ -52,7 +53,7 @@ func TestKillDuringTraining(t *testing.T) {
 		cmd.Process.Kill() // SIGKILL: no handler runs
 		cmd.Wait()
 		if _, err := os.Stat(out); err == nil {
-			if _, err := tasks.LoadLanguageModel(out); err != nil {
+			if _, err := models.LoadLanguageModel(out); err != nil {
 				t.Fatalf("round %d: model file does not load after SIGKILL: %v", round, err)
 			}
 		}
@@ -84,7 +85,7 @@ func TestKillDuringTraining(t *testing.T) {
 	if err != nil {
 		t.Fatalf("resume after kills: %v\n%s", err, res)
 	}
-	if _, err := tasks.LoadLanguageModel(out); err != nil {
+	if _, err := models.LoadLanguageModel(out); err != nil {
 		t.Fatal(err)
 	}
 }

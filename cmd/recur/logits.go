@@ -7,11 +7,12 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/recur-dev/recur/models"
+	"github.com/recur-dev/recur/tokenizers"
+
 	"github.com/urfave/cli/v2"
 
-	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/encoder"
-	"github.com/recur-dev/recur/tasks"
 )
 
 // logitsCommand prints a model's logits for fixed token ids as JSON: the
@@ -37,13 +38,13 @@ encoded first.`,
 			if err != nil {
 				return fmt.Errorf("--tokens: %w", err)
 			}
-			model, err := tasks.Load(c.String("model"))
+			model, err := models.Load(c.String("model"))
 			if err != nil {
 				return err
 			}
 			var rows [][]float32
 			switch model.Task {
-			case tasks.TaskTextGen:
+			case models.TaskTextGen:
 				m := model.LM
 				if m.Decoder == nil {
 					return fmt.Errorf("%s: not an RNN model", c.String("model"))
@@ -56,7 +57,7 @@ encoded first.`,
 					}
 					rows = append(rows, l)
 				}
-			case tasks.TaskTranslate:
+			case models.TaskTranslate:
 				m := model.Translator
 				src, err := parseIDs(c.String("src"))
 				if err != nil {
@@ -77,7 +78,7 @@ encoded first.`,
 			default:
 				return fmt.Errorf("logits: %q models are not supported", model.Task)
 			}
-			return json.NewEncoder(os.Stdout).Encode(map[string]any{"logits": rows, "bos": datasets.BOSID})
+			return json.NewEncoder(os.Stdout).Encode(map[string]any{"logits": rows, "bos": tokenizers.BOSID})
 		},
 	}
 }

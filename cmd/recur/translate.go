@@ -7,12 +7,13 @@ import (
 	"os"
 	"strings"
 
+	"github.com/recur-dev/recur/models"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/recur-dev/recur/builtin"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/plots"
-	"github.com/recur-dev/recur/tasks"
 )
 
 func translateCommand() *cli.Command {
@@ -65,7 +66,7 @@ func translate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	o := tasks.TranslateOptions{Beam: beam, NBest: nbest, LengthPenalty: lengthPenalty(c), Seed: c.Uint64("seed")}
+	o := models.TranslateOptions{Beam: beam, NBest: nbest, LengthPenalty: lengthPenalty(c), Seed: c.Uint64("seed")}
 	if c.IsSet("max-len") {
 		if o.MaxLen, err = rangeInt(c, "max-len", 1, 1000); err != nil {
 			return err
@@ -168,11 +169,11 @@ func eachLineBatch(r io.Reader, n int, f func([]string) error) error {
 	return nil
 }
 
-func loadTranslator(path string) (*tasks.Translator, error) {
+func loadTranslator(path string) (*models.Translator, error) {
 	if path == "" {
 		return builtin.EnFr()
 	}
-	return tasks.LoadTranslator(path)
+	return models.LoadTranslator(path)
 }
 
 // lengthPenalty is --length-penalty when given; nil lets the model apply
@@ -181,5 +182,5 @@ func lengthPenalty(c *cli.Context) *float64 {
 	if !c.IsSet("length-penalty") {
 		return nil
 	}
-	return tasks.Penalty(c.Float64("length-penalty"))
+	return models.Penalty(c.Float64("length-penalty"))
 }

@@ -1,10 +1,9 @@
-package datasets
+package tokenizers
 
 import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 )
 
 // The toy corpus of Sennrich et al. (2016), worked by hand with the end of
@@ -102,44 +101,6 @@ func TestBPERoundTrip(t *testing.T) {
 	got := DecodeBPE([]string{"heu", "re</w>", "<unk>", "mal", "heu"})
 	if want := []string{"heure", "<unk>", "malheu"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("DecodeBPE = %q, want %q", got, want)
-	}
-}
-
-// TestBPEEngFra learns 4,000 French symbols from the reference training
-// split, then checks that every training word round-trips and that the
-// subword vocabulary stays within the requested size.
-func TestBPEEngFra(t *testing.T) {
-	pairs, _ := readEngFra(t)
-	train, _, _, err := SplitPairs(pairs, 1000, 2000, 1234)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := DefaultPairsConfig()
-	counts := map[string]int{}
-	for _, p := range train {
-		for _, w := range cfg.Tokenize(p.Tgt) {
-			counts[w]++
-		}
-	}
-	start := time.Now()
-	b, err := LearnBPE(counts, 4000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	learn := time.Since(start)
-	symbols := map[string]bool{}
-	for w := range counts {
-		sub := b.EncodeWord(w)
-		for _, s := range sub {
-			symbols[s] = true
-		}
-		if got := DecodeBPE(sub); len(got) != 1 || got[0] != w {
-			t.Fatalf("%q → %q → %q", w, sub, got)
-		}
-	}
-	t.Logf("%d word types, %d merges in %v, %d symbols used", len(counts), len(b.Merges()), learn, len(symbols))
-	if len(symbols) > 4000 {
-		t.Errorf("%d symbols used, vocabulary size was 4000", len(symbols))
 	}
 }
 

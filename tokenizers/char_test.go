@@ -1,10 +1,9 @@
-package datasets
+package tokenizers
 
 import (
 	"reflect"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 func TestCharSplit(t *testing.T) {
@@ -76,43 +75,6 @@ func TestCharEncodeDecode(t *testing.T) {
 	}
 	if got := tok.Decode([]int{5, 0, -3, 99, 4}); got != "h<unk><unk><unk>e" {
 		t.Errorf("Decode with bad ids = %q", got)
-	}
-}
-
-// Golden figures from the reference charlm.py: sorted(set(text)) has 65
-// characters; int(0.9*1115394) = 1003854 train characters.
-func TestCharShakespeare(t *testing.T) {
-	text := readShakespeare(t)
-	if n := utf8.RuneCountInString(text); n != 1115394 {
-		t.Fatalf("corpus has %d characters, want 1115394", n)
-	}
-	trainText, valText, err := SplitTextTrainVal(text, LevelChar, false, 0.1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := utf8.RuneCountInString(trainText); n != 1003854 {
-		t.Errorf("train part has %d characters, want 1003854", n)
-	}
-	tok, err := BuildChar(trainText, DefaultCharConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := tok.Vocab().Size(); got != 66 {
-		t.Errorf("vocab size = %d, want 66 (65 characters + <unk>)", got)
-	}
-	ids, unk := tok.Encode(text)
-	if len(unk) != 0 {
-		t.Errorf("unknown characters %q", unk)
-	}
-	train, val, err := SplitTrainVal(ids, 0.1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(train) != 1003854 || len(val) != 111540 {
-		t.Errorf("split %d/%d, want 1003854/111540", len(train), len(val))
-	}
-	if tok.Decode(val) != valText {
-		t.Error("decoded validation ids differ from the validation text")
 	}
 }
 

@@ -1,4 +1,4 @@
-package tasks_test
+package models_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"github.com/recur-dev/recur/builtin"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/internal/kernels"
-	"github.com/recur-dev/recur/tasks"
+	"github.com/recur-dev/recur/models"
 )
 
 var scoreTestLines = []string{"ROMEO:", "What light through yonder window breaks?", "", "First Citizen:",
@@ -111,7 +111,7 @@ func TestScoreLinesDefinition(t *testing.T) {
 
 func TestLineScoreTSV(t *testing.T) {
 	// exp(2/4) = 1.6487212707…
-	if got, want := (tasks.LineScore{Nats: 2, Tokens: 4}).TSV(), "2.000000\t4\t1.648721"; got != want {
+	if got, want := (models.LineScore{Nats: 2, Tokens: 4}).TSV(), "2.000000\t4\t1.648721"; got != want {
 		t.Errorf("TSV %q, want %q", got, want)
 	}
 }

@@ -1,4 +1,4 @@
-package datasets
+package tokenizers
 
 import (
 	"os"
@@ -19,11 +19,11 @@ func readShakespeare(tb testing.TB) string {
 	if _, err := os.Stat(shakespearePath); err != nil {
 		tb.Skipf("corpus %s not available: %v", shakespearePath, err)
 	}
-	text, err := ReadText(shakespearePath)
+	b, err := os.ReadFile(shakespearePath)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return text
+	return string(b)
 }
 
 func TestNewTokenizer(t *testing.T) {
@@ -122,8 +122,8 @@ func TestNilVocabTokenizers(t *testing.T) {
 // benchText is tiny Shakespeare when present, otherwise 1 MB of synthetic
 // English-like text, so benchmarks always run.
 func benchText(b *testing.B) string {
-	if text, err := ReadText(shakespearePath); err == nil {
-		return text
+	if text, err := os.ReadFile(shakespearePath); err == nil {
+		return string(text)
 	}
 	var sb strings.Builder
 	for sb.Len() < 1<<20 {

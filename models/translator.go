@@ -1,4 +1,4 @@
-package tasks
+package models
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"github.com/recur-dev/recur/metrics"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 // TaskTranslate is the model-file task of translators.
@@ -42,17 +43,17 @@ type TranslatorConfig struct {
 // into the shared attention decoder.
 type Translator struct {
 	Config   TranslatorConfig
-	SrcVocab *datasets.Vocab
-	TgtVocab *datasets.Vocab
-	SrcBPE   *datasets.BPE // nil: whole words
-	TgtBPE   *datasets.BPE
+	SrcVocab *tokenizers.Vocab
+	TgtVocab *tokenizers.Vocab
+	SrcBPE   *tokenizers.BPE // nil: whole words
+	TgtBPE   *tokenizers.BPE
 	Enc      *encoder.RNN
 	Dec      *decoder.Decoder
 	Meta     map[string]string
 }
 
 // NewTranslator initialises a model for the two vocabularies.
-func NewTranslator(cfg TranslatorConfig, src, tgt *datasets.Vocab, seed uint64) (*Translator, error) {
+func NewTranslator(cfg TranslatorConfig, src, tgt *tokenizers.Vocab, seed uint64) (*Translator, error) {
 	cfg.Encoder.Vocab = src.Size()
 	cfg.Decoder.Vocab = tgt.Size()
 	cfg.Decoder.Memory = cfg.Encoder.Hidden
@@ -100,16 +101,16 @@ func DecodeTranslator(data []byte, name string) (*Translator, error) {
 	return decodeModel(data, name, TaskTranslate, translatorFromFile)
 }
 
-func readVocab(f *modelfile.File, key, side string) (*datasets.Vocab, error) {
+func readVocab(f *modelfile.File, key, side string) (*tokenizers.Vocab, error) {
 	var toks []string
 	if err := json.Unmarshal([]byte(f.Metadata[key]), &toks); err != nil {
 		return nil, fmt.Errorf("corrupt %s vocabulary: %v", side, err)
 	}
-	v, err := datasets.NewVocab(toks)
+	v, err := tokenizers.NewVocab(toks)
 	if err != nil {
 		return nil, fmt.Errorf("corrupt %s vocabulary: %v", side, err)
 	}
-	if err := datasets.CheckSeqVocab(v, side); err != nil {
+	if err := tokenizers.CheckSeqVocab(v, side); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -142,13 +143,13 @@ func translatorFromFile(f *modelfile.File) (*Translator, error) {
 	if cfg.Subwords > 0 {
 		for _, side := range []struct {
 			key string
-			dst **datasets.BPE
+			dst **tokenizers.BPE
 		}{{"src_bpe", &m.SrcBPE}, {"tgt_bpe", &m.TgtBPE}} {
 			var merges [][2]string
 			if err := json.Unmarshal([]byte(f.Metadata[side.key]), &merges); err != nil {
 				return nil, fmt.Errorf("corrupt subword merges %s: %v", side.key, err)
 			}
-			if *side.dst, err = datasets.NewBPE(merges); err != nil {
+			if *side.dst, err = tokenizers.NewBPE(merges); err != nil {
 				return nil, fmt.Errorf("corrupt subword merges %s: %v", side.key, err)
 			}
 		}
@@ -235,10 +236,12 @@ type Translation struct {
 // Tokenize normalises and tokenizes a source sentence as training did
 // (words, then subwords if the model uses them).
 func (m *Translator) Tokenize(s string) []string {
-	return subwords(m.SrcBPE, datasets.TokenizeMulti(datasets.Normalize(s, m.Config.Lowercase)))
+	return Subwords(m.SrcBPE, tokenizers.TokenizeMulti(tokenizers.Normalize(s, m.Config.Lowercase)))
 }
 
-func subwords(b *datasets.BPE, words []string) []string {
+// Subwords splits words into b's subwords, or returns them unchanged when
+// b is nil (a word-level model).
+func Subwords(b *tokenizers.BPE, words []string) []string {
 	if b == nil {
 		return words
 	}
@@ -251,7 +254,7 @@ func subwords(b *datasets.BPE, words []string) []string {
 func displayTokens(toks []string) []string {
 	out := make([]string, len(toks))
 	for i, t := range toks {
-		if w, ok := strings.CutSuffix(t, datasets.EndOfWord); ok {
+		if w, ok := strings.CutSuffix(t, tokenizers.EndOfWord); ok {
 			out[i] = w
 		} else if i+1 < len(toks) && !isSpecialToken(t) && anySubword(toks) {
 			out[i] = t + "-"
@@ -264,7 +267,7 @@ func displayTokens(toks []string) []string {
 
 func anySubword(toks []string) bool {
 	for _, t := range toks {
-		if strings.HasSuffix(t, datasets.EndOfWord) {
+		if strings.HasSuffix(t, tokenizers.EndOfWord) {
 			return true
 		}
 	}
@@ -278,7 +281,7 @@ func (m *Translator) words(toks []string) []string {
 	if m.TgtBPE == nil {
 		return toks
 	}
-	return datasets.DecodeBPE(toks)
+	return tokenizers.DecodeBPE(toks)
 }
 
 // encode prepares one source sentence.
@@ -291,9 +294,9 @@ func (m *Translator) encode(s string) (*encoder.Encoded, []string, []string, err
 		return nil, nil, nil, fmt.Errorf("source has %d tokens; this model accepts at most %d (twice its longest training sentence): split the text into sentences", len(toks), n)
 	}
 	var unknown []string
-	ids := datasets.EncodeSeq(m.SrcVocab, toks)
+	ids := tokenizers.EncodeSeq(m.SrcVocab, toks)
 	for i, id := range ids {
-		if id == datasets.UnkID {
+		if id == tokenizers.UnkID {
 			unknown = append(unknown, toks[i])
 		}
 	}
@@ -302,9 +305,9 @@ func (m *Translator) encode(s string) (*encoder.Encoded, []string, []string, err
 }
 
 func (m *Translator) hyp(ids []int, score float64, finished bool, att [][]float32) Hyp {
-	toks := datasets.DecodeSeq(m.TgtVocab, ids)
+	toks := tokenizers.DecodeSeq(m.TgtVocab, ids)
 	words := m.words(toks)
-	return Hyp{Text: datasets.Detokenize(words, m.Config.TgtLang, true), Words: words, Tokens: displayTokens(toks), Score: score, Finished: finished, Attention: att}
+	return Hyp{Text: tokenizers.Detokenize(words, m.Config.TgtLang, true), Words: words, Tokens: displayTokens(toks), Score: score, Finished: finished, Attention: att}
 }
 
 // Translate translates sentences. Greedy and sampled decoding run all
@@ -333,7 +336,7 @@ func (m *Translator) Translate(ctx context.Context, sentences []string, o Transl
 		cfg := decoder.BeamConfig{Width: o.Beam, LengthPenalty: lp, MaxLen: maxLen, MinLen: 1, NBest: max(o.NBest, 1)}
 		for i, enc := range encs {
 			s := encoder.Start(m.Dec, []*encoder.Encoded{enc})
-			hyps, err := decoder.BeamSearch(ctx, m.Dec, s, datasets.BOSID, datasets.EOSID, cfg)
+			hyps, err := decoder.BeamSearch(ctx, m.Dec, s, tokenizers.BOSID, tokenizers.EOSID, cfg)
 			if err != nil {
 				return nil, fmt.Errorf("sentence %d: %w", i+1, err)
 			}
@@ -384,7 +387,7 @@ func decodeWithAttention(ctx context.Context, dec *decoder.Decoder, s *decoder.S
 			return pick(row, logits)
 		}
 	}
-	return decoder.DecodeBatch(ctx, dec, s, datasets.BOSID, datasets.EOSID, maxLen, wrapped)
+	return decoder.DecodeBatch(ctx, dec, s, tokenizers.BOSID, tokenizers.EOSID, maxLen, wrapped)
 }
 
 // joinTokens renders tokens for "tokenised" scoring: joined by spaces.
@@ -439,6 +442,13 @@ func (sg *BatchGraph) Run(step int) (float32, error) {
 	return sg.machine.Run()
 }
 
+// Forward runs the forward pass only (evaluation graphs) and returns the
+// mean loss per target token; Logits then holds the predictions.
+func (sg *BatchGraph) Forward() (float32, error) { return sg.machine.Forward() }
+
+// Logits returns the last run's logits, (T·B)×V time-major.
+func (sg *BatchGraph) Logits() []float32 { return sg.g.Output(sg.logits) }
+
 // NewBatchGraph compiles a graph for B×S sources and B×T targets; train
 // adds the backward pass and dropout.
 func (m *Translator) NewBatchGraph(B, S, T int, train bool, seed uint64, smoothing float64) (*BatchGraph, error) {
@@ -462,12 +472,12 @@ func (m *Translator) buildGraph(B, S, T int, train bool, seed uint64, smoothing 
 	return sg, err
 }
 
-// fill copies a batch into the graph's inputs, padding to its shape.
-func (sg *BatchGraph) fill(b *datasets.SeqBatch) {
+// Fill copies a batch into the graph's inputs, padding to its shape.
+func (sg *BatchGraph) Fill(b *datasets.SeqBatch) {
 	B := sg.B
 	for t := 0; t < sg.S; t++ {
 		for r := 0; r < B; r++ {
-			v := datasets.PadID
+			v := tokenizers.PadID
 			if t < b.SrcLen {
 				v = b.Src[t*B+r]
 			}
@@ -477,7 +487,7 @@ func (sg *BatchGraph) fill(b *datasets.SeqBatch) {
 	copy(sg.Lens, b.SrcLens)
 	for t := 0; t < sg.T; t++ {
 		for r := 0; r < B; r++ {
-			in, out := datasets.PadID, nn.IgnoreTarget
+			in, out := tokenizers.PadID, nn.IgnoreTarget
 			if t < b.TgtLen {
 				in, out = b.TgtIn[t*B+r], b.TgtOut[t*B+r]
 			}

@@ -1,4 +1,4 @@
-package tasks
+package models
 
 // CaptionBatchGraph is a Captioner's training (or evaluation) graph for B
 // images and captions of T steps, exposed for benchmarks and tools that
@@ -26,3 +26,7 @@ func (b *CaptionBatchGraph) Run(step int) (float32, error) {
 	b.cg.g.Step = uint64(step)
 	return b.cg.machine.Run()
 }
+
+// Forward runs the forward pass only (evaluation graphs) and returns the
+// mean loss per target.
+func (b *CaptionBatchGraph) Forward() (float32, error) { return b.cg.machine.Forward() }

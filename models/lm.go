@@ -1,4 +1,4 @@
-package tasks
+package models
 
 import (
 	"context"
@@ -13,13 +13,13 @@ import (
 	"github.com/recur-dev/recur/markov"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
-	"github.com/recur-dev/recur/training"
+	"github.com/recur-dev/recur/tokenizers"
 )
 
 // LanguageModel is a loaded text-generation model, RNN or Markov baseline.
 type LanguageModel struct {
 	Arch      string
-	Tokenizer datasets.Tokenizer
+	Tokenizer tokenizers.Tokenizer
 	Decoder   *decoder.Decoder // Arch "rnn"
 	Markov    *markov.Model    // Arch "markov"
 	Meta      map[string]string
@@ -38,7 +38,7 @@ func DecodeLanguageModel(data []byte, name string) (*LanguageModel, error) {
 }
 
 func languageModelFromFile(f *modelfile.File) (*LanguageModel, error) {
-	var h textGenHeader
+	var h TextGenHeader
 	if err := json.Unmarshal([]byte(f.Metadata["config"]), &h); err != nil {
 		return nil, fmt.Errorf("corrupt model config: %v", err)
 	}
@@ -46,11 +46,11 @@ func languageModelFromFile(f *modelfile.File) (*LanguageModel, error) {
 	if err := json.Unmarshal([]byte(f.Metadata["vocab"]), &tokens); err != nil {
 		return nil, fmt.Errorf("corrupt vocabulary: %v", err)
 	}
-	v, err := datasets.NewVocab(tokens)
+	v, err := tokenizers.NewVocab(tokens)
 	if err != nil {
 		return nil, fmt.Errorf("corrupt vocabulary: %v", err)
 	}
-	tok, err := datasets.NewTokenizer(h.Level, v, h.Lowercase)
+	tok, err := tokenizers.NewTokenizer(h.Level, v, h.Lowercase)
 	if err != nil {
 		return nil, err
 	}
@@ -169,13 +169,10 @@ func (m *LanguageModel) Generate(ctx context.Context, prompt string, n int, cfg 
 			nl, _ := m.Tokenizer.Vocab().ID("\n")
 			ids = []int{nl}
 		}
-		for _, tok := range m.Markov.Generate(ids, n, smp) {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			if !onToken(tok) {
-				break
-			}
+		// Stream like the recurrent case: each token reaches emit as soon as
+		// it is drawn, and cancellation stops before the next is sampled.
+		if _, err := m.Markov.GenerateStream(ctx, ids, n, smp, onToken); err != nil {
+			return nil, err
 		}
 	default:
 		return nil, errors.New("language model has no weights")
@@ -202,36 +199,10 @@ func (m *LanguageModel) EvalText(ctx context.Context, text string, valFrac float
 	if m.Markov != nil {
 		return m.Markov.Eval(ids), len(ids) - 1, unknown, nil
 	}
-	eg, err := newEvalGraph(m.Decoder, ids, 32, 100)
+	eg, err := NewEvalGraph(m.Decoder, ids, 32, 100)
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	loss, err = eg.run(ctx)
+	loss, err = eg.Run(ctx)
 	return loss, len(ids) - 1, unknown, err
-}
-
-// TrainMarkov counts the n-grams of the corpus's training part, scores the
-// validation part and writes the model file. It returns the validation loss.
-func TrainMarkov(corpus *Corpus, cfg TextGenTaskConfig, mcfg markov.Config, out string, meta map[string]string) (float64, error) {
-	mk, err := markov.Train(corpus.Train, corpus.Tokenizer.Vocab().Size(), mcfg)
-	if err != nil {
-		return 0, err
-	}
-	loss := mk.Eval(corpus.Val)
-	mb, _ := json.Marshal(mcfg)
-	h := textGenHeader{Arch: "markov", Level: corpus.Tokenizer.Level(), Lowercase: cfg.Lowercase, Markov: mb}
-	all := map[string]string{"data.sha256": corpus.SHA256}
-	for k, v := range meta {
-		all[k] = v
-	}
-	vb, _ := json.Marshal(training.Metrics{"loss": loss, "perplexity": math.Exp(loss)})
-	all["train.validation"] = string(vb)
-	f, err := newTextGenFile(h, corpus.Tokenizer, all)
-	if err != nil {
-		return 0, err
-	}
-	for _, t := range mk.Tensors() {
-		f.Add(t)
-	}
-	return loss, modelfile.Write(out, f)
 }

@@ -1,20 +1,18 @@
-package tasks
+package models
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/nn"
 )
 
-// evalGraph scores a token sequence with a forward-only graph: the
+// EvalGraph scores a token sequence with a forward-only graph: the
 // sequence is cut into chunks (datasets.EvalChunks) laid side by side as a
 // batch and read in windows, state carried from window to window; positions
 // past a chunk's end are ignored by the loss.
-type evalGraph struct {
+type EvalGraph struct {
 	machine *nn.Machine
 	state   *nn.RNNRun
 	x, y    []int
@@ -24,10 +22,12 @@ type evalGraph struct {
 	seq     int
 }
 
-func newEvalGraph(dec *decoder.Decoder, ids []int, chunks, seq int) (*evalGraph, error) {
+// NewEvalGraph builds the forward-only graph for ids cut into chunks
+// sequences read seq positions at a time with dec's weights.
+func NewEvalGraph(dec *decoder.Decoder, ids []int, chunks, seq int) (*EvalGraph, error) {
 	in, tg := datasets.EvalChunks(ids, chunks)
 	B := len(in)
-	e := &evalGraph{inputs: in, targets: tg, batch: B, seq: seq, x: make([]int, B*seq), y: make([]int, B*seq)}
+	e := &EvalGraph{inputs: in, targets: tg, batch: B, seq: seq, x: make([]int, B*seq), y: make([]int, B*seq)}
 	g := nn.NewGraph(false, 0)
 	logits, run := dec.Graph(g, g.Ints("ids", e.x), B)
 	loss := g.CrossEntropy(logits, g.Ints("targets", e.y), 0)
@@ -39,8 +39,9 @@ func newEvalGraph(dec *decoder.Decoder, ids []int, chunks, seq int) (*evalGraph,
 	return e, nil
 }
 
-// run returns the mean NLL over all targets.
-func (e *evalGraph) run(ctx context.Context) (float64, error) {
+// Run returns the mean NLL (nats) over all targets; ctx stops it between
+// windows.
+func (e *EvalGraph) Run(ctx context.Context) (float64, error) {
 	e.state.ResetState()
 	longest := 0
 	for _, c := range e.inputs {
@@ -73,9 +74,4 @@ func (e *evalGraph) run(ctx context.Context) (float64, error) {
 		count += n
 	}
 	return total / float64(count), nil
-}
-
-func sha256File(text string) string {
-	s := sha256.Sum256([]byte(text))
-	return hex.EncodeToString(s[:])
 }

@@ -1,4 +1,4 @@
-package datasets
+package tokenizers
 
 import (
 	"math/rand/v2"
@@ -122,61 +122,6 @@ func TestWordSplitMatchesRegexpOnShakespeare(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("lower=%v: %d tokens, regexp gives %d", lower, len(got), len(want))
 		}
-	}
-}
-
-// Golden figures from the reference wordlm.py run (bench/quality/README.md):
-// 292,299 tokens, 263,069 train / 29,230 val, vocab 6,491 with MinCount 2.
-func TestWordShakespeare(t *testing.T) {
-	text := readShakespeare(t)
-	cfg := DefaultWordConfig()
-	trainText, valText, err := SplitTextTrainVal(text, LevelWord, cfg.Lowercase, 0.1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := BuildWord(trainText, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := tok.Vocab().Size(); got != 6491 {
-		t.Errorf("vocab size = %d, want 6491", got)
-	}
-	ids, unk := tok.Encode(text)
-	if len(ids) != 292299 {
-		t.Errorf("%d tokens, want 292299", len(ids))
-	}
-	train, val, err := SplitTrainVal(ids, 0.1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(train) != 263069 || len(val) != 29230 {
-		t.Errorf("split %d/%d, want 263069/29230", len(train), len(val))
-	}
-	// The text split and the id split agree.
-	if n := len(tok.Split(trainText)); n != len(train) {
-		t.Errorf("train text has %d tokens, id split %d", n, len(train))
-	}
-	if n := len(tok.Split(valText)); n != len(val) {
-		t.Errorf("val text has %d tokens, id split %d", n, len(val))
-	}
-	// Reference unk rates: 2.1% train, 5.6% val.
-	rate := func(ids []int) float64 {
-		n := 0
-		for _, id := range ids {
-			if id == 0 {
-				n++
-			}
-		}
-		return float64(n) / float64(len(ids))
-	}
-	if r := rate(train); r < 0.0205 || r > 0.0215 {
-		t.Errorf("train unk rate %.4f, want about 0.021", r)
-	}
-	if r := rate(val); r < 0.0555 || r > 0.0565 {
-		t.Errorf("val unk rate %.4f, want about 0.056", r)
-	}
-	if len(unk) == 0 {
-		t.Error("no unknown tokens reported")
 	}
 }
 
