@@ -1,9 +1,0 @@
-//go:build amd64 && !purego
-
-package kernels
-
-//go:noescape
-func geluAVX2(n int, dst, t, src *float32, c *[4]float32)
-
-//go:noescape
-func geluGradAVX2(n int, dx, dy, x, t *float32, c *[4]float32)
