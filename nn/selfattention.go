@@ -136,11 +136,13 @@ func (k *selfAttentionKernel) drawMask(pair int) {
 }
 
 // causalBlock is how many queries attend at once: a block of queries
-// i0…i1−1 sees only keys 0…i1−1, so the products skip most of the masked
-// upper triangle of the T×T scores (about half of the attention's work at
-// long T) while staying large enough for the matrix kernels. A variable
-// so tests can use several blocks on short sequences.
-var causalBlock = 64
+// i0…i1−1 sees only keys 0…i1−1, so the products skip the masked upper
+// triangle of the T×T scores beyond each block (a quarter of the
+// attention's work at T = 256) while staying large enough for the packed
+// matrix kernel (at 64 rows the products went to the few-row kernel and
+// its merges cost more than the saving). A variable so tests can use
+// several blocks on short sequences.
+var causalBlock = 128
 
 // forwardHead computes one sequence's one head; pd is scratch for P̃.
 func (k *selfAttentionKernel) forwardHead(pair int, qkv []float32, C, d int, scale float32, pd []float32) {

@@ -80,9 +80,9 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 
 // SgemmBias computes C = alpha*op(A)*op(B) + bias, bias (n values) added
 // to every row of C: a linear layer's x·Wᵀ + b. C is not read. The bias
-// is written into each tile of C just before the tile's first
-// micro-kernel call, while the tile is in L1, instead of a separate pass
-// that fills all of C (a large C left cache in between).
+// is added to each tile of C right after the tile's first micro-kernel
+// call, while the tile is in L1, instead of a separate pass that fills
+// all of C first (a large C leaves the cache in between).
 func SgemmBias(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, bias, c []float32, ldc int) {
 	checkGemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 	if len(bias) < n {
@@ -256,22 +256,25 @@ func gemmSerial(ar *arch, buf *gemmBuf, transA, transB bool, m, n, k int, alpha 
 
 // tile runs the micro-kernel on one mr×nr tile of C (c starts at its top-left
 // element): A panel at row ir of the packed block, B panel at bp.
-// A non-nil bias (beta is then 0) is first written into the tile's rows.
+// A non-nil bias is added to the tile's rows right after the kernel has
+// written them, while they are in L1 (filling C first instead stalled on
+// the cache misses of a large C before any arithmetic).
 func tile(ar *arch, buf *gemmBuf, kc, ir, jr, mrr, nrr int, bp *float32, bstride int, alpha, beta float32, bias, c []float32, ldc int) {
-	if bias != nil {
-		fillRows(mrr, nrr, bias, c, ldc)
-		beta = 1
-	}
 	ap := &buf.a[ir*kc]
 	if mrr == ar.mr && nrr == ar.nr {
 		_ = c[(mrr-1)*ldc+nrr-1]
 		ar.kernel(kc, ap, bp, bstride, &c[0], ldc*4, alpha, beta)
-		return
+	} else {
+		// Ragged tile: compute the full tile into a scratch buffer, then
+		// merge only the valid part into C.
+		ar.kernel(kc, ap, bp, bstride, &buf.t[0], ar.nr*4, 1, 0)
+		mergeTile(buf.t, ar.nr, mrr, nrr, alpha, beta, c, ldc)
 	}
-	// Ragged tile: compute the full tile into a scratch buffer, then merge
-	// only the valid part into C.
-	ar.kernel(kc, ap, bp, bstride, &buf.t[0], ar.nr*4, 1, 0)
-	mergeTile(buf.t, ar.nr, mrr, nrr, alpha, beta, c, ldc)
+	if bias != nil {
+		for i := 0; i < mrr; i++ {
+			axpy(ar.vec, 1, bias[:nrr], c[i*ldc:i*ldc+nrr])
+		}
+	}
 }
 
 // smallRows is the most rows of A·Bᵀ computed as one matrix-vector product
