@@ -59,3 +59,5 @@ func benchGroup(b *testing.B, group string) {
 func BenchmarkPeak(b *testing.B)         { benchGroup(b, "peak") }
 func BenchmarkCharLMTrain(b *testing.B)  { benchGroup(b, "charlm-train") }
 func BenchmarkCharLMSample(b *testing.B) { benchGroup(b, "charlm-sample") }
+func BenchmarkGPTTrain(b *testing.B)     { benchGroup(b, "gpt-train") }
+func BenchmarkGPTSample(b *testing.B)    { benchGroup(b, "gpt-sample") }

@@ -17,5 +17,9 @@
 //     resident memory (VmHWM) is its own.
 //
 // FLOP accounting follows the shared README: a multiply-add is 2 FLOPs, only
-// matrix products count, and training is 3 × forward.
+// matrix products count, and training is 3 × forward. The GPT workloads
+// (gpt.go) count attention at the average context a token sees, as
+// torch_ref.py's gpt_fwd_flops_per_token does, and the batch-1 sampling row
+// also reports the weight bytes it streams per second (Also["weight_GB/s"])
+// to set beside peak/stream-512mib.
 package bench

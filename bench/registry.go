@@ -19,6 +19,10 @@ type Case struct {
 	// Extra describes the configuration (shapes, repetitions); it is copied
 	// into the result's "extra" object.
 	Extra map[string]any
+	// AlsoPerUnit lists secondary figures that scale with the measured
+	// rate, per unit of work (weight bytes per token, in GB, gives weight
+	// GB/s beside tokens/s); each becomes Result.Also[key] = rate × value.
+	AlsoPerUnit map[string]float64
 }
 
 // Workload is a benchmark recur implements: a Spec of the shared suite plus

@@ -21,6 +21,10 @@ var implemented = []struct{ name, unit string }{
 	{"seq2seq-train", "pairs/s"},
 	{"seq2seq-beam", "sentences/s"},
 	{"caption-train", "images/s"},
+	{"gpt-train/baby", "tokens/s"},
+	{"gpt-train/small", "tokens/s"},
+	{"gpt-sample/gpt2-124m-tokens", "tokens/s"},
+	{"gpt-sample/gpt2-124m-first-token", "ms"},
 }
 
 func TestRegistryMatchesReadme(t *testing.T) {
@@ -76,7 +80,7 @@ func TestSelect(t *testing.T) {
 			[]string{"peak/sgemm-1024", "charlm-sample/medium-lstm-tokens"}, ""},
 		{"peak,charlm-train/small-lstm", []string{"peak/sgemm-1024", "peak/sgemm-4096", "peak/sgemm-32x512x2048",
 			"peak/sgemv-4096x1024", "peak/stream-512mib", "charlm-train/small-lstm"}, ""},
-		{"charlm-trian", nil, `unknown benchmark "charlm-trian" (valid: all, charlm-sample, charlm-train, peak, peak/sgemm-1024`},
+		{"charlm-trian", nil, `unknown benchmark "charlm-trian" (valid: all, charlm-sample, charlm-train, gpt-sample, gpt-train, peak, peak/sgemm-1024`},
 		{"caption-train/x", nil, "unknown benchmark"},
 		{"charlm-train/tiny", nil, "unknown benchmark"},
 		{" , ", nil, "--suite is empty"},

@@ -19,6 +19,9 @@ const (
 	AlsoGFLOPS  = "GFLOP/s"
 	AlsoPeak    = "%peak"
 	AlsoPeakRSS = "peak_rss_mib"
+	// AlsoWeightGBs is the weight bytes a batch-1 sampling workload
+	// streams per second (GB = 1e9 bytes), to set beside peak/stream-512mib.
+	AlsoWeightGBs = "weight_GB/s"
 )
 
 // Result is one benchmark's entry in the results file. Name, Unit, Value and
@@ -54,7 +57,11 @@ func Run(ctx context.Context, w Workload, o Options) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("%s: %w", w.Name, err)
 	}
-	return newResult(w.Spec, st, c.Extra), nil
+	r := newResult(w.Spec, st, c.Extra)
+	for k, v := range c.AlsoPerUnit {
+		r.Also[k] = st.MedianRate * v
+	}
+	return r, nil
 }
 
 // newResult fills a Result from a measurement (split from Run for tests).

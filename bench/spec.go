@@ -99,7 +99,7 @@ func captionTrain() int64 {
 func Specs() []Spec {
 	enc, step := seq2seqForward()
 	tok := charLMForward(lstmGates, mediumHidden, mediumLayers)
-	return []Spec{
+	specs := []Spec{
 		{Name: "peak/sgemm-1024", Unit: "GFLOP/s"},
 		{Name: "peak/sgemm-4096", Unit: "GFLOP/s"},
 		{Name: "peak/sgemm-32x512x2048", Unit: "GFLOP/s"},
@@ -114,6 +114,7 @@ func Specs() []Spec {
 		{Name: "seq2seq-beam", Unit: "sentences/s", FlopsPerUnit: enc + s2sLen*s2sBeam*step},
 		{Name: "caption-train", Unit: "images/s", FlopsPerUnit: captionTrain()},
 	}
+	return append(specs, gptSpecs()...)
 }
 
 // SpecFor returns the Spec named name.

@@ -20,6 +20,11 @@ func TestSpecsMatchReadme(t *testing.T) {
 		{"seq2seq-train", "pairs/s", 264_978_432},
 		{"seq2seq-beam", "sentences/s", 397_590_528},
 		{"caption-train", "images/s", 280_633_344},
+		// torch_ref.py's model_flops() (python3, the GPT rows).
+		{"gpt-train/baby", "tokens/s", 4_968_192},
+		{"gpt-train/small", "tokens/s", 67_403_520},
+		{"gpt-sample/gpt2-124m-tokens", "tokens/s", 250_013_184},
+		{"gpt-sample/gpt2-124m-first-token", "ms", 15_888_777_216},
 	}
 	got := Specs()
 	if len(got) != len(want) {

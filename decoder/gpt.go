@@ -501,18 +501,17 @@ const primeChunk = 128
 // matrix-vector product that streams W once.
 func linearT(l *nn.Linear, rows int, x, y []float32) {
 	y = y[:rows*l.Out]
-	var beta float32
-	if l.B != nil {
-		for r := 0; r < rows; r++ {
-			copy(y[r*l.Out:(r+1)*l.Out], l.B.Data)
-		}
-		beta = 1
+	switch {
+	case rows == 1 && l.B != nil:
+		copy(y, l.B.Data)
+		kernels.Sgemv(false, l.Out, l.In, 1, l.W.Data, l.In, x, 1, y)
+	case rows == 1:
+		kernels.Sgemv(false, l.Out, l.In, 1, l.W.Data, l.In, x, 0, y)
+	case l.B != nil:
+		kernels.SgemmBias(false, true, rows, l.Out, l.In, 1, x, l.In, l.W.Data, l.In, l.B.Data, y, l.Out)
+	default:
+		kernels.Sgemm(false, true, rows, l.Out, l.In, 1, x, l.In, l.W.Data, l.In, 0, y, l.Out)
 	}
-	if rows == 1 {
-		kernels.Sgemv(false, l.Out, l.In, 1, l.W.Data, l.In, x, beta, y)
-		return
-	}
-	kernels.Sgemm(false, true, rows, l.Out, l.In, 1, x, l.In, l.W.Data, l.In, beta, y, l.Out)
 }
 
 func growF(s *[]float32, n int) []float32 {

@@ -8,34 +8,13 @@ import (
 	"github.com/recur-dev/recur/internal/kernels"
 )
 
-// GELU with the tanh approximation GPT-2 was trained with:
+// GELU with the tanh approximation GPT-2 was trained with (the math is
+// in kernels.GELU, which computes it in one vectorised pass):
 //
 //	gelu(x) = ½ x (1 + tanh(u)),  u = √(2/π) (x + 0.044715 x³)
-//	gelu'(x) = ½ (1 + t) + ½ x (1 − t²) √(2/π) (1 + 3·0.044715 x²),  t = tanh(u)
-const (
-	geluK = 0.7978845608028654 // √(2/π)
-	geluA = 0.044715
-)
-
-// geluChunk is how many values GELUInPlace hands to the vectorised tanh at once.
-const geluChunk = 256
 
 // GELUInPlace applies GELU to every element of x (inference).
-func GELUInPlace(x []float32) {
-	var buf [geluChunk]float32
-	for len(x) > 0 {
-		n := min(len(x), geluChunk)
-		t := buf[:n]
-		for i, v := range x[:n] {
-			t[i] = geluK * (v + geluA*v*v*v)
-		}
-		kernels.Tanh(t, t)
-		for i, v := range x[:n] {
-			x[i] = 0.5 * v * (1 + t[i])
-		}
-		x = x[n:]
-	}
-}
+func GELUInPlace(x []float32) { kernels.GELU(x, nil, x) }
 
 // GELU applies tanh-approximated GELU elementwise to x (any 2-D shape).
 func (g *Graph) GELU(x *G.Node) *G.Node { return g.apply(&geluKernel{}, x) }
@@ -54,25 +33,14 @@ func (k *geluKernel) forward(in []G.Value) (G.Value, error) {
 	k.t = grow(k.t, len(x))
 	k.out = grow(k.out, len(x))
 	splitRows(len(x), len(x), func(_, lo, hi int) {
-		t := k.t[lo:hi]
-		for i, v := range x[lo:hi] {
-			t[i] = geluK * (v + geluA*v*v*v)
-		}
-		tanh(t, t)
-		for i, v := range x[lo:hi] {
-			k.out[lo+i] = 0.5 * v * (1 + t[i])
-		}
+		kernels.GELU(k.out[lo:hi], k.t[lo:hi], x[lo:hi])
 	})
 	return dense(k.out, in[0].Shape()...), nil
 }
 func (k *geluKernel) backward(in []G.Value, dOut G.Value, grads [][]float32) error {
 	x, d := f32(in[0]), f32(dOut)
 	splitRows(len(x), len(x), func(_, lo, hi int) {
-		for i := lo; i < hi; i++ {
-			v, t := x[i], k.t[i]
-			dydx := 0.5*(1+t) + 0.5*v*(1-t*t)*geluK*(1+3*geluA*v*v)
-			grads[0][i] = d[i] * dydx
-		}
+		kernels.GELUBackward(grads[0][lo:hi], d[lo:hi], x[lo:hi], k.t[lo:hi])
 	})
 	return nil
 }

@@ -64,11 +64,11 @@ func (k *linearKernel) forward(in []G.Value) (G.Value, error) {
 	N, I := in[0].Shape()[0], in[0].Shape()[1]
 	O := in[1].Shape()[0]
 	k.out = grow(k.out, N*O)
-	b := f32(in[2])
-	for r := 0; r < N; r++ {
-		copy(k.out[r*O:(r+1)*O], b)
+	if N > 0 && O > 0 {
+		// The bias goes into each tile of the output as the product
+		// reaches it, not in a pass of its own over a large output.
+		kernels.SgemmBias(false, true, N, O, I, 1, f32(in[0]), I, f32(in[1]), I, f32(in[2]), k.out, O)
 	}
-	gemm(false, true, N, O, I, 1, f32(in[0]), I, f32(in[1]), I, 1, k.out, O)
 	return dense(k.out, N, O), nil
 }
 func (k *linearKernel) backward(in []G.Value, dOut G.Value, grads [][]float32) error {

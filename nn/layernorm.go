@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
@@ -54,35 +53,14 @@ func (ln *LayerNorm) Forward(rows int, x, y []float32) {
 }
 
 // row normalises one row; it returns 1/√(σ²+ε) and, when xhat is not nil,
-// stores the normalised values there.
+// stores the normalised values there (kernels.LayerNormRow: vector passes
+// over the row, mean and variance in two of them).
 func (ln *LayerNorm) row(x, y, xhat []float32) float32 {
-	// Mean and variance in float64, two passes: a row of a few thousand
-	// float32 values then loses nothing that matters.
-	var s float64
-	for _, v := range x {
-		s += float64(v)
+	var b []float32
+	if ln.B != nil {
+		b = ln.B.Data[:len(x)]
 	}
-	mu := s / float64(len(x))
-	var ss float64
-	for _, v := range x {
-		d := float64(v) - mu
-		ss += d * d
-	}
-	rstd := 1 / math.Sqrt(ss/float64(len(x))+ln.Eps)
-	m, rs := float32(mu), float32(rstd)
-	w := ln.W.Data[:len(x)]
-	for i, v := range x {
-		h := (v - m) * rs
-		if xhat != nil {
-			xhat[i] = h
-		}
-		if ln.B != nil {
-			y[i] = h*w[i] + ln.B.Data[i]
-		} else {
-			y[i] = h * w[i]
-		}
-	}
-	return rs
+	return kernels.LayerNormRow(y, xhat, x, ln.W.Data[:len(x)], b, float32(ln.Eps))
 }
 
 // LayerNorm applies ln to x [N, Dim] → [N, Dim].
@@ -143,7 +121,7 @@ func (k *layerNormKernel) backward(in []G.Value, dOut G.Value, grads [][]float32
 	N, C := in[0].Shape()[0], k.ln.Dim
 	w := k.ln.W.Data
 	bias := len(grads) > 2 && grads[2] != nil
-	// Each part of the rows gets scratch for g and its own partial dγ, dβ,
+	// Each part of the rows gets its own partial dγ, dβ (scratch [3C]),
 	// added up afterwards in part order.
 	parts := rowParts(N * C)
 	if len(k.scratch) < parts {
@@ -155,28 +133,12 @@ func (k *layerNormKernel) backward(in []G.Value, dOut G.Value, grads [][]float32
 	}
 	splitRows(N, N*C, func(part, lo, hi int) {
 		buf := k.scratch[part]
-		g, dw, db := buf[:C], buf[C:2*C], buf[2*C:3*C]
+		dw, db := buf[C:2*C], buf[2*C:3*C]
+		if !bias {
+			db = nil
+		}
 		for r := lo; r < hi; r++ {
-			d := dy[r*C : (r+1)*C]
-			xh := k.xhat[r*C : (r+1)*C]
-			var mg, mgx float64
-			for i := range d {
-				g[i] = d[i] * w[i]
-				mg += float64(g[i])
-				mgx += float64(g[i] * xh[i])
-			}
-			a, b := float32(mg/float64(C)), float32(mgx/float64(C))
-			dx := grads[0][r*C : (r+1)*C]
-			rs := k.rstd[r]
-			for i := range dx {
-				dx[i] = rs * (g[i] - a - xh[i]*b)
-			}
-			for i := range d {
-				dw[i] += d[i] * xh[i]
-			}
-			if bias {
-				axpy(1, d, db)
-			}
+			kernels.LayerNormRowBackward(grads[0][r*C:(r+1)*C], dy[r*C:(r+1)*C], k.xhat[r*C:(r+1)*C], w, k.rstd[r], dw, db)
 		}
 	})
 	for _, buf := range k.scratch[:parts] {

@@ -135,6 +135,15 @@ func (k *selfAttentionKernel) drawMask(pair int) {
 	}
 }
 
+// causalBlock is how many queries attend at once: a block of queries
+// i0…i1−1 sees only keys 0…i1−1, so the products skip the masked upper
+// triangle of the T×T scores beyond each block (a quarter of the
+// attention's work at T = 256) while staying large enough for the packed
+// matrix kernel (at 64 rows the products went to the few-row kernel and
+// its merges cost more than the saving). A variable so tests can use
+// several blocks on short sequences.
+var causalBlock = 128
+
 // forwardHead computes one sequence's one head; pd is scratch for P̃.
 func (k *selfAttentionKernel) forwardHead(pair int, qkv []float32, C, d int, scale float32, pd []float32) {
 	T := k.T
@@ -142,21 +151,27 @@ func (k *selfAttentionKernel) forwardHead(pair int, qkv []float32, C, d int, sca
 	base := b * T * 3 * C
 	q, kk, v := qkv[base+h*d:], qkv[base+C+h*d:], qkv[base+2*C+h*d:]
 	P := k.probs[pair*T*T : (pair+1)*T*T]
-	gemm(false, true, T, T, d, scale, q, 3*C, kk, 3*C, 0, P, T)
-	for i := 0; i < T; i++ {
-		row := P[i*T : (i+1)*T]
-		softmaxInto(row[:i+1], row[:i+1])
-		clear(row[i+1:])
-	}
-	use := P
+	var M []float32
 	if k.p > 0 {
-		M := k.mask[pair*T*T : (pair+1)*T*T]
-		for i := range pd {
-			pd[i] = P[i] * M[i]
-		}
-		use = pd
+		M = k.mask[pair*T*T : (pair+1)*T*T]
 	}
-	gemm(false, false, T, d, T, 1, use, T, v, 3*C, 0, k.out[b*T*C+h*d:], C)
+	for i0 := 0; i0 < T; i0 += causalBlock {
+		i1 := min(T, i0+causalBlock)
+		gemm(false, true, i1-i0, i1, d, scale, q[i0*3*C:], 3*C, kk, 3*C, 0, P[i0*T:], T)
+		for i := i0; i < i1; i++ {
+			row := P[i*T : (i+1)*T]
+			softmaxInto(row[:i+1], row[:i+1])
+			clear(row[i+1:])
+		}
+		use := P
+		if M != nil {
+			for i := i0 * T; i < i1*T; i++ {
+				pd[i] = P[i] * M[i]
+			}
+			use = pd
+		}
+		gemm(false, false, i1-i0, d, i1, 1, use[i0*T:], T, v, 3*C, 0, k.out[(b*T+i0)*C+h*d:], C)
+	}
 }
 
 func (k *selfAttentionKernel) backward(in []G.Value, dOut G.Value, grads [][]float32) error {
@@ -187,29 +202,41 @@ func (k *selfAttentionKernel) backwardHead(pair int, qkv, dO, dqkv []float32, C,
 		}
 		use = pd
 	}
-	// dV = P̃ᵀ dO; dP̃ = dO Vᵀ.
-	gemm(true, false, T, d, T, 1, use, T, o, C, 0, dv, 3*C)
-	gemm(false, true, T, T, d, 1, o, C, v, 3*C, 0, dp, T)
-	for i := 0; i < T; i++ {
-		row, pr := dp[i*T:(i+1)*T], P[i*T:(i+1)*T]
-		if M != nil {
-			mr := M[i*T : (i+1)*T]
-			for j := 0; j <= i; j++ {
-				row[j] *= mr[j]
+	// Query blocks as in forwardHead, last first: the last block's
+	// dV = P̃ᵀ dO and dK = dSᵀ Q/√d cover every key and overwrite, the
+	// earlier (shorter) blocks add onto keys 0…i1−1.
+	last := (T - 1) / causalBlock * causalBlock
+	for i0 := last; i0 >= 0; i0 -= causalBlock {
+		i1 := min(T, i0+causalBlock)
+		rows := i1 - i0
+		var beta float32
+		if i0 != last {
+			beta = 1
+		}
+		gemm(true, false, i1, d, rows, 1, use[i0*T:], T, o[i0*C:], C, beta, dv, 3*C)
+		// dP̃ = dO Vᵀ, then through the dropout mask and the softmax.
+		gemm(false, true, rows, i1, d, 1, o[i0*C:], C, v, 3*C, 0, dp[i0*T:], T)
+		for i := i0; i < i1; i++ {
+			row, pr := dp[i*T:(i+1)*T], P[i*T:(i+1)*T]
+			if M != nil {
+				mr := M[i*T : (i+1)*T]
+				for j := 0; j <= i; j++ {
+					row[j] *= mr[j]
+				}
 			}
+			var s float32
+			for j := 0; j <= i; j++ {
+				s += row[j] * pr[j]
+			}
+			for j := 0; j <= i; j++ {
+				row[j] = pr[j] * (row[j] - s)
+			}
+			clear(row[i+1:])
 		}
-		var s float32
-		for j := 0; j <= i; j++ {
-			s += row[j] * pr[j]
-		}
-		for j := 0; j <= i; j++ {
-			row[j] = pr[j] * (row[j] - s)
-		}
-		clear(row[i+1:])
+		// dQ = dS K/√d; dK = dSᵀ Q/√d.
+		gemm(false, false, rows, d, i1, scale, dp[i0*T:], T, kk, 3*C, 0, dq[i0*3*C:], 3*C)
+		gemm(true, false, i1, d, rows, scale, dp[i0*T:], T, q[i0*3*C:], 3*C, beta, dk, 3*C)
 	}
-	// dQ = dS K/√d; dK = dSᵀ Q/√d.
-	gemm(false, false, T, d, T, scale, dp, T, kk, 3*C, 0, dq, 3*C)
-	gemm(true, false, T, d, T, scale, dp, T, q, 3*C, 0, dk, 3*C)
 }
 
 func (k *selfAttentionKernel) lastOutput() []float32 { return k.out }

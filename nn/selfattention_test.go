@@ -49,7 +49,16 @@ func naiveSelfAttention(qkv []float32, B, T, H, C int) []float64 {
 // dropout (the mask depends only on the seed and step, so it stays fixed
 // across the finite-difference forwards).
 func TestSelfAttention(t *testing.T) {
-	const B, T, H, C, V = 2, 4, 2, 6, 5
+	for _, block := range []int{64, 2, 3} { // one block; 2 + 2 + 2 + 1 and 3 + 3 + 1 queries
+		old := causalBlock
+		causalBlock = block
+		testSelfAttention(t)
+		causalBlock = old
+	}
+}
+
+func testSelfAttention(t *testing.T) {
+	const B, T, H, C, V = 2, 7, 2, 6, 5
 	for _, p := range []float64{0, 0.3} {
 		rng := rand.New(rand.NewPCG(11, 12))
 		x := NewParam("qkv", B*T, 3*C)

@@ -116,6 +116,90 @@ exps_done:
 	VZEROUPPER
 	RET
 
+// func geluAVX2(n int, dst, t, src *float32, c *[4]float32)
+// n must be a multiple of 8; c = {√(2/π), √(2/π)·0.044715, 0.5, unused}.
+// u = x·(c0 + c1·x²), t = tanh(u) = 1 - 2/(1+exp(2u)), dst = 0.5·x·(1+t):
+// one pass, everything in registers (EXPY uses Y0..Y3).
+TEXT ·geluAVX2(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	MOVQ dst+8(FP), DI
+	MOVQ t+16(FP), DX
+	MOVQ src+24(FP), SI
+	MOVQ c+32(FP), AX
+	VBROADCASTSS 0(AX), Y8
+	VBROADCASTSS 4(AX), Y9
+	VBROADCASTSS 8(AX), Y10
+	VMOVUPS expc<>+320(SB), Y11
+	SHRQ $3, CX
+	JZ gelu_done
+gelu_loop:
+	VMOVUPS (SI), Y4
+	VMULPS Y4, Y4, Y5
+	VMOVAPS Y9, Y6
+	VFMADD213PS Y8, Y5, Y6
+	VMULPS Y4, Y6, Y0
+	VADDPS Y0, Y0, Y0
+	EXPY
+	VADDPS Y11, Y0, Y0
+	VMOVUPS expc<>+352(SB), Y1
+	VDIVPS Y0, Y1, Y0
+	VSUBPS Y0, Y11, Y0
+	VMOVUPS Y0, (DX)
+	VADDPS Y11, Y0, Y0
+	VMULPS Y4, Y0, Y0
+	VMULPS Y10, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, DX
+	DECQ CX
+	JNZ gelu_loop
+gelu_done:
+	VZEROUPPER
+	RET
+
+// func geluGradAVX2(n int, dx, dy, x, t *float32, c *[4]float32)
+// n must be a multiple of 8; c = {√(2/π), unused, 0.5, 3·√(2/π)·0.044715}.
+// dx = dy · 0.5·[(1+t) + x(1−t²)(c0 + c3·x²)], the derivative of
+// 0.5·x·(1+tanh(u)) with t = tanh(u) saved by the forward pass.
+TEXT ·geluGradAVX2(SB), NOSPLIT, $0-48
+	MOVQ n+0(FP), CX
+	MOVQ dx+8(FP), DI
+	MOVQ dy+16(FP), DX
+	MOVQ x+24(FP), SI
+	MOVQ t+32(FP), R8
+	MOVQ c+40(FP), AX
+	VBROADCASTSS 0(AX), Y8
+	VBROADCASTSS 8(AX), Y10
+	VBROADCASTSS 12(AX), Y12
+	VMOVUPS expc<>+320(SB), Y11
+	SHRQ $3, CX
+	JZ gelug_done
+gelug_loop:
+	VMOVUPS (SI), Y4
+	VMOVUPS (R8), Y5
+	VMULPS Y4, Y4, Y7
+	VMOVAPS Y12, Y0
+	VFMADD213PS Y8, Y7, Y0
+	VMULPS Y4, Y0, Y0
+	VMULPS Y5, Y5, Y1
+	VSUBPS Y1, Y11, Y1
+	VMULPS Y1, Y0, Y0
+	VADDPS Y5, Y0, Y0
+	VADDPS Y11, Y0, Y0
+	VMULPS Y10, Y0, Y0
+	VMULPS (DX), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, R8
+	ADDQ $32, DX
+	ADDQ $32, DI
+	DECQ CX
+	JNZ gelug_loop
+gelug_done:
+	VZEROUPPER
+	RET
+
 // Constant table: each entry is one value repeated in 8 lanes (32 bytes),
 // because VEX instructions cannot broadcast a memory operand.
 // 0: 89 (upper clamp: exp(89) rounds to +Inf, so 1/(1+exp) is exactly 0)

@@ -75,6 +75,42 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		}
 		return
 	}
+	gemmBlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, nil, c, ldc)
+}
+
+// SgemmBias computes C = alpha*op(A)*op(B) + bias, bias (n values) added
+// to every row of C: a linear layer's x·Wᵀ + b. C is not read. The bias
+// is added to each tile of C right after the tile's first micro-kernel
+// call, while the tile is in L1, instead of a separate pass that fills
+// all of C first (a large C leaves the cache in between).
+func SgemmBias(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, bias, c []float32, ldc int) {
+	checkGemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	if len(bias) < n {
+		panic(fmt.Sprintf("kernels: SgemmBias: len(bias)=%d, want >= n=%d", len(bias), n))
+	}
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 || alpha == 0 || m <= smallRows || m == 1 {
+		// No product, or a few rows (matrix-vector style, C is small):
+		// fill C with the bias and accumulate onto it.
+		fillRows(m, n, bias, c, ldc)
+		Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, 1, c, ldc)
+		return
+	}
+	gemmBlocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, 0, bias[:n], c, ldc)
+}
+
+// fillRows sets every row of the m×n matrix C to v[:n].
+func fillRows(m, n int, v, c []float32, ldc int) {
+	for i := 0; i < m; i++ {
+		copy(c[i*ldc:i*ldc+n], v[:n])
+	}
+}
+
+// gemmBlocked is Sgemm's packed path, split over threads when large; a
+// non-nil bias (with beta 0) initialises C (see SgemmBias).
+func gemmBlocked(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, bias, c []float32, ldc int) {
 	ar := current()
 	t := Threads()
 	if t > 1 && 2*m*n*k >= parallelFlops {
@@ -87,18 +123,18 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		}
 		t = min(t, panels)
 		if t > 1 {
-			gemmParallel(ar, t, splitN, panels, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			gemmParallel(ar, t, splitN, panels, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, bias, c, ldc)
 			return
 		}
 	}
 	buf := getBuf()
-	gemmSerial(ar, buf, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemmSerial(ar, buf, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, bias, c, ldc)
 	bufPool.Put(buf)
 }
 
 // gemmParallel runs t independent gemmSerial calls on disjoint panel-aligned
 // slices of C's columns (splitN) or rows; the calling goroutine does part 0.
-func gemmParallel(ar *arch, t int, splitN bool, panels int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func gemmParallel(ar *arch, t int, splitN bool, panels int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, bias, c []float32, ldc int) {
 	part := func(i int) {
 		buf := getBuf()
 		defer bufPool.Put(buf)
@@ -110,7 +146,11 @@ func gemmParallel(ar *arch, t int, splitN bool, panels int, transA, transB bool,
 			} else { // B is k×n: the part starts at column j0
 				bj = b[j0:]
 			}
-			gemmSerial(ar, buf, transA, transB, m, j1-j0, k, alpha, a, lda, bj, ldb, beta, c[j0:], ldc)
+			var bb []float32
+			if bias != nil {
+				bb = bias[j0:j1]
+			}
+			gemmSerial(ar, buf, transA, transB, m, j1-j0, k, alpha, a, lda, bj, ldb, beta, bb, c[j0:], ldc)
 			return
 		}
 		i0, i1 := panels*i/t*ar.mr, min(m, panels*(i+1)/t*ar.mr)
@@ -120,7 +160,7 @@ func gemmParallel(ar *arch, t int, splitN bool, panels int, transA, transB bool,
 		} else { // A is m×k: the part starts at row i0
 			ai = a[i0*lda:]
 		}
-		gemmSerial(ar, buf, transA, transB, i1-i0, n, k, alpha, ai, lda, b, ldb, beta, c[i0*ldc:], ldc)
+		gemmSerial(ar, buf, transA, transB, i1-i0, n, k, alpha, ai, lda, b, ldb, beta, bias, c[i0*ldc:], ldc)
 	}
 	Parallel(t, part)
 }
@@ -150,8 +190,12 @@ func aligned(s []float32, n int) []float32 {
 }
 
 // gemmSerial is the single-goroutine blocked algorithm described at blockK.
-func gemmSerial(ar *arch, buf *gemmBuf, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func gemmSerial(ar *arch, buf *gemmBuf, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, bias, c []float32, ldc int) {
 	if transB && ar.kernelNT != nil && m >= ntMinM && m <= ntMaxM && k <= ntMaxK {
+		if bias != nil { // few rows: C is small, fill it first
+			fillRows(m, n, bias, c, ldc)
+			beta = 1
+		}
 		gemmNT(ar, buf, transA, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
@@ -172,9 +216,9 @@ func gemmSerial(ar *arch, buf *gemmBuf, transA, transB bool, m, n, k int, alpha 
 		nc := min(ncBlock, n-jc)
 		for pc := 0; pc < k; pc += blockK {
 			kc := min(blockK, k-pc)
-			bet := beta
+			bet, bs := beta, bias
 			if pc > 0 {
-				bet = 1 // later k slices accumulate onto the first one's result
+				bet, bs = 1, nil // later k slices accumulate onto the first one's result
 			}
 			if !single {
 				packB(ar, transB, kc, nc, b, ldb, pc, jc, buf.b)
@@ -192,7 +236,7 @@ func gemmSerial(ar *arch, buf *gemmBuf, transA, transB bool, m, n, k int, alpha 
 							packBPanel(ar, transB, kc, nrr, b, ldb, pc, jc+jr, buf.b[jr*kc:(jr+nr)*kc])
 						}
 						for ir := 0; ir < mc; ir += mr {
-							tile(ar, buf, kc, ir, jr, min(mr, mc-ir), nrr, bp, bstride, alpha, bet, c[(ic+ir)*ldc+jc+jr:], ldc)
+							tile(ar, buf, kc, ir, jr, min(mr, mc-ir), nrr, bp, bstride, alpha, bet, biasAt(bs, jc+jr), c[(ic+ir)*ldc+jc+jr:], ldc)
 						}
 					}
 					continue
@@ -202,7 +246,7 @@ func gemmSerial(ar *arch, buf *gemmBuf, transA, transB bool, m, n, k int, alpha 
 				for ir := 0; ir < mc; ir += mr {
 					mrr := min(mr, mc-ir)
 					for jr := 0; jr < nc; jr += nr {
-						tile(ar, buf, kc, ir, jr, mrr, min(nr, nc-jr), &buf.b[jr*kc], nr*4, alpha, bet, c[(ic+ir)*ldc+jc+jr:], ldc)
+						tile(ar, buf, kc, ir, jr, mrr, min(nr, nc-jr), &buf.b[jr*kc], nr*4, alpha, bet, biasAt(bs, jc+jr), c[(ic+ir)*ldc+jc+jr:], ldc)
 					}
 				}
 			}
@@ -212,17 +256,25 @@ func gemmSerial(ar *arch, buf *gemmBuf, transA, transB bool, m, n, k int, alpha 
 
 // tile runs the micro-kernel on one mr×nr tile of C (c starts at its top-left
 // element): A panel at row ir of the packed block, B panel at bp.
-func tile(ar *arch, buf *gemmBuf, kc, ir, jr, mrr, nrr int, bp *float32, bstride int, alpha, beta float32, c []float32, ldc int) {
+// A non-nil bias is added to the tile's rows right after the kernel has
+// written them, while they are in L1 (filling C first instead stalled on
+// the cache misses of a large C before any arithmetic).
+func tile(ar *arch, buf *gemmBuf, kc, ir, jr, mrr, nrr int, bp *float32, bstride int, alpha, beta float32, bias, c []float32, ldc int) {
 	ap := &buf.a[ir*kc]
 	if mrr == ar.mr && nrr == ar.nr {
 		_ = c[(mrr-1)*ldc+nrr-1]
 		ar.kernel(kc, ap, bp, bstride, &c[0], ldc*4, alpha, beta)
-		return
+	} else {
+		// Ragged tile: compute the full tile into a scratch buffer, then
+		// merge only the valid part into C.
+		ar.kernel(kc, ap, bp, bstride, &buf.t[0], ar.nr*4, 1, 0)
+		mergeTile(buf.t, ar.nr, mrr, nrr, alpha, beta, c, ldc)
 	}
-	// Ragged tile: compute the full tile into a scratch buffer, then merge
-	// only the valid part into C.
-	ar.kernel(kc, ap, bp, bstride, &buf.t[0], ar.nr*4, 1, 0)
-	mergeTile(buf.t, ar.nr, mrr, nrr, alpha, beta, c, ldc)
+	if bias != nil {
+		for i := 0; i < mrr; i++ {
+			axpy(ar.vec, 1, bias[:nrr], c[i*ldc:i*ldc+nrr])
+		}
+	}
 }
 
 // smallRows is the most rows of A·Bᵀ computed as one matrix-vector product
@@ -327,6 +379,14 @@ func scaleMatrix(m, n int, beta float32, c []float32, ldc int) {
 			}
 		}
 	}
+}
+
+// biasAt is bias from column j on, or nil.
+func biasAt(bias []float32, j int) []float32 {
+	if bias == nil {
+		return nil
+	}
+	return bias[j:]
 }
 
 func roundUp(x, q int) int { return (x + q - 1) / q * q }

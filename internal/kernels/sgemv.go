@@ -3,6 +3,7 @@ package kernels
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // parallelGemv is the smallest matrix (in elements) worth splitting over
@@ -12,8 +13,12 @@ import (
 // were split. The pool's spinning workers (see Parallel) start within
 // microseconds, and splitting the medium LSTM's 2048×512 matrices took
 // two-thread sampling from about 3,000-4,000 to 5,000-8,700 tokens/s
-// (alternating runs on the 2-core EPYC VM).
-var parallelGemv = 1 << 20 // a variable so tests can exercise the split
+// (alternating runs on the 2-core EPYC VM). From 2 MiB of weights a
+// product streams from DRAM at about 20 GB/s per core, ~100 µs, against a
+// few µs to hand half to a spinning worker: so GPT-2's 768×768 attention
+// projections (2.25 MiB, one twelfth of a layer's weights) are split too,
+// not left to one core while the rest of the token uses both.
+var parallelGemv = 1 << 19 // a variable so tests can exercise the split
 
 // Sgemv computes y = alpha*op(A)*x + beta*y where A is m×n row-major with
 // leading dimension lda; op(A) = A (x has n entries, y has m) or Aᵀ when
@@ -50,9 +55,13 @@ func Sgemv(transA bool, m, n int, alpha float32, a []float32, lda int, x []float
 		j := gemvJobs.Get().(*gemvJob)
 		*j = gemvJob{vec: vec, transA: transA, m: m, n: n, alpha: alpha, a: a, lda: lda, x: x, beta: beta, y: y}
 		units := (m + 3) / 4 // rows in blocks of 4, the row kernel's width
+		per := max(1, gemvChunk/(4*n))
 		if transA {
 			units = (n + 7) / 8 // columns in blocks of 8, one ymm register
+			per = max(1, gemvChunk/(8*m))
 		}
+		j.units, j.per = units, per
+		j.next.Store(0)
 		RunParallel(min(t, units), j)
 		*j = gemvJob{}
 		gemvJobs.Put(j)
@@ -65,27 +74,43 @@ func Sgemv(transA bool, m, n int, alpha float32, a []float32, lda int, x []float
 	}
 }
 
-// gemvJob is one split matrix-vector product; part i of t gets a
-// contiguous range of row blocks (or, transposed, column blocks).
+// gemvChunk is about how many matrix elements (256 KiB of float32) one
+// claimed piece of a split matrix-vector product covers.
+const gemvChunk = 64 << 10
+
+// gemvJob is one split matrix-vector product. Its row blocks (or,
+// transposed, column blocks) are dealt out in chunks of per blocks to
+// whichever thread asks next, not in one fixed half per thread: on a
+// machine shared with other processes, when one thread is taken off its
+// core the other carries on with the chunks it has not reached instead of
+// idling until it returns. Every output element is still computed whole
+// by one chunk, so results do not depend on who ran what.
 type gemvJob struct {
 	vec, transA bool
 	m, n, lda   int
 	alpha, beta float32
 	a, x, y     []float32
+	units, per  int
+	next        atomic.Int64 // next chunk to hand out
 }
 
 var gemvJobs = sync.Pool{New: func() any { return new(gemvJob) }}
 
-func (j *gemvJob) RunPart(i, t int) {
-	if !j.transA {
-		units := (j.m + 3) / 4
-		r0, r1 := units*i/t*4, min(j.m, units*(i+1)/t*4)
-		gemvN(j.vec, r1-r0, j.n, j.alpha, j.a[r0*j.lda:], j.lda, j.x, j.beta, j.y[r0:r1])
-		return
+func (j *gemvJob) RunPart(_, _ int) {
+	for {
+		u0 := int(j.next.Add(1)-1) * j.per
+		if u0 >= j.units {
+			return
+		}
+		u1 := min(j.units, u0+j.per)
+		if !j.transA {
+			r0, r1 := u0*4, min(j.m, u1*4)
+			gemvN(j.vec, r1-r0, j.n, j.alpha, j.a[r0*j.lda:], j.lda, j.x, j.beta, j.y[r0:r1])
+			continue
+		}
+		c0, c1 := u0*8, min(j.n, u1*8)
+		gemvT(j.vec, j.m, c1-c0, j.alpha, j.a[c0:], j.lda, j.x, j.beta, j.y[c0:c1])
 	}
-	units := (j.n + 7) / 8
-	c0, c1 := units*i/t*8, min(j.n, units*(i+1)/t*8)
-	gemvT(j.vec, j.m, c1-c0, j.alpha, j.a[c0:], j.lda, j.x, j.beta, j.y[c0:c1])
 }
 
 // gemvN: y[i] = alpha*dot(A[i,:], x) + beta*y[i]. Rows go four at a time so

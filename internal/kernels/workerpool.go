@@ -56,8 +56,9 @@ func (w *worker) run() {
 			spin = 0
 		}
 		for spins := 0; ; spins++ {
-			if p := w.part.Load(); p != nil {
-				w.part.Store(nil)
+			// Claim the part with a CAS: the caller may take it back (see
+			// RunParallel) if this thread was slow to get to it.
+			if p := w.part.Load(); p != nil && w.part.CompareAndSwap(p, nil) {
 				p.task.RunPart(p.i, p.t)
 				pool.pending.Add(-1)
 				start, spins = time.Now(), 0
@@ -136,6 +137,18 @@ func RunParallel(t int, task Task) {
 		pool.workers[i-1].post(task, i, t)
 	}
 	task.RunPart(0, t)
+	// Take back the parts no worker has claimed yet and run them here. On a
+	// machine shared with other processes a worker's thread may be off its
+	// core for a whole time slice: waiting for it made two threads several
+	// times slower than one, where now the call finishes at one thread's
+	// speed at worst. Only parts a worker already runs are waited for.
+	for i := 1; i < t; i++ {
+		w := pool.workers[i-1]
+		if w.part.CompareAndSwap(&w.slot, nil) {
+			task.RunPart(i, t)
+			pool.pending.Add(-1)
+		}
+	}
 	for spins := 0; pool.pending.Load() != 0; spins++ {
 		if spins%64 == 63 {
 			runtime.Gosched()

@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -49,6 +50,34 @@ func TestParallel(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// With one OS thread for Go code the workers cannot start while the caller
+// runs, so the caller takes their parts back: every call still runs each
+// part exactly once and returns without waiting for a worker's turn.
+func TestParallelTakesBackUnclaimedParts(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	var late atomic.Int32 // parts run after part 0 finished: on the caller, with one thread
+	for range 200 {
+		var hits [4]atomic.Int32
+		var callerDone atomic.Bool
+		Parallel(4, func(i int) {
+			hits[i].Add(1)
+			if i == 0 {
+				callerDone.Store(true)
+			} else if callerDone.Load() {
+				late.Add(1)
+			}
+		})
+		for i := range hits {
+			if n := hits[i].Load(); n != 1 {
+				t.Fatalf("part %d ran %d times", i, n)
+			}
+		}
+	}
+	if late.Load() == 0 {
+		t.Error("no part was taken back by the caller")
+	}
 }
 
 // A matrix-vector product split over the workers allocates nothing: batch-1

@@ -1,0 +1,15 @@
+//go:build !amd64 || purego
+
+package kernels
+
+func geluAVX2(n int, dst, t, src *float32, c *[4]float32) { panic("kernels: no assembly") }
+func geluGradAVX2(n int, dx, dy, x, t *float32, c *[4]float32) {
+	panic("kernels: no assembly")
+}
+func sumAVX2(n int, x *float32) float32                              { panic("kernels: no assembly") }
+func sqDevSumAVX2(n int, x *float32, mu float32) float32             { panic("kernels: no assembly") }
+func lnApplyAVX2(n int, y, xhat, x, w, b *float32, c *[2]float32)    { panic("kernels: no assembly") }
+func lnGradApplyAVX2(n int, dx, dy, xhat, w *float32, c *[3]float32) { panic("kernels: no assembly") }
+func lnGradSumsAVX2(n int, dy, xhat, w, dw, db *float32, out *[2]float32) {
+	panic("kernels: no assembly")
+}
