@@ -13,6 +13,7 @@ import (
 	"github.com/recur-dev/recur/markov"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/tokenizers/gpt2"
 	"github.com/recur-dev/recur/training"
 )
 
@@ -22,6 +23,7 @@ type LanguageModel struct {
 	Tokenizer datasets.Tokenizer
 	Decoder   *decoder.Decoder // Arch "rnn"
 	Markov    *markov.Model    // Arch "markov"
+	GPT       *decoder.GPT     // Arch "gpt"
 	Meta      map[string]string
 	Lowercase bool
 }
@@ -42,18 +44,11 @@ func languageModelFromFile(f *modelfile.File) (*LanguageModel, error) {
 	if err := json.Unmarshal([]byte(f.Metadata["config"]), &h); err != nil {
 		return nil, fmt.Errorf("corrupt model config: %v", err)
 	}
-	var tokens []string
-	if err := json.Unmarshal([]byte(f.Metadata["vocab"]), &tokens); err != nil {
-		return nil, fmt.Errorf("corrupt vocabulary: %v", err)
-	}
-	v, err := datasets.NewVocab(tokens)
-	if err != nil {
-		return nil, fmt.Errorf("corrupt vocabulary: %v", err)
-	}
-	tok, err := datasets.NewTokenizer(h.Level, v, h.Lowercase)
+	tok, err := textGenTokenizer(f, h)
 	if err != nil {
 		return nil, err
 	}
+	v := tok.Vocab()
 	m := &LanguageModel{Arch: h.Arch, Tokenizer: tok, Meta: f.Metadata, Lowercase: h.Lowercase}
 	switch h.Arch {
 	case "rnn":
@@ -82,8 +77,12 @@ func languageModelFromFile(f *modelfile.File) (*LanguageModel, error) {
 			return nil, err
 		}
 		m.Markov = mk
+	case "gpt":
+		if m.GPT, err = gptFromFile(f, h.GPT, tok); err != nil {
+			return nil, err
+		}
 	default:
-		return nil, fmt.Errorf("unknown arch %q in model (valid: rnn, markov)", h.Arch)
+		return nil, fmt.Errorf("unknown arch %q in model (valid: rnn, markov, gpt)", h.Arch)
 	}
 	return m, nil
 }
@@ -139,6 +138,11 @@ func (m *LanguageModel) Generate(ctx context.Context, prompt string, n int, cfg 
 		one := m.Tokenizer.Decode([]int{last})
 		return both[len(one):]
 	}
+	var stream *gpt2.StreamDecoder // byte-level BPE: never emit half a character
+	if bt, ok := m.Tokenizer.(*BPETokenizer); ok {
+		stream = bt.NewStreamDecoder()
+		piece = func(tok int) string { p, _ := stream.Next(tok); return p }
+	}
 	onToken := func(tok int) bool {
 		out = append(out, tok)
 		p := piece(tok)
@@ -150,6 +154,19 @@ func (m *LanguageModel) Generate(ctx context.Context, prompt string, n int, cfg 
 		return true
 	}
 	switch {
+	case m.GPT != nil:
+		ids, unk := m.Tokenizer.Encode(prompt)
+		unknown = unk
+		if len(ids) == 0 {
+			primed, err := encoder.Prompt{Tokenizer: m.Tokenizer, Decoder: m.GPT}.Encode("")
+			if err != nil {
+				return nil, err
+			}
+			ids = primed.Tokens
+		}
+		if err := generateGPT(ctx, m.GPT, ids, n, smp, onToken); err != nil {
+			return nil, err
+		}
 	case m.Decoder != nil:
 		primed, err := encoder.Prompt{Tokenizer: m.Tokenizer, Decoder: m.Decoder}.Encode(prompt)
 		if err != nil {
@@ -180,19 +197,26 @@ func (m *LanguageModel) Generate(ctx context.Context, prompt string, n int, cfg 
 	default:
 		return nil, errors.New("language model has no weights")
 	}
+	if stream != nil && stream.Pending() > 0 {
+		p := stream.Flush()
+		text = append(text, p...)
+		if emit != nil {
+			emit(p)
+		}
+	}
 	return &Generation{Text: string(text), Tokens: out, Unknown: unknown}, nil
 }
 
 // EvalText scores the last valFrac of text the way training validates:
 // mean NLL in nats per token (the first validation token has no target).
 func (m *LanguageModel) EvalText(ctx context.Context, text string, valFrac float64) (loss float64, tokens int, unknown int, err error) {
-	_, valText, err := datasets.SplitTextTrainVal(text, m.Tokenizer.Level(), m.Lowercase, valFrac)
+	_, valText, err := datasets.SplitTextTrainVal(text, splitLevel(m.Tokenizer.Level()), m.Lowercase, valFrac)
 	if err != nil {
 		return 0, 0, 0, err
 	}
 	ids, _ := m.Tokenizer.Encode(valText)
 	for _, id := range ids {
-		if id == 0 {
+		if id == 0 && m.Tokenizer.Level() != gpt2.Level { // BPE has no <unk>
 			unknown++
 		}
 	}
@@ -201,6 +225,10 @@ func (m *LanguageModel) EvalText(ctx context.Context, text string, valFrac float
 	}
 	if m.Markov != nil {
 		return m.Markov.Eval(ids), len(ids) - 1, unknown, nil
+	}
+	if m.GPT != nil {
+		loss, err = evalGPT(ctx, m.GPT, ids)
+		return loss, len(ids) - 1, unknown, err
 	}
 	eg, err := newEvalGraph(m.Decoder, ids, 32, 100)
 	if err != nil {
