@@ -28,8 +28,12 @@ type LanguageModel struct {
 	Lowercase bool
 }
 
-// LoadLanguageModel reads a textgen model file.
+// LoadLanguageModel reads a textgen model file, or a Hugging Face GPT-2
+// checkpoint folder when path is a directory (LoadGPT2Folder).
 func LoadLanguageModel(path string) (*LanguageModel, error) {
+	if IsGPT2Folder(path) {
+		return LoadGPT2Folder(path)
+	}
 	return loadModel(path, TaskTextGen, languageModelFromFile)
 }
 

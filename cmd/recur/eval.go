@@ -63,7 +63,7 @@ caption matched none of its references, with those references.`,
 				return fmt.Errorf("--val-frac must be in (0, 1] (got %g)", frac)
 			}
 			task := tasks.TaskTextGen
-			if c.String("model") != "" {
+			if c.String("model") != "" && !tasks.IsGPT2Folder(c.String("model")) {
 				f, err := modelfile.Read(c.String("model"))
 				if err != nil {
 					return err

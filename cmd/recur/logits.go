@@ -28,7 +28,7 @@ func logitsCommand() *cli.Command {
 Go inference path (Step). For a translator, --src gives the source ids,
 encoded first.`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Required: true, Usage: "model file"},
+			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Required: true, Usage: "model file, or a Hugging Face GPT-2 checkpoint folder"},
 			&cli.StringFlag{Name: "tokens", Required: true, Usage: "decoder input ids, comma-separated"},
 			&cli.StringFlag{Name: "src", Usage: "translator: source ids, comma-separated"},
 		},
@@ -45,6 +45,12 @@ encoded first.`,
 			switch model.Task {
 			case tasks.TaskTextGen:
 				m := model.LM
+				if m.GPT != nil {
+					if rows, err = gptLogitRows(m.GPT, ids); err != nil {
+						return err
+					}
+					break
+				}
 				if m.Decoder == nil {
 					return fmt.Errorf("%s: not an RNN model", c.String("model"))
 				}
