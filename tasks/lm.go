@@ -145,7 +145,13 @@ func (m *LanguageModel) Generate(ctx context.Context, prompt string, n int, cfg 
 	var stream *gpt2.StreamDecoder // byte-level BPE: never emit half a character
 	if bt, ok := m.Tokenizer.(*BPETokenizer); ok {
 		stream = bt.NewStreamDecoder()
-		piece = func(tok int) string { p, _ := stream.Next(tok); return p }
+		piece = func(tok int) string {
+			p, _ := stream.Next(tok)
+			if len(out) == n { // the last token carries what is still pending
+				p += stream.Flush()
+			}
+			return p
+		}
 	}
 	onToken := func(tok int) bool {
 		out = append(out, tok)
@@ -201,12 +207,8 @@ func (m *LanguageModel) Generate(ctx context.Context, prompt string, n int, cfg 
 	default:
 		return nil, errors.New("language model has no weights")
 	}
-	if stream != nil && stream.Pending() > 0 {
-		p := stream.Flush()
-		text = append(text, p...)
-		if emit != nil {
-			emit(p)
-		}
+	if stream != nil && stream.Pending() > 0 { // stopped early
+		text = append(text, stream.Flush()...)
 	}
 	return &Generation{Text: string(text), Tokens: out, Unknown: unknown}, nil
 }

@@ -40,7 +40,7 @@ Examples:
 				for i, id := range ids {
 					parts[i] = strconv.Itoa(id)
 				}
-				fmt.Println(strings.Join(parts, " "))
+				fmt.Fprintln(c.App.Writer, strings.Join(parts, " "))
 				unknown = append(unknown, unk...)
 			}
 			if len(unknown) > 0 {
