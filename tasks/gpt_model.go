@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
@@ -100,6 +101,9 @@ func gptFromFile(f *modelfile.File, cfg *decoder.GPTConfig, tok datasets.Tokeniz
 	var ps nn.Params
 	for i := range f.Tensors {
 		t := &f.Tensors[i]
+		if strings.HasPrefix(t.Name, "adam.") || strings.HasPrefix(t.Name, "state.") {
+			continue // a checkpoint's optimizer and task state
+		}
 		if err := checkFinite(t.Name, t.F32); err != nil {
 			return nil, err
 		}
