@@ -31,7 +31,8 @@ part (GPT-2's algorithm), for --arch gpt or rnn.
 
 --init FILE|DIR fine-tunes a pretrained GPT (a recur GPT model or a Hugging
 Face GPT-2 checkpoint folder), keeping its tokenizer and shapes, with
-fine-tuning defaults: --lr 3e-5, warm-up min(20, steps/10), dropout 0.1.
+fine-tuning defaults: --lr 3e-5, warm-up min(20, steps/10), dropout 0.1,
+--batch 4 windows of --seq min(context, 256) tokens.
 
     recur train textgen --arch gpt --data tinyshakespeare.txt --out gpt.model
     recur train textgen --arch gpt --level bpe --vocab-size 2000 --data corpus.txt --out gpt-bpe.model
@@ -96,9 +97,15 @@ func trainTextGenGPT(c *cli.Context, cfg tasks.TextGenTaskConfig) error {
 	cfg.GPT = gc
 	if !c.IsSet("seq") {
 		cfg.Seq = gc.Context
+		if init != nil {
+			cfg.Seq = min(gc.Context, 256) // GPT-2's 1,024 would need gigabytes of attention activations
+		}
 	}
 	if !c.IsSet("batch") {
 		cfg.Batch = 16
+		if init != nil {
+			cfg.Batch = 4
+		}
 	}
 	if init == nil && !c.IsSet("level") {
 		cfg.Level = "char"
