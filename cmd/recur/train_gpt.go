@@ -43,12 +43,12 @@ fine-tuning defaults: --lr 3e-5, warm-up min(20, steps/10), dropout 0.1,
 // --lr and --clip take GPT defaults when not set).
 func gptTextGenFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.IntFlag{Name: "heads", Usage: "gpt: attention heads per block, dividing --embed (default 6)"},
-		&cli.IntFlag{Name: "context", Usage: "gpt: the most positions the model attends over, 1 to 8192 (default 256)"},
+		&cli.IntFlag{Name: "heads", DefaultText: "6", Usage: "gpt: attention heads per block, dividing --embed"},
+		&cli.IntFlag{Name: "context", DefaultText: "256", Usage: "gpt: the most positions the model attends over, 1 to 8192"},
 		&cli.IntFlag{Name: "vocab-size", Value: tasks.DefaultBPEVocab, Usage: "--level bpe: tokens to learn (256 bytes + <|endoftext|> + merges)"},
 		&cli.StringFlag{Name: "init", Usage: "gpt: fine-tune this pretrained GPT (recur model file or GPT-2 checkpoint folder)"},
-		&cli.IntFlag{Name: "warmup", Usage: "gpt: steps of linear learning-rate warm-up (default min(100, steps/10); with --init min(20, steps/10))"},
-		&cli.IntFlag{Name: "cosine-steps", Usage: "gpt: step at which the cosine decay reaches lr/10 (default --steps)"},
+		&cli.IntFlag{Name: "warmup", DefaultText: "min(100, steps/10); with --init min(20, steps/10)", Usage: "gpt: steps of linear learning-rate warm-up"},
+		&cli.IntFlag{Name: "cosine-steps", DefaultText: "--steps", Usage: "gpt: step at which the cosine decay reaches lr/10"},
 		&cli.Float64Flag{Name: "weight-decay", Value: 0.1, Usage: "gpt: AdamW decoupled weight decay on the weight matrices"},
 	}
 }
