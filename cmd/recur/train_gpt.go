@@ -24,7 +24,9 @@ set, its shape is nanoGPT's character Shakespeare model: --layers 6 --heads 6
 AdamW (weight decay --weight-decay on the weight matrices, not on biases,
 LayerNorms or embeddings), --warmup steps of linear warm-up then cosine decay
 to lr/10 at --cosine-steps, clipping at 1, peak --lr 1e-3 (each overridable;
---lr-decay and --decay-every do not apply).
+--lr-decay and --decay-every do not apply). A run continued with --resume
+and a larger --steps follows the same learning-rate curve only when both runs
+set the same --cosine-steps.
 
 --level bpe learns a byte-level BPE of --vocab-size tokens on the training
 part (GPT-2's algorithm), for --arch gpt or rnn.
