@@ -125,10 +125,11 @@ func checkFinite(name string, xs []float32) error {
 	return nil
 }
 
-// gptModelFile is the textgen model file of a GPT language model.
-func gptModelFile(m *decoder.GPT, tok datasets.Tokenizer, meta map[string]string, dtype modelfile.DType) (*modelfile.File, error) {
+// gptModelFile is the textgen model file of a GPT language model
+// (lowercase: a word-level tokenizer's setting).
+func gptModelFile(m *decoder.GPT, tok datasets.Tokenizer, lowercase bool, meta map[string]string, dtype modelfile.DType) (*modelfile.File, error) {
 	cfg := m.Config
-	f, err := newTextGenFile(textGenHeader{Arch: "gpt", Level: tok.Level(), GPT: &cfg}, tok, meta)
+	f, err := newTextGenFile(textGenHeader{Arch: "gpt", Level: tok.Level(), Lowercase: lowercase, GPT: &cfg}, tok, meta)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +204,7 @@ func ConvertGPT2Folder(dir string, dtype modelfile.DType) (*modelfile.File, erro
 			dtype = modelfile.F16
 		}
 	}
-	return gptModelFile(m.GPT, m.Tokenizer, map[string]string{"source": filepath.Base(filepath.Clean(dir))}, dtype)
+	return gptModelFile(m.GPT, m.Tokenizer, false, map[string]string{"source": filepath.Base(filepath.Clean(dir))}, dtype)
 }
 
 // generateGPT samples n tokens after ids with a GPT, emitting each. When

@@ -196,5 +196,5 @@ func (t *GPTTextGenTask) LoadState(*modelfile.File) error { return nil }
 
 // Model implements Trainable.
 func (t *GPTTextGenTask) Model() (*modelfile.File, error) {
-	return gptModelFile(t.GPT, t.Corpus.Tokenizer, map[string]string{"data.sha256": t.Corpus.SHA256}, modelfile.F32)
+	return gptModelFile(t.GPT, t.Corpus.Tokenizer, t.Config.Lowercase, map[string]string{"data.sha256": t.Corpus.SHA256}, modelfile.F32)
 }

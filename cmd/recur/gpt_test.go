@@ -82,11 +82,11 @@ func sameWeights(t *testing.T, a, b string) {
 	}
 }
 
-// train textgen --arch gpt, char and bpe: N+N steps with --resume give the
+// train textgen --arch gpt, char, bpe and word level: N+N steps with --resume give the
 // same weights, to the bit, as 2N steps; the model then generates (past
 // its context, through the sliding window), evaluates and tokenizes.
 func TestGPTTrainResumeGenerateEval(t *testing.T) {
-	for _, level := range []string{"char", "bpe"} {
+	for _, level := range []string{"char", "bpe", "word"} {
 		t.Run(level, func(t *testing.T) {
 			dir := t.TempDir()
 			data := gptCorpus(t, dir)

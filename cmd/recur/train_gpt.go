@@ -76,6 +76,8 @@ func trainTextGenGPT(c *cli.Context, cfg tasks.TextGenTaskConfig) error {
 		}
 		gc = init.GPT.Config
 		gc.Dropout = 0.1
+		cfg.Lowercase = init.Lowercase // a word-level model's own setting
+		cfg.Level = init.Tokenizer.Level()
 	}
 	if c.IsSet("layers") {
 		gc.Layers = c.Int("layers")
