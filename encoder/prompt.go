@@ -10,7 +10,7 @@ import (
 // generation continues from the state after the last one.
 type Prompt struct {
 	Tokenizer tokenizers.Tokenizer
-	Decoder   *decoder.Decoder
+	Decoder   decoder.Primer // a *decoder.Decoder or a *decoder.GPT
 }
 
 // Primed is a decoder ready to generate: its state, the next-token logits,
@@ -25,11 +25,15 @@ type Primed struct {
 
 // Encode primes from text. An empty prompt starts from a line break (the
 // start of a speech in a play, of a paragraph in prose) when the vocabulary
-// has one, else from <unk>.
+// has one (or the tokenizer spells it, as byte-level BPE does), else from
+// id 0.
 func (p Prompt) Encode(text string) (*Primed, error) {
 	ids, unknown := p.Tokenizer.Encode(text)
 	if len(ids) == 0 {
-		start, _ := p.Tokenizer.Vocab().ID("\n")
+		start, ok := p.Tokenizer.Vocab().ID("\n")
+		if nl, _ := p.Tokenizer.Encode("\n"); !ok && len(nl) == 1 {
+			start = nl[0]
+		}
 		ids = []int{start}
 	}
 	s := p.Decoder.NewState(1)

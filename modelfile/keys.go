@@ -16,6 +16,7 @@ var (
 		"vocab",                  // textgen, caption, classify: the token list
 		"src_vocab", "tgt_vocab", // translate
 		"src_bpe", "tgt_bpe", // translate: subword merges
+		"bpe_merges",                // textgen: byte-level BPE merges
 		"labels",                    // classify
 		"train.state", "train.adam", // checkpoints: loop and optimizer state
 	}

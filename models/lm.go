@@ -14,6 +14,7 @@ import (
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
 	"github.com/recur-dev/recur/tokenizers"
+	"github.com/recur-dev/recur/tokenizers/gpt2"
 )
 
 // LanguageModel is a loaded text-generation model, RNN or Markov baseline.
@@ -22,12 +23,17 @@ type LanguageModel struct {
 	Tokenizer tokenizers.Tokenizer
 	Decoder   *decoder.Decoder // Arch "rnn"
 	Markov    *markov.Model    // Arch "markov"
+	GPT       *decoder.GPT     // Arch "gpt"
 	Meta      map[string]string
 	Lowercase bool
 }
 
-// LoadLanguageModel reads a textgen model file.
+// LoadLanguageModel reads a textgen model file, or a Hugging Face GPT-2
+// checkpoint folder when path is a directory (LoadGPT2Folder).
 func LoadLanguageModel(path string) (*LanguageModel, error) {
+	if IsGPT2Folder(path) {
+		return LoadGPT2Folder(path)
+	}
 	return loadModel(path, TaskTextGen, languageModelFromFile)
 }
 
@@ -42,18 +48,11 @@ func languageModelFromFile(f *modelfile.File) (*LanguageModel, error) {
 	if err := json.Unmarshal([]byte(f.Metadata["config"]), &h); err != nil {
 		return nil, fmt.Errorf("corrupt model config: %v", err)
 	}
-	var tokens []string
-	if err := json.Unmarshal([]byte(f.Metadata["vocab"]), &tokens); err != nil {
-		return nil, fmt.Errorf("corrupt vocabulary: %v", err)
-	}
-	v, err := tokenizers.NewVocab(tokens)
-	if err != nil {
-		return nil, fmt.Errorf("corrupt vocabulary: %v", err)
-	}
-	tok, err := tokenizers.NewTokenizer(h.Level, v, h.Lowercase)
+	tok, err := textGenTokenizer(f, h)
 	if err != nil {
 		return nil, err
 	}
+	v := tok.Vocab()
 	m := &LanguageModel{Arch: h.Arch, Tokenizer: tok, Meta: f.Metadata, Lowercase: h.Lowercase}
 	switch h.Arch {
 	case "rnn":
@@ -82,8 +81,12 @@ func languageModelFromFile(f *modelfile.File) (*LanguageModel, error) {
 			return nil, err
 		}
 		m.Markov = mk
+	case "gpt":
+		if m.GPT, err = gptFromFile(f, h.GPT, tok); err != nil {
+			return nil, err
+		}
 	default:
-		return nil, fmt.Errorf("unknown arch %q in model (valid: rnn, markov)", h.Arch)
+		return nil, fmt.Errorf("unknown arch %q in model (valid: rnn, markov, gpt)", h.Arch)
 	}
 	return m, nil
 }
@@ -139,6 +142,17 @@ func (m *LanguageModel) Generate(ctx context.Context, prompt string, n int, cfg 
 		one := m.Tokenizer.Decode([]int{last})
 		return both[len(one):]
 	}
+	var stream *gpt2.StreamDecoder // byte-level BPE: never emit half a character
+	if bt, ok := m.Tokenizer.(*BPETokenizer); ok {
+		stream = bt.NewStreamDecoder()
+		piece = func(tok int) string {
+			p, _ := stream.Next(tok)
+			if len(out) == n { // the last token carries what is still pending
+				p += stream.Flush()
+			}
+			return p
+		}
+	}
 	onToken := func(tok int) bool {
 		out = append(out, tok)
 		p := piece(tok)
@@ -150,6 +164,19 @@ func (m *LanguageModel) Generate(ctx context.Context, prompt string, n int, cfg 
 		return true
 	}
 	switch {
+	case m.GPT != nil:
+		ids, unk := m.Tokenizer.Encode(prompt)
+		unknown = unk
+		if len(ids) == 0 {
+			primed, err := encoder.Prompt{Tokenizer: m.Tokenizer, Decoder: m.GPT}.Encode("")
+			if err != nil {
+				return nil, err
+			}
+			ids = primed.Tokens
+		}
+		if err := generateGPT(ctx, m.GPT, ids, n, smp, onToken); err != nil {
+			return nil, err
+		}
 	case m.Decoder != nil:
 		primed, err := encoder.Prompt{Tokenizer: m.Tokenizer, Decoder: m.Decoder}.Encode(prompt)
 		if err != nil {
@@ -177,19 +204,22 @@ func (m *LanguageModel) Generate(ctx context.Context, prompt string, n int, cfg 
 	default:
 		return nil, errors.New("language model has no weights")
 	}
+	if stream != nil && stream.Pending() > 0 { // stopped early
+		text = append(text, stream.Flush()...)
+	}
 	return &Generation{Text: string(text), Tokens: out, Unknown: unknown}, nil
 }
 
 // EvalText scores the last valFrac of text the way training validates:
 // mean NLL in nats per token (the first validation token has no target).
 func (m *LanguageModel) EvalText(ctx context.Context, text string, valFrac float64) (loss float64, tokens int, unknown int, err error) {
-	_, valText, err := datasets.SplitTextTrainVal(text, m.Tokenizer.Level(), m.Lowercase, valFrac)
+	_, valText, err := datasets.SplitTextTrainVal(text, SplitLevel(m.Tokenizer.Level()), m.Lowercase, valFrac)
 	if err != nil {
 		return 0, 0, 0, err
 	}
 	ids, _ := m.Tokenizer.Encode(valText)
 	for _, id := range ids {
-		if id == 0 {
+		if id == 0 && m.Tokenizer.Level() != gpt2.Level { // BPE has no <unk>
 			unknown++
 		}
 	}
@@ -198,6 +228,10 @@ func (m *LanguageModel) EvalText(ctx context.Context, text string, valFrac float
 	}
 	if m.Markov != nil {
 		return m.Markov.Eval(ids), len(ids) - 1, unknown, nil
+	}
+	if m.GPT != nil {
+		loss, err = EvalGPT(ctx, m.GPT, ids)
+		return loss, len(ids) - 1, unknown, err
 	}
 	eg, err := NewEvalGraph(m.Decoder, ids, 32, 100)
 	if err != nil {

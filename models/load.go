@@ -22,7 +22,19 @@ var knownTasks = []string{TaskTextGen, TaskTranslate, TaskCaption, TaskClassify,
 // Load reads a model file of any task and builds the right model for it:
 // the one place that dispatches on a file's task (the CLI, the server and
 // the PyTorch cross-check all load through it). Errors name the file.
-func Load(path string) (*Model, error) { return readModel(path, modelfile.Read, FromFile) }
+//
+// A directory is read as a Hugging Face GPT-2 checkpoint folder
+// (LoadGPT2Folder): a textgen model.
+func Load(path string) (*Model, error) {
+	if IsGPT2Folder(path) {
+		lm, err := LoadGPT2Folder(path)
+		if err != nil {
+			return nil, err
+		}
+		return &Model{Task: TaskTextGen, LM: lm}, nil
+	}
+	return readModel(path, modelfile.Read, FromFile)
+}
 
 // FromFile builds the model a parsed model file holds (see Load).
 func FromFile(f *modelfile.File) (*Model, error) {

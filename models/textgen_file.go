@@ -21,6 +21,8 @@ type TextGenHeader struct {
 	Lowercase bool            `json:"lowercase"`
 	Decoder   *decoder.Config `json:"decoder,omitempty"`
 	Markov    json.RawMessage `json:"markov,omitempty"`
+
+	GPT *decoder.GPTConfig `json:"gpt,omitempty"` // Arch "gpt"
 }
 
 // TextGenModelFile assembles the model file of a recurrent language model
@@ -48,5 +50,8 @@ func NewTextGenFile(h TextGenHeader, tok tokenizers.Tokenizer, meta map[string]s
 		return nil, err
 	}
 	f := &modelfile.File{Task: TaskTextGen, Metadata: map[string]string{"config": string(hb), "vocab": string(vb)}}
+	if err := addMerges(f, tok); err != nil {
+		return nil, err
+	}
 	return addWeights(f, meta, nil, ""), nil
 }

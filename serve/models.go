@@ -103,6 +103,8 @@ func (m *Model) Info() ModelInfo {
 		switch {
 		case m.LM.Decoder != nil:
 			in.Params = m.LM.Decoder.Params().Count()
+		case m.LM.GPT != nil:
+			in.Params = m.LM.GPT.Params().Count()
 		case m.LM.Markov != nil:
 			for _, t := range m.LM.Markov.Tensors() {
 				n, _ := modelfile.NumElements(t.Shape)

@@ -13,6 +13,7 @@ import (
 	"github.com/recur-dev/recur/decoder"
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
+	"github.com/recur-dev/recur/tokenizers/gpt2"
 	"github.com/recur-dev/recur/training"
 )
 
@@ -27,6 +28,8 @@ type TextGenTaskConfig struct {
 	Seq       int     // time steps per window (truncated backpropagation length)
 	EvalBatch int     // validation chunks run in parallel
 	Decoder   decoder.Config
+	GPT       decoder.GPTConfig // Arch "gpt" (Vocab is set from the data)
+	BPEVocab  int               // Level "bpe": the byte-level BPE's vocabulary size to learn (0 = 512)
 }
 
 // DefaultTextGenTaskConfig is the char-rnn recipe of the acceptance figures:
@@ -40,10 +43,14 @@ func DefaultTextGenTaskConfig() TextGenTaskConfig {
 // Validate names the bad setting and the valid choices.
 func (c TextGenTaskConfig) Validate() error {
 	switch {
-	case c.Arch != "rnn" && c.Arch != "markov":
-		return fmt.Errorf("unknown TextGenTaskConfig.Arch %q (valid: rnn, markov)", c.Arch)
-	case c.Level != tokenizers.LevelChar && c.Level != tokenizers.LevelWord:
-		return fmt.Errorf("unknown TextGenTaskConfig.Level %q (valid: char, word)", c.Level)
+	case c.Arch != "rnn" && c.Arch != "markov" && c.Arch != "gpt":
+		return fmt.Errorf("unknown TextGenTaskConfig.Arch %q (valid: rnn, markov, gpt)", c.Arch)
+	case c.Level != tokenizers.LevelChar && c.Level != tokenizers.LevelWord && c.Level != gpt2.Level:
+		return fmt.Errorf("unknown TextGenTaskConfig.Level %q (valid: char, word, bpe)", c.Level)
+	case c.Level == gpt2.Level && c.Arch == "markov":
+		return fmt.Errorf("TextGenTaskConfig.Level %q needs TextGenTaskConfig.Arch rnn or gpt", c.Level)
+	case c.BPEVocab < 0 || c.BPEVocab > gpt2.MaxTokens:
+		return fmt.Errorf("TextGenTaskConfig.BPEVocab must be in [0, %d] (got %d)", gpt2.MaxTokens, c.BPEVocab)
 	case c.MinCount < 0:
 		return fmt.Errorf("TextGenTaskConfig.MinCount must be >= 0 (got %d)", c.MinCount)
 	case !(c.ValFrac > 0 && c.ValFrac < 1):
@@ -73,6 +80,9 @@ func LoadCorpus(path string, cfg TextGenTaskConfig) (*Corpus, error) {
 	text, err := datasets.ReadText(path)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Level == gpt2.Level {
+		return loadBPECorpus(path, text, cfg, nil)
 	}
 	trainText, valText, err := datasets.SplitTextTrainVal(text, cfg.Level, cfg.Lowercase, cfg.ValFrac)
 	if err != nil {

@@ -105,3 +105,25 @@ func (v *Vocab) Tokens() []string {
 	}
 	return append([]string(nil), v.tokens...)
 }
+
+// NewVocabNoUnknown builds a vocabulary whose id 0 is an ordinary token:
+// for byte-level BPE (tokenizers/gpt2), which can spell any text and so
+// has no unknown token. Tokens must be non-empty and distinct; ID and
+// Token work as for NewVocab's vocabularies.
+func NewVocabNoUnknown(tokens []string) (*Vocab, error) {
+	if len(tokens) == 0 {
+		return nil, fmt.Errorf("vocabulary is empty")
+	}
+	v := &Vocab{tokens: make([]string, len(tokens)), index: make(map[string]int, len(tokens))}
+	for id, tok := range tokens {
+		if tok == "" {
+			return nil, fmt.Errorf("vocabulary id %d is the empty string: tokens must be non-empty", id)
+		}
+		if prev, dup := v.index[tok]; dup {
+			return nil, fmt.Errorf("vocabulary has token %q twice (ids %d and %d)", tok, prev, id)
+		}
+		v.tokens[id] = tok
+		v.index[tok] = id
+	}
+	return v, nil
+}

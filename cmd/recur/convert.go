@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/recur-dev/recur/modelfile"
+	"github.com/recur-dev/recur/models"
 )
 
 func convertCommand() *cli.Command {
@@ -20,7 +21,11 @@ moments and training state are dropped, float weights are stored as --dtype.
 float16 halves the file (weights are widened back to float32 when loaded).
 
 Example:
-    recur convert --model shakespeare.model.ckpt --dtype f16 --out small.model`,
+    recur convert --model shakespeare.model.ckpt --dtype f16 --out small.model
+    recur convert --model ./gpt2/ --out gpt2.model    # a Hugging Face GPT-2 folder
+
+A GPT-2 checkpoint folder keeps its precision unless --dtype is given
+(float16 stays float16, float32 and bfloat16 become float32).`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Required: true, Usage: "model or checkpoint file to read"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "model file to write (atomically)"},
@@ -36,6 +41,9 @@ Example:
 				dt = modelfile.F32
 			default:
 				return fmt.Errorf("unknown --dtype %q (valid: f16, f32)", c.String("dtype"))
+			}
+			if models.IsGPT2Folder(c.String("model")) {
+				return convertGPT2Folder(c, dt)
 			}
 			in, err := modelfile.Read(c.String("model"))
 			if err != nil {

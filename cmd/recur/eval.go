@@ -89,7 +89,7 @@ references.`,
 				return fmt.Errorf("--val-frac must be in (0, 1] (got %g)", frac)
 			}
 			task := models.TaskTextGen
-			if c.String("model") != "" {
+			if c.String("model") != "" && !models.IsGPT2Folder(c.String("model")) {
 				f, err := modelfile.Read(c.String("model"))
 				if err != nil {
 					return err

@@ -33,7 +33,7 @@ Examples:
     recur generate --prompt "ROMEO:"
     recur generate --model words.model --prompt "to be or" --length 50 --top-p 0.9`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "textgen model file (default: the built-in tiny-Shakespeare character model)"},
+			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "textgen model file or Hugging Face GPT-2 checkpoint folder (default: the built-in tiny-Shakespeare character model)"},
 			&cli.StringFlag{Name: "prompt", Aliases: []string{"p"}, Usage: "text to continue (empty: start of a new line)"},
 			&cli.IntFlag{Name: "length", Aliases: []string{"n"}, Value: 300, Usage: "tokens to generate (characters or words), 1 to 100000"},
 			&cli.Float64Flag{Name: "temperature", Aliases: []string{"t"}, Value: 0.8, Usage: "sampling temperature, > 0"},

@@ -26,10 +26,12 @@ func logitsCommand() *cli.Command {
 		Hidden:    true,
 		Description: `Runs the model on --tokens (decoder input ids, comma-separated) and prints
 {"logits": [[...], ...]} with one row per input token, computed by the plain
-Go inference path (Step). For a translator, --src gives the source ids,
-encoded first.`,
+Go inference path (Step; a GPT reads the ids in one batched pass, at most
+its context). For a translator, --src gives the source ids, encoded first.
+--model also takes a Hugging Face GPT-2 checkpoint folder
+(scripts/check_gpt_pytorch.py compares both with PyTorch).`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Required: true, Usage: "model file"},
+			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Required: true, Usage: "model file, or a Hugging Face GPT-2 checkpoint folder"},
 			&cli.StringFlag{Name: "tokens", Required: true, Usage: "decoder input ids, comma-separated"},
 			&cli.StringFlag{Name: "src", Usage: "translator: source ids, comma-separated"},
 		},
@@ -46,6 +48,12 @@ encoded first.`,
 			switch model.Task {
 			case models.TaskTextGen:
 				m := model.LM
+				if m.GPT != nil {
+					if rows, err = gptLogitRows(m.GPT, ids); err != nil {
+						return err
+					}
+					break
+				}
 				if m.Decoder == nil {
 					return fmt.Errorf("%s: not an RNN model", c.String("model"))
 				}

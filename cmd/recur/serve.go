@@ -34,7 +34,7 @@ Examples:
     curl -s localhost:8080/v1/caption -F image=@scene.png`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "addr", Value: d.Addr, Usage: "listen address host:port (\":8080\" listens on every interface)"},
-			&cli.StringSliceFlag{Name: "model", Aliases: []string{"m"}, Usage: "model file to serve (repeatable; its task is read from the file)"},
+			&cli.StringSliceFlag{Name: "model", Aliases: []string{"m"}, Usage: "model file or GPT-2 checkpoint folder to serve (repeatable; its task is read from the file)"},
 			&cli.BoolFlag{Name: "no-builtin", Usage: "do not serve the built-in models"},
 			&cli.IntFlag{Name: "max-concurrency", Value: d.MaxConcurrency, Usage: "requests running a model at once, >= 1"},
 			&cli.IntFlag{Name: "max-queue", Value: d.MaxQueue, Usage: "requests waiting for a slot before 429, >= 0"},

@@ -46,14 +46,14 @@ Examples:
     recur train textgen --data corpus.txt --level char --steps 5000 --out shakespeare.model
     recur train textgen --data corpus.txt --level word --seq 35 --dropout 0.3 --out words.model
     recur train textgen --data corpus.txt --arch markov --order 5 --out markov.model
-    recur train textgen --data corpus.txt --out shakespeare.model --steps 8000 --resume`,
+    recur train textgen --data corpus.txt --out shakespeare.model --steps 8000 --resume` + gptTextGenDescription,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Required: true, Usage: "UTF-8 text file to learn"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "model file to write (checkpoint: OUT.ckpt, loss curve: OUT.loss.png)"},
-			&cli.StringFlag{Name: "level", Value: d.Level, Usage: "tokens: char or word (word: lowercased words, punctuation and line breaks)"},
+			&cli.StringFlag{Name: "level", Value: d.Level, Usage: "tokens: char, word (lowercased words, punctuation and line breaks) or bpe (byte-level BPE learned on the data)"},
 			&cli.BoolFlag{Name: "keep-case", Usage: "word level: do not lowercase"},
 			&cli.IntFlag{Name: "min-count", Usage: "tokens seen fewer times in training become <unk> (default: char 1, word 2)"},
-			&cli.StringFlag{Name: "arch", Value: d.Arch, Usage: "model: rnn or markov"},
+			&cli.StringFlag{Name: "arch", Value: d.Arch, Usage: "model: rnn, markov or gpt"},
 			&cli.IntFlag{Name: "order", Value: m.Order, Usage: "markov: n-gram order, 1 to 10"},
 			&cli.StringFlag{Name: "cell", Value: string(d.Decoder.Cell), Usage: "recurrent cell: lstm or gru"},
 			&cli.IntFlag{Name: "layers", Value: d.Decoder.Layers, Usage: "stacked recurrent layers, 1 to 8"},
@@ -65,7 +65,7 @@ Examples:
 			&cli.IntFlag{Name: "seq", Value: d.Seq, Usage: "tokens per stream per step (backpropagation length)"},
 			&cli.Float64Flag{Name: "val-frac", Value: d.ValFrac, Usage: "fraction of the text held out for validation, in (0, 1)"},
 			threadsFlag,
-		}, loopFlags(loopDefaults{Steps: t.Steps, LR: t.Optim.LR, LRDecay: t.Optim.DecayRate, EvalEvery: t.EvalEvery, CheckpointEvery: t.CheckpointEvery, Watches: "validation loss"})...),
+		}, append(gptTextGenFlags(), loopFlags(loopDefaults{Steps: t.Steps, LR: t.Optim.LR, LRDecay: t.Optim.DecayRate, EvalEvery: t.EvalEvery, CheckpointEvery: t.CheckpointEvery, Watches: "validation loss"})...)...),
 		Action: trainTextGen,
 	}
 }
@@ -84,6 +84,10 @@ func trainTextGen(c *cli.Context) error {
 	cfg.MinCount = c.Int("min-count")
 	cfg.ValFrac = c.Float64("val-frac")
 	cfg.Batch, cfg.Seq = c.Int("batch"), c.Int("seq")
+	cfg.BPEVocab = c.Int("vocab-size")
+	if cfg.Arch == "gpt" || c.IsSet("init") {
+		return trainTextGenGPT(c, cfg)
+	}
 	shape, err := readRNNShape(c, true)
 	if err != nil {
 		return err
