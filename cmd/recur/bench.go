@@ -21,8 +21,10 @@ func benchCommand() *cli.Command {
 		Name:      "bench",
 		Usage:     "time recur on the CPU benchmark suite shared with the PyTorch reference",
 		ArgsUsage: " ",
-		Description: `Runs the workloads of the shared RNN benchmark suite (matrix-kernel peaks,
-char-LM training, batch-1 sampling) under the same names, units, shapes and
+		Description: `Runs the workloads of the shared benchmark suite (matrix-kernel and memory
+bandwidth peaks, char-LM training and batch-1 sampling, seq2seq training and
+beam search, caption training, GPT training and GPT-2 124M decoding with a
+key/value cache) under the same names, units, shapes and
 protocol as the PyTorch reference torch_ref.py, and writes a results file
 that torch_ref.py --compare reads.
 
