@@ -109,7 +109,7 @@ func captionerFromFile(f *modelfile.File) (*Captioner, error) {
 	if cfg.Decoder.Vocab != v.Size() {
 		return nil, fmt.Errorf("corrupt model: config vocabulary %d, stored %d", cfg.Decoder.Vocab, v.Size())
 	}
-	if err := cfg.Image.Validate(); err != nil {
+	if err := DefaultImageLimits().apply(&cfg.Image); err != nil {
 		return nil, fmt.Errorf("corrupt model config: %v", err)
 	}
 	m, err := NewCaptioner(cfg, v, 0)
