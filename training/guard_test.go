@@ -48,8 +48,8 @@ func (t *toyTask) Model() (*modelfile.File, error) {
 	return f, nil
 }
 func (t *toyTask) SaveState() (map[string]string, []modelfile.Tensor) { return nil, nil }
-func (t *toyTask) LoadState(*modelfile.File) error                     { return nil }
-func (t *toyTask) Unit() string                                         { return "toys" }
+func (t *toyTask) LoadState(*modelfile.File) error                    { return nil }
+func (t *toyTask) Unit() string                                       { return "toys" }
 
 func toyConfig(out string, steps int) Config {
 	c := DefaultConfig()
