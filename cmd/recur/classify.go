@@ -127,7 +127,7 @@ func runClassifyTraining(c *cli.Context, cfg tasks.ClassifyTaskConfig, inputs, l
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "val_accuracy %.2f\nval_loss %.4f\nbest_step %d\n\n%s", res.Best["accuracy"], res.Best["loss"], res.BestStep, plots.ConfusionTable(data.Labels, task.Confusion))
-	png := strings.TrimSuffix(out, filepath.Ext(out)) + ".confusion.png"
+	png := out + ".confusion.png"
 	if err := plots.Confusion(png, data.Labels, task.Confusion); err != nil {
 		return err
 	}

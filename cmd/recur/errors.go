@@ -19,6 +19,7 @@ var optionFlags = map[string]string{
 	"training.Config.Out":                   "--out",
 	"training.Config.Optim.LR":              "--lr",
 	"training.Config.Resume":                "--resume",
+	"training.Config.Force":                 "--force",
 	"training.Config.Seed":                  "--seed",
 	"TextGenTaskConfig.Arch":                "--arch",
 	"TextGenTaskConfig.Level":               "--level",
