@@ -55,3 +55,9 @@ func (m *Classifier) SetImageLimits(l ImageLimits) error {
 	}
 	return l.apply(&m.Config.Image)
 }
+
+// LoadImage preprocesses one image file exactly as training did, within
+// the captioner's image limits.
+func (m *Captioner) LoadImage(path string) ([]float32, error) {
+	return cnn.LoadImage(path, m.Config.Image)
+}

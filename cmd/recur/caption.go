@@ -57,6 +57,7 @@ highlighted; with several images the file name gets the image's index.
 			&cli.IntFlag{Name: "max-len", Value: 0, Usage: "longest caption in tokens, 0 to 1000 (0: the model's default)"},
 			&cli.StringFlag{Name: "attention", Usage: "write the attention over each image to this PNG"},
 			&cli.StringFlag{Name: "sheet", Usage: "also draw the images with their captions, four to a row, into this PNG"},
+			maxPixelsFlag, maxFileBytesFlag,
 			threadsFlag,
 		},
 		Action: func(c *cli.Context) error {
@@ -82,9 +83,13 @@ highlighted; with several images the file name gets the image's index.
 			if c.String("attention") != "" && !m.Config.Encoder.Attention {
 				return fmt.Errorf("--attention: the model was trained without attention (train with --attention)")
 			}
-			imgs, err := m.LoadImages(paths)
-			if err != nil {
+			if err := m.SetImageLimits(imageLimits(c)); err != nil {
 				return err
+			}
+			total := len(paths)
+			paths, imgs, failed := loadEach(c.App.ErrWriter, paths, func(p string) ([]float32, error) { return m.LoadImage(p) })
+			if len(imgs) == 0 {
+				return batchFailed(failed, total, "images")
 			}
 			caps, err := m.Caption(c.Context, imgs, tasks.CaptionOptions{Beam: beam, MaxLen: maxLen})
 			if err != nil {
@@ -116,7 +121,7 @@ highlighted; with several images the file name gets the image's index.
 					}
 				}
 			}
-			return nil
+			return batchFailed(failed, total, "images")
 		},
 	}
 }

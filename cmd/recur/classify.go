@@ -39,6 +39,7 @@ GIF). Giving one kind of model the other kind of input is an error.
     recur classify --model shapes.model scenes/00001.png`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Required: true, Usage: "classifier model file (task classify or classify-image)"},
+			maxPixelsFlag, maxFileBytesFlag,
 			threadsFlag,
 		},
 		Action: func(c *cli.Context) error {
@@ -54,15 +55,21 @@ GIF). Giving one kind of model the other kind of input is an error.
 				return err
 			}
 			var preds []tasks.Prediction
+			var failed []string
+			total := len(args)
 			if m.Net != nil {
-				imgs := make([][]float32, len(args))
-				for i, a := range args {
+				if err := m.SetImageLimits(imageLimits(c)); err != nil {
+					return err
+				}
+				var imgs [][]float32
+				args, imgs, failed = loadEach(c.App.ErrWriter, args, func(a string) ([]float32, error) {
 					if !looksLikeImage(a) {
-						return fmt.Errorf("%s is an image classifier: %q is not an image file (PNG, JPEG or GIF)", c.String("model"), a)
+						return nil, fmt.Errorf("%s is an image classifier: %q is not an image file (PNG, JPEG or GIF)", c.String("model"), a)
 					}
-					if imgs[i], err = cnn.LoadImage(a, m.Config.Image); err != nil {
-						return err
-					}
+					return cnn.LoadImage(a, m.Config.Image)
+				})
+				if len(imgs) == 0 {
+					return batchFailed(failed, total, "images")
 				}
 				preds, err = m.ClassifyImages(imgs)
 			} else {
@@ -79,7 +86,7 @@ GIF). Giving one kind of model the other kind of input is an error.
 			for i, p := range preds {
 				fmt.Fprintf(c.App.Writer, "%s\t%s\t%.4f\n", args[i], p.Label, p.Prob)
 			}
-			return nil
+			return batchFailed(failed, total, "images")
 		},
 	}
 }

@@ -20,6 +20,8 @@ var optionFlags = map[string]string{
 	"training.Config.Optim.LR":              "--lr",
 	"training.Config.Resume":                "--resume",
 	"training.Config.Force":                 "--force",
+	"ImageLimits.MaxPixels":                 "--max-pixels",
+	"ImageLimits.MaxFileBytes":              "--max-file-bytes",
 	"training.Config.Seed":                  "--seed",
 	"TextGenTaskConfig.Arch":                "--arch",
 	"TextGenTaskConfig.Level":               "--level",
