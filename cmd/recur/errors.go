@@ -21,6 +21,8 @@ var optionFlags = map[string]string{
 	"training.Config.Resume":                "--resume",
 	"training.Config.Force":                 "--force",
 	"ImageLimits.MaxPixels":                 "--max-pixels",
+	"TranslateTaskConfig.Pairs.MaxTokens":   "--max-tokens",
+	"PairsConfig.MaxTokens":                 "--max-tokens",
 	"ImageLimits.MaxFileBytes":              "--max-file-bytes",
 	"training.Config.Seed":                  "--seed",
 	"TextGenTaskConfig.Arch":                "--arch",
