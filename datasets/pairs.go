@@ -65,7 +65,7 @@ type PairsReport struct {
 	// SuggestMaxTokens, when over 10% were dropped, is the MaxTokens that
 	// would keep 90% of the pairs. See LengthNote.
 	MaxSrcTokens, MaxTgtTokens, SuggestMaxTokens int
-	Kept       int // pairs returned
+	Kept                                         int // pairs returned
 	// Problems holds the messages of the first few skipped lines (at most
 	// maxProblems), so that a user who sets SkipBad can still see why.
 	Problems []string

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/recur-dev/recur/builtin"
 )
 
 // runBoth runs the app in-process and returns its standard output, its
@@ -129,25 +131,35 @@ func FuzzTranslateLines(f *testing.F) {
 }
 
 // FuzzCaptionBatch: any bytes as an image file between two good images
-// give two captions and, if the file is bad, one error line naming it.
+// leave both good images loaded and, if the file is bad, one error line
+// naming it (the captioner's own LoadImage, within the program's limits).
 func FuzzCaptionBatch(f *testing.F) {
-	good, err := os.ReadFile(filepath.Join("..", "..", "testdata", "scene.png"))
+	img := filepath.Join("..", "..", "testdata", "scene.png")
+	good, err := os.ReadFile(img)
+	if err != nil {
+		f.Fatal(err)
+	}
+	m, err := builtin.Captioner()
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Add(good[:100])
+	f.Add(good)
 	f.Add([]byte("GIF89a\xff\xff\xff\xff\x00\x00\x00,\x00\x00\x00\x00\xff\xff\xff\xff\x00\x02\x02D\x01\x00;"))
 	f.Add([]byte("BM"))
-	img := filepath.Join("..", "..", "testdata", "scene.png")
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p := filepath.Join(t.TempDir(), "fuzz.png")
-		os.WriteFile(p, data, 0o644)
-		out, errs, err := runBoth(t, "caption", "--threads", "1", "--max-pixels", "1000000", img, p, img)
-		if n := strings.Count(out, img+"\t"); n != 2 {
-			t.Fatalf("%d captions of the good images, want 2", n)
+		p := filepath.Join(dir, "fuzz.png")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
 		}
-		if err != nil && !strings.Contains(errs, p) {
-			t.Fatalf("failed (%v) without naming the file: %q", err, errs)
+		var errw bytes.Buffer
+		ok, imgs, failed := loadEach(&errw, []string{img, p, img}, m.LoadImage)
+		if len(ok) != len(imgs) || len(ok)+len(failed) != 3 || ok[0] != img || ok[len(ok)-1] != img {
+			t.Fatalf("loaded %v, failed %v", ok, failed)
+		}
+		if len(failed) > 0 && (failed[0] != p || strings.Count(errw.String(), "\n") != 1 || !strings.Contains(errw.String(), p)) {
+			t.Fatalf("failed %v, stderr %q", failed, errw.String())
 		}
 	})
 }
