@@ -61,3 +61,10 @@ func (m *Classifier) SetImageLimits(l ImageLimits) error {
 func (m *Captioner) LoadImage(path string) ([]float32, error) {
 	return cnn.LoadImage(path, m.Config.Image)
 }
+
+// Input returns c with l's limits, validated, leaving c and any model
+// that holds it untouched (a shared built-in model, say).
+func (l ImageLimits) Input(c cnn.InputConfig) (cnn.InputConfig, error) {
+	err := l.apply(&c)
+	return c, err
+}

@@ -83,11 +83,12 @@ highlighted; with several images the file name gets the image's index.
 			if c.String("attention") != "" && !m.Config.Encoder.Attention {
 				return fmt.Errorf("--attention: the model was trained without attention (train with --attention)")
 			}
-			if err := m.SetImageLimits(imageLimits(c)); err != nil {
+			ic, err := imageLimits(c).Input(m.Config.Image)
+			if err != nil {
 				return err
 			}
 			total := len(paths)
-			paths, imgs, failed := loadEach(c.App.ErrWriter, paths, func(p string) ([]float32, error) { return m.LoadImage(p) })
+			paths, imgs, failed := loadEach(c.App.ErrWriter, paths, func(p string) ([]float32, error) { return cnn.LoadImage(p, ic) })
 			if len(imgs) == 0 {
 				return batchFailed(failed, total, "images")
 			}

@@ -58,7 +58,8 @@ GIF). Giving one kind of model the other kind of input is an error.
 			var failed []string
 			total := len(args)
 			if m.Net != nil {
-				if err := m.SetImageLimits(imageLimits(c)); err != nil {
+				ic, err := imageLimits(c).Input(m.Config.Image)
+				if err != nil {
 					return err
 				}
 				var imgs [][]float32
@@ -66,7 +67,7 @@ GIF). Giving one kind of model the other kind of input is an error.
 					if !looksLikeImage(a) {
 						return nil, fmt.Errorf("%s is an image classifier: %q is not an image file (PNG, JPEG or GIF)", c.String("model"), a)
 					}
-					return cnn.LoadImage(a, m.Config.Image)
+					return cnn.LoadImage(a, ic)
 				})
 				if len(imgs) == 0 {
 					return batchFailed(failed, total, "images")
