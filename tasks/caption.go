@@ -62,6 +62,9 @@ func NewCaptioner(cfg CaptionerConfig, vocab *datasets.Vocab, seed uint64) (*Cap
 			cfg.Decoder.AttentionDim = cfg.Decoder.Hidden
 		}
 	}
+	if err := CheckCaptionerConfig(cfg); err != nil {
+		return nil, err
+	}
 	dec, err := decoder.New(cfg.Decoder, seed+1)
 	if err != nil {
 		return nil, fmt.Errorf("decoder: %w", err)
