@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,13 +63,13 @@ GIF). Giving one kind of model the other kind of input is an error.
 				if err != nil {
 					return err
 				}
+				// Only text given to an image classifier is a usage error;
+				// among images, each unreadable one is reported by name.
+				if !slices.ContainsFunc(args, looksLikeImage) {
+					return fmt.Errorf("%s is an image classifier: %q is not an image file (PNG, JPEG or GIF)", c.String("model"), args[0])
+				}
 				var imgs [][]float32
-				args, imgs, failed = loadEach(c.App.ErrWriter, args, func(a string) ([]float32, error) {
-					if !looksLikeImage(a) {
-						return nil, fmt.Errorf("%s is an image classifier: %q is not an image file (PNG, JPEG or GIF)", c.String("model"), a)
-					}
-					return cnn.LoadImage(a, ic)
-				})
+				args, imgs, failed = loadEach(c.App.ErrWriter, args, func(a string) ([]float32, error) { return cnn.LoadImage(a, ic) })
 				if len(imgs) == 0 {
 					return batchFailed(failed, total, "images")
 				}
