@@ -62,7 +62,12 @@ type PairsReport struct {
 	Skipped    int // malformed lines skipped (SkipBad only)
 	Duplicates int // exact repeats dropped (Dedup)
 	TooLong    int // dropped by MaxTokens (counted after Dedup)
-	Kept       int // pairs returned
+	// MaxSrcTokens and MaxTgtTokens are the length limits applied per
+	// side (MaxTokens, scaled up on a character-tokenized side; 0: none);
+	// SuggestMaxTokens, when over 10% were dropped, is the MaxTokens that
+	// would keep 90% of the pairs. See LengthNote.
+	MaxSrcTokens, MaxTgtTokens, SuggestMaxTokens int
+	Kept                                         int // pairs returned
 	// Problems holds the messages of the first few skipped lines (at most
 	// maxProblems), so that a user who sets SkipBad can still see why.
 	Problems []string
@@ -110,7 +115,7 @@ func ReadPairs(path string, cfg PairsConfig) ([]Pair, PairsReport, error) {
 func ParsePairs(data []byte, name string, cfg PairsConfig) ([]Pair, PairsReport, error) {
 	var rep PairsReport
 	if cfg.MaxTokens < 0 {
-		return nil, rep, fmt.Errorf("%s: MaxTokens %d is invalid (valid: 0 for no limit, or 1 or more)", name, cfg.MaxTokens)
+		return nil, rep, fmt.Errorf("%s: PairsConfig.MaxTokens %d is invalid (valid: 0 for no limit, or 1 or more)", name, cfg.MaxTokens)
 	}
 	if len(data) == 0 {
 		return nil, rep, fmt.Errorf("%s: file is empty", name)
@@ -170,19 +175,10 @@ func ParsePairs(data []byte, name string, cfg PairsConfig) ([]Pair, PairsReport,
 	if cfg.Dedup {
 		pairs, rep.Duplicates = dedupPairs(pairs)
 	}
-	if cfg.MaxTokens > 0 {
-		kept := pairs[:0]
-		for _, p := range pairs {
-			if len(cfg.Tokenize(p.Src)) <= cfg.MaxTokens && len(cfg.Tokenize(p.Tgt)) <= cfg.MaxTokens {
-				kept = append(kept, p)
-			}
-		}
-		rep.TooLong = len(pairs) - len(kept)
-		pairs = kept
-	}
+	pairs = filterLong(pairs, cfg, &rep)
 	rep.Kept = len(pairs)
 	if len(pairs) == 0 {
-		return nil, rep, fmt.Errorf("%s: none of the %d pairs has at most %d tokens on both sides (MaxTokens); raise MaxTokens or set it to 0 to keep every pair", name, rep.Read, cfg.MaxTokens)
+		return nil, rep, fmt.Errorf("%s: none of the %d pairs has at most %d source and %d target tokens (PairsConfig.MaxTokens); raise PairsConfig.MaxTokens or set it to 0 to keep every pair", name, rep.Read, rep.MaxSrcTokens, rep.MaxTgtTokens)
 	}
 	return pairs, rep, nil
 }

@@ -55,11 +55,11 @@ func TestReadPairs(t *testing.T) {
 			report: PairsReport{Read: 5, Duplicates: 2, Kept: 3}},
 		// "l'heure" is 3 tokens: "Quelle heure est-il ?" is quelle heure est - il ? = 6.
 		{name: "length filter", content: "What time is it?\tQuelle heure est-il ?\nHi.\tSalut.\n", cfg: PairsConfig{MaxTokens: 5},
-			want: []Pair{{"Hi.", "Salut.", 2}}, report: PairsReport{Read: 2, TooLong: 1, Kept: 1}},
+			want: []Pair{{"Hi.", "Salut.", 2}}, report: PairsReport{Read: 2, TooLong: 1, Kept: 1, MaxSrcTokens: 5, MaxTgtTokens: 5, SuggestMaxTokens: 6}},
 		{name: "length filter at the limit", content: "What time is it?\tQuelle heure est-il ?\n", cfg: PairsConfig{MaxTokens: 6},
-			want: []Pair{{"What time is it?", "Quelle heure est-il ?", 1}}, report: PairsReport{Read: 1, Kept: 1}},
+			want: []Pair{{"What time is it?", "Quelle heure est-il ?", 1}}, report: PairsReport{Read: 1, Kept: 1, MaxSrcTokens: 6, MaxTgtTokens: 6}},
 		{name: "dedup before length filter", content: "a b c\tx\na b c\tx\nHi.\tSalut.\n", cfg: PairsConfig{Dedup: true, MaxTokens: 2},
-			want: []Pair{{"Hi.", "Salut.", 3}}, report: PairsReport{Read: 3, Duplicates: 1, TooLong: 1, Kept: 1}},
+			want: []Pair{{"Hi.", "Salut.", 3}}, report: PairsReport{Read: 3, Duplicates: 1, TooLong: 1, Kept: 1, MaxSrcTokens: 2, MaxTgtTokens: 2, SuggestMaxTokens: 3}},
 		// Byte offset 59 = 9+12+14+12+8 bytes of the lines before, + "bad ".
 		{name: "skip bad", content: "Go.\tVa !\nno tab here\n\tempty source\nGood.\tBien.\na\tb\tc\td\nbad \xe9\tx\n", cfg: PairsConfig{SkipBad: true},
 			want: []Pair{{"Go.", "Va !", 1}, {"Good.", "Bien.", 4}},
@@ -125,9 +125,9 @@ func TestReadPairsErrors(t *testing.T) {
 		{"utf-16", "\xff\xfeG\x00", PairsConfig{},
 			"f.tsv: file is UTF-16 (byte-order mark 0xff 0xfe), not UTF-8; convert it, e.g. iconv -f utf-16 -t utf-8"},
 		{"everything too long", "a b c\tx\n", PairsConfig{MaxTokens: 2},
-			"f.tsv: none of the 1 pairs has at most 2 tokens on both sides (MaxTokens); raise MaxTokens or set it to 0 to keep every pair"},
+			"f.tsv: none of the 1 pairs has at most 2 source and 2 target tokens (PairsConfig.MaxTokens); raise PairsConfig.MaxTokens or set it to 0 to keep every pair"},
 		{"negative MaxTokens", "a\tb\n", PairsConfig{MaxTokens: -1},
-			"f.tsv: MaxTokens -1 is invalid (valid: 0 for no limit, or 1 or more)"},
+			"f.tsv: PairsConfig.MaxTokens -1 is invalid (valid: 0 for no limit, or 1 or more)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -276,7 +276,7 @@ func readEngFra(tb testing.TB) ([]Pair, PairsReport) {
 func TestEngFraReference(t *testing.T) {
 	cfg := DefaultPairsConfig()
 	pairs, rep := readEngFra(t)
-	want := PairsReport{Read: 76036, Duplicates: 5, TooLong: 64, Kept: 75967}
+	want := PairsReport{Read: 76036, Duplicates: 5, TooLong: 64, Kept: 75967, MaxSrcTokens: 15, MaxTgtTokens: 15}
 	if !reflect.DeepEqual(rep, want) {
 		t.Fatalf("report %+v, want %+v", rep, want)
 	}

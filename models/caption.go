@@ -56,6 +56,9 @@ func NewCaptioner(cfg CaptionerConfig, vocab *tokenizers.Vocab, seed uint64) (*C
 			cfg.Decoder.AttentionDim = cfg.Decoder.Hidden
 		}
 	}
+	if err := CheckCaptionerConfig(cfg); err != nil {
+		return nil, err
+	}
 	dec, err := decoder.New(cfg.Decoder, seed+1)
 	if err != nil {
 		return nil, fmt.Errorf("decoder: %w", err)
@@ -103,7 +106,7 @@ func captionerFromFile(f *modelfile.File) (*Captioner, error) {
 	if cfg.Decoder.Vocab != v.Size() {
 		return nil, fmt.Errorf("corrupt model: config vocabulary %d, stored %d", cfg.Decoder.Vocab, v.Size())
 	}
-	if err := cfg.Image.Validate(); err != nil {
+	if err := DefaultImageLimits().apply(&cfg.Image); err != nil {
 		return nil, fmt.Errorf("corrupt model config: %v", err)
 	}
 	m, err := NewCaptioner(cfg, v, 0)

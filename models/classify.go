@@ -135,7 +135,7 @@ func classifierFromFile(f *modelfile.File) (*Classifier, error) {
 		if vocab, err = readVocab(f, "vocab", "text"); err != nil {
 			return nil, err
 		}
-	} else if err := cfg.Image.Validate(); err != nil {
+	} else if err := DefaultImageLimits().apply(&cfg.Image); err != nil {
 		return nil, fmt.Errorf("corrupt model config: %v", err)
 	}
 	m, err := NewClassifier(cfg, labels, vocab, 0)

@@ -39,6 +39,9 @@ func Load(path string) (*Model, error) {
 // FromFile builds the model a parsed model file holds (see Load).
 func FromFile(f *modelfile.File) (*Model, error) {
 	m := &Model{Task: f.Task}
+	if err := CheckFile(f); err != nil {
+		return nil, err
+	}
 	var err error
 	switch f.Task {
 	case TaskTextGen:

@@ -21,6 +21,9 @@ func readModel[T any](path string, read func(string) (*modelfile.File, error), b
 	if err != nil {
 		return zero, err
 	}
+	if err := CheckFile(f); err != nil {
+		return zero, fmt.Errorf("%s: %w", path, err)
+	}
 	m, err := build(f)
 	if err != nil {
 		return zero, fmt.Errorf("%s: %w", path, err)
@@ -38,6 +41,9 @@ func decodeModel[T any](data []byte, name, task string, build func(*modelfile.Fi
 	}
 	if f.Task != task {
 		return zero, fmt.Errorf("%s: is a %q model, want %q", name, f.Task, task)
+	}
+	if err := CheckFile(f); err != nil {
+		return zero, fmt.Errorf("%s: %w", name, err)
 	}
 	m, err := build(f)
 	if err != nil {

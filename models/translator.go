@@ -60,6 +60,9 @@ func NewTranslator(cfg TranslatorConfig, src, tgt *tokenizers.Vocab, seed uint64
 	if cfg.Decoder.Attention == "" {
 		return nil, errors.New("a translator needs attention (additive or multiplicative)")
 	}
+	if err := CheckTranslatorConfig(cfg); err != nil {
+		return nil, err
+	}
 	dec, err := decoder.New(cfg.Decoder, seed+1)
 	if err != nil {
 		return nil, fmt.Errorf("decoder: %w", err)

@@ -97,7 +97,7 @@ func LoadPairs(path string, cfg TranslateTaskConfig) (*PairSplits, error) {
 		return nil, err
 	}
 	if len(pairs) <= cfg.Val+cfg.Test {
-		return nil, fmt.Errorf("%s: %d usable pairs, not enough for %d validation and %d test pairs (lower TranslateTaskConfig.Val/TranslateTaskConfig.Test)", path, len(pairs), cfg.Val, cfg.Test)
+		return nil, fmt.Errorf("%s: %s", path, tooFewPairs(len(pairs), rep, cfg))
 	}
 	train, val, test, err := datasets.SplitPairs(pairs, cfg.Val, cfg.Test, cfg.SplitSeed)
 	if err != nil {

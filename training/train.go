@@ -53,6 +53,7 @@ type Config struct {
 	Maximize        bool   // true when a larger Primary is better (BLEU)
 	Out             string // model file; the checkpoint is Out + ".ckpt"
 	Resume          bool   // continue from Out + ".ckpt"
+	Force           bool   // without Resume: overwrite an existing Out and its checkpoint
 	Seed            uint64 // recorded in the checkpoint; a resume must use the same
 	Optim           nn.AdamConfig
 	Plot            string // loss-curve PNG path ("" = Out + ".loss.png")
@@ -161,7 +162,7 @@ func Train(ctx context.Context, task Trainable, cfg Config) (*Result, error) {
 			return nil, err
 		}
 		if err := tr.step(ctx); err != nil {
-			return nil, err
+			return nil, tr.interrupted(ctx, err)
 		}
 	}
 	return tr.finish()
@@ -175,6 +176,9 @@ func newTrainer(task Trainable, cfg Config) (*trainer, error) {
 	}
 	if cfg.Primary == "" {
 		cfg.Primary = "loss"
+	}
+	if err := CheckOutput(cfg); err != nil {
+		return nil, err
 	}
 	params := task.Params()
 	adam, err := nn.NewAdam(params, cfg.Optim)
@@ -192,6 +196,9 @@ func newTrainer(task Trainable, cfg Config) (*trainer, error) {
 		}
 	}
 	tr.prog = newProgress(cfg.Progress, cfg.Steps, task.Unit())
+	if err := removeStaleTemps(cfg, tr.prog.note); err != nil {
+		return nil, err
+	}
 	tr.prog.elapsedBefore = tr.st.Elapsed
 	tr.start = time.Now()
 	return tr, nil
@@ -372,6 +379,13 @@ func resume(cfg Config, task Trainable, adam *nn.Adam, st *loopState) error {
 	var saved loopState
 	if err := json.Unmarshal([]byte(raw), &saved); err != nil {
 		return fmt.Errorf("training.Config.Resume: %s: corrupt training state: %v", path, err)
+	}
+	now, err := task.Model()
+	if err != nil {
+		return err
+	}
+	if err := checkSameData(path, f, now); err != nil {
+		return err
 	}
 	params := task.Params()
 	if saved.ParamHash != paramSignature(params) {

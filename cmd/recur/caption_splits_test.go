@@ -300,17 +300,18 @@ func TestCaptionSplitErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	odd := filepath.Join(root, "odd")
+	fresh := filepath.Join(root, "fresh.model") // never written: each case fails before training
 	os.MkdirAll(filepath.Join(odd, "pics"), 0o755)
 	writeCapFile(t, filepath.Join(odd, "notes.md"), "my photos\n")
 	for _, c := range []struct {
 		args []string
 		want []string
 	}{
-		{tinyCaptionTrain(missing, model), []string{"00010.png", "Flickr_8k.testImages.txt"}},
+		{tinyCaptionTrain(missing, fresh), []string{"00010.png", "Flickr_8k.testImages.txt"}},
 		{[]string{"eval", "--model", model, "--data", missing}, []string{"00010.png", "Flickr_8k.testImages.txt"}},
-		{tinyCaptionTrain(odd, model), []string{"looked for", "Flickr8k.token.txt", "captions_*.json", "dataset_*.json", "notes.md", "pics/"}},
+		{tinyCaptionTrain(odd, fresh), []string{"looked for", "Flickr8k.token.txt", "captions_*.json", "dataset_*.json", "notes.md", "pics/"}},
 		{[]string{"eval", "--model", model, "--data", odd}, []string{"looked for", "notes.md"}},
-		{tinyCaptionTrain(missing, model, "--split-file", filepath.Join(missing, "nope.txt")), []string{"--split-file", "nope.txt"}},
+		{tinyCaptionTrain(missing, fresh, "--split-file", filepath.Join(missing, "nope.txt")), []string{"--split-file", "nope.txt"}},
 	} {
 		_, err := runOut(t, c.args...)
 		for _, w := range c.want {

@@ -90,6 +90,7 @@ func TestCaptionPipeline(t *testing.T) {
 	// A 34-byte GIF header claiming 65535×65535 pixels.
 	os.WriteFile(huge, []byte("GIF89a\xff\xff\xff\xff\x00\x00\x00,\x00\x00\x00\x00\xff\xff\xff\xff\x00\x02\x02D\x01\x00;"), 0o644)
 	tsv, textModel := trainTextClassifier(t, dir)
+	fresh := filepath.Join(dir, "fresh.model") // training must not refuse over an existing model before the error under test
 	cases := []struct {
 		args []string
 		want string
@@ -103,14 +104,14 @@ func TestCaptionPipeline(t *testing.T) {
 		{[]string{"classify", "--model", clsModel, "a red circle"}, "is an image classifier"},
 		{[]string{"classify", "--model", capModel, "a red circle"}, "not a classifier"},
 		{[]string{"classify", "--model", textModel, img}, "is a text classifier"},
-		{[]string{"train", "caption", "--data", filepath.Join(dir, "nope"), "--out", capModel}, "nope"},
-		{[]string{"train", "caption", "--data", scenes, "--out", capModel, "--size", "30"}, "--size/--channels"},
-		{[]string{"train", "caption", "--data", scenes, "--out", capModel, "--input-feeding"}, "add --attention"},
-		{[]string{"train", "caption", "--data", scenes, "--out", capModel, "--grid-coords"}, "add --attention"},
-		{[]string{"train", "caption", "--data", scenes, "--out", capModel, "--attention", "--input-feeding", "--cell", "lstm"}, "--input-feeding needs --cell gru"},
-		{[]string{"train", "caption", "--data", scenes, "--out", capModel, "--train-captions", "left of("}, "--train-captions"},
-		{[]string{"train", "classify-image", "--data", scenes, "--out", clsModel, "--label", "sise"}, "valid --label: shape, colour, size, count"},
-		{[]string{"train", "classify", "--data", tsv, "--out", clsModel, "--cell", "lsmt"}, `unknown cell "lsmt"`},
+		{[]string{"train", "caption", "--data", filepath.Join(dir, "nope"), "--out", fresh}, "nope"},
+		{[]string{"train", "caption", "--data", scenes, "--out", fresh, "--size", "30"}, "--size/--channels"},
+		{[]string{"train", "caption", "--data", scenes, "--out", fresh, "--input-feeding"}, "add --attention"},
+		{[]string{"train", "caption", "--data", scenes, "--out", fresh, "--grid-coords"}, "add --attention"},
+		{[]string{"train", "caption", "--data", scenes, "--out", fresh, "--attention", "--input-feeding", "--cell", "lstm"}, "--input-feeding needs --cell gru"},
+		{[]string{"train", "caption", "--data", scenes, "--out", fresh, "--train-captions", "left of("}, "--train-captions"},
+		{[]string{"train", "classify-image", "--data", scenes, "--out", fresh, "--label", "sise"}, "valid --label: shape, colour, size, count"},
+		{[]string{"train", "classify", "--data", tsv, "--out", fresh, "--cell", "lsmt"}, `unknown cell "lsmt"`},
 		{[]string{"datasets", "scenes", "--out", filepath.Join(dir, "x"), "--max-shapes", "4"}, "MaxShapes 4 is invalid"},
 	}
 	for _, c := range cases {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,6 +42,7 @@ GIF). Giving one kind of model the other kind of input is an error.
     recur classify --model shapes.model scenes/00001.png`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Required: true, Usage: "classifier model file (task classify or classify-image)"},
+			maxPixelsFlag, maxFileBytesFlag,
 			threadsFlag,
 		},
 		Action: func(c *cli.Context) error {
@@ -56,15 +58,22 @@ GIF). Giving one kind of model the other kind of input is an error.
 				return err
 			}
 			var preds []models.Prediction
+			var failed []string
+			total := len(args)
 			if m.Net != nil {
-				imgs := make([][]float32, len(args))
-				for i, a := range args {
-					if !looksLikeImage(a) {
-						return fmt.Errorf("%s is an image classifier: %q is not an image file (PNG, JPEG or GIF)", c.String("model"), a)
-					}
-					if imgs[i], err = cnn.LoadImage(a, m.Config.Image); err != nil {
-						return err
-					}
+				ic, err := imageLimits(c).Input(m.Config.Image)
+				if err != nil {
+					return err
+				}
+				// Only text given to an image classifier is a usage error;
+				// among images, each unreadable one is reported by name.
+				if !slices.ContainsFunc(args, looksLikeImage) {
+					return fmt.Errorf("%s is an image classifier: %q is not an image file (PNG, JPEG or GIF)", c.String("model"), args[0])
+				}
+				var imgs [][]float32
+				args, imgs, failed = loadEach(c.App.ErrWriter, args, func(a string) ([]float32, error) { return cnn.LoadImage(a, ic) })
+				if len(imgs) == 0 {
+					return batchFailed(failed, total, "images")
 				}
 				preds, err = m.ClassifyImages(imgs)
 			} else {
@@ -81,7 +90,7 @@ GIF). Giving one kind of model the other kind of input is an error.
 			for i, p := range preds {
 				fmt.Fprintf(c.App.Writer, "%s\t%s\t%.4f\n", args[i], p.Label, p.Prob)
 			}
-			return nil
+			return batchFailed(failed, total, "images")
 		},
 	}
 }
@@ -129,7 +138,7 @@ func runClassifyTraining(c *cli.Context, cfg tasks.ClassifyTaskConfig, inputs, l
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "val_accuracy %.2f\nval_loss %.4f\nbest_step %d\n\n%s", res.Best["accuracy"], res.Best["loss"], res.BestStep, plots.ConfusionTable(data.Labels, task.Confusion))
-	png := strings.TrimSuffix(out, filepath.Ext(out)) + ".confusion.png"
+	png := out + ".confusion.png"
 	if err := plots.Confusion(png, data.Labels, task.Confusion); err != nil {
 		return err
 	}

@@ -34,7 +34,9 @@ but the first is predicted from the ones before it.
 
 A translator scores a sentence-pair TSV (e.g. OUT.test.tsv written by
 'recur train translate'): it translates every source and prints corpus BLEU
-and chrF, sacrebleu-compatible (13a tokenization, exp smoothing; chrF2), of
+and chrF, sacrebleu-compatible (exp smoothing; chrF2; the tokenizer chosen by
+the model's target language, zh for Chinese, char for Japanese and other
+unspaced scripts, else 13a; --tokenize overrides it and the signature names it), of
 the detokenized output against the raw references, and the same on
 lowercased tokens as the reference training scripts report.
 
@@ -75,6 +77,7 @@ references.`,
 			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Required: true, Usage: "UTF-8 text file (textgen), sentence-pair TSV (translate) or captioned folder (caption)"},
 			&cli.IntFlag{Name: "beam", Value: 1, Usage: "translate: beam width, 1 to 100"},
 			&cli.Float64Flag{Name: "length-penalty", Value: 1, Usage: "translate: beam score = log P / length^α; α in [0, 5] (default: the model's tuned value, else 1)"},
+			tokenizeFlag,
 			&cli.StringFlag{Name: "errors", Usage: "caption: write 'image<TAB>caption<TAB>references joined by |' for every miss to this file"},
 			&cli.Float64Flag{Name: "val-frac", Value: 0.1, Usage: "score the last fraction of the text, in (0, 1]"},
 			perLineFlag,
@@ -144,6 +147,10 @@ func evalTranslate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	bc, why, err := bleuConfigFor(m.Config.TgtLang, c.String("tokenize"))
+	if err != nil {
+		return err
+	}
 	pc := m.EvalPairsConfig()
 	pairs, _, err := datasets.ReadPairs(c.String("data"), pc)
 	if err != nil {
@@ -169,7 +176,7 @@ func evalTranslate(c *cli.Context) error {
 		tokHyps[i] = strings.Join(t.Hyps[0].Words, " ")
 		tokRefs[i] = strings.Join(pc.Tokenize(refs[i]), " ")
 	}
-	bleu, err := metrics.CorpusBLEU(hyps, [][]string{refs}, metrics.DefaultBLEUConfig())
+	bleu, err := metrics.CorpusBLEU(hyps, [][]string{refs}, bc)
 	if err != nil {
 		return err
 	}
@@ -188,6 +195,6 @@ func evalTranslate(c *cli.Context) error {
 	fmt.Printf("sentences %d\n", len(pairs))
 	fmt.Printf("bleu %.2f\nchrf %.2f\n", bleu.Score, chrf.Score)
 	fmt.Printf("bleu_tokenized %.2f\nchrf_tokenized %.2f\n", tb.Score, tc.Score)
-	fmt.Printf("# %s\n# %s (signature %s)\n", bleu, chrf, metrics.DefaultBLEUConfig().Signature(1))
+	fmt.Printf("# %s\n# %s (signature %s; tokenizer %s chosen by %s)\n", bleu, chrf, bc.Signature(1), bc.Tokenize, why)
 	return nil
 }

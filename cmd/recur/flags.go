@@ -57,6 +57,7 @@ func loopFlags(d loopDefaults) []cli.Flag {
 		&cli.IntFlag{Name: "checkpoint-every", Value: d.CheckpointEvery, Usage: "steps between checkpoints (0: only at the end)"},
 		&cli.IntFlag{Name: "patience", Usage: "stop after this many validations without a better " + d.Watches + " (0: never)"},
 		&cli.BoolFlag{Name: "resume", Usage: "continue from OUT.ckpt (same data, model flags and seed)"},
+		&cli.BoolFlag{Name: "force", Usage: "without --resume: overwrite an existing OUT and OUT.ckpt (otherwise training refuses to start)"},
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed for initialisation, batching and dropout"},
 	}
 }
@@ -67,6 +68,7 @@ func loopConfig(c *cli.Context, out string) training.Config {
 	tc := training.DefaultConfig()
 	tc.Steps, tc.EvalEvery, tc.CheckpointEvery, tc.Patience = c.Int("steps"), c.Int("eval-every"), c.Int("checkpoint-every"), c.Int("patience")
 	tc.Out, tc.Resume, tc.Seed = out, c.Bool("resume"), c.Uint64("seed")
+	tc.Force = c.Bool("force")
 	tc.Optim.LR, tc.Optim.DecayRate, tc.Optim.DecayEvery, tc.Optim.Clip = c.Float64("lr"), c.Float64("lr-decay"), c.Int("decay-every"), c.Float64("clip")
 	tc.Progress = os.Stderr
 	return tc
@@ -104,7 +106,7 @@ func readRNNShape(c *cli.Context, withLayers bool) (rnnShape, error) {
 func runTraining(c *cli.Context, task training.Trainable, tc training.Config) (*training.Result, error) {
 	res, err := training.Train(c.Context, task, tc)
 	if err != nil && c.Context.Err() != nil {
-		return nil, fmt.Errorf("interrupted; checkpoint saved to %s: continue with the same command and --resume", training.Checkpoint(tc.Out))
+		return nil, fmt.Errorf("interrupted; checkpoint saved to %s: continue with the same command and --resume (%s holds the best model validated so far, if a validation ran)", training.Checkpoint(tc.Out), tc.Out)
 	}
 	return res, err
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -192,8 +193,8 @@ func TestGPT2FolderCommands(t *testing.T) {
 			if err := run(t, "eval", "--model", folder, "--data", data); err != nil {
 				t.Fatal(err)
 			}
-			for _, init := range []string{folder, conv} {
-				out := filepath.Join(dir, name+"-tuned.model")
+			for i, init := range []string{folder, conv} {
+				out := filepath.Join(dir, fmt.Sprintf("%s-tuned%d.model", name, i))
 				if err := run(t, "train", "textgen", "--init", init, "--data", data, "--steps", "3", "--batch", "2", "--seq", "8", "--out", out, "--threads", "1"); err != nil {
 					t.Fatalf("--init %s: %v", init, err)
 				}

@@ -68,6 +68,6 @@ kernels use (default: all).`,
 			}
 			return nil
 		},
-		Commands: withFlagErrors([]*cli.Command{trainCommand(), generateCommand(), evalCommand(), translateCommand(), convertCommand(), benchCommand(), logitsCommand(), serveCommand(), captionCommand(), datasetsCommand(), classifyCommand(), tokenizeCommand()}),
+		Commands: withOutputChecks(withFlagErrors([]*cli.Command{trainCommand(), generateCommand(), evalCommand(), translateCommand(), convertCommand(), benchCommand(), logitsCommand(), serveCommand(), captionCommand(), datasetsCommand(), classifyCommand(), tokenizeCommand()})),
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -111,6 +112,9 @@ func trainTranslate(c *cli.Context) error {
 	r := data.Report
 	fmt.Fprintf(os.Stderr, "%s: %d pairs read, %d duplicates and %d too long dropped, %d malformed skipped; train %d, validation %d, test %d; vocabulary %d → %d\n",
 		c.String("data"), r.Read, r.Duplicates, r.TooLong, r.Skipped, len(data.Train), len(data.Val), len(data.Test), data.SrcVocab.Size(), data.TgtVocab.Size())
+	if note := r.LengthNote(); note != "" {
+		fmt.Fprintf(os.Stderr, "%s: %s\n", c.String("data"), flagError(errors.New(note)))
+	}
 	task, err := tasks.NewTranslateTask(cfg, data, c.Uint64("seed"))
 	if err != nil {
 		return err

@@ -3,9 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"os"
-	"strings"
 
 	"github.com/recur-dev/recur/models"
 
@@ -132,41 +130,14 @@ func translate(c *cli.Context) error {
 	if !fromStdin {
 		return handle(sentences)
 	}
-	return eachLineBatch(os.Stdin, 64, func(lines []string) error { return handle(lines) })
-}
-
-// eachLineBatch feeds non-empty lines in batches; an empty line is passed
-// through as an empty output line would lose alignment, so it is rejected
-// with its line number.
-func eachLineBatch(r io.Reader, n int, f func([]string) error) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<16), 1<<20)
-	var batch []string
-	line := 0
-	for sc.Scan() {
-		line++
-		s := strings.TrimSpace(sc.Text())
-		if s == "" {
-			return fmt.Errorf("standard input line %d is empty: one sentence per line", line)
-		}
-		batch = append(batch, s)
-		if len(batch) == n {
-			if err := f(batch); err != nil {
-				return err
-			}
-			batch = batch[:0]
-		}
+	lines, failed, err := translateLines(os.Stdin, os.Stderr, handle, func() error { _, err := fmt.Fprintln(out); return err })
+	if err != nil {
+		return err
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("reading standard input: %w", err)
-	}
-	if len(batch) > 0 {
-		return f(batch)
-	}
-	if line == 0 {
+	if lines == 0 {
 		return fmt.Errorf("nothing to translate: pass sentences as arguments or on standard input")
 	}
-	return nil
+	return batchFailed(failed, lines, "lines")
 }
 
 func loadTranslator(path string) (*models.Translator, error) {
