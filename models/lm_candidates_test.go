@@ -3,18 +3,20 @@ package models_test
 import (
 	"context"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/recur-dev/recur/builtin"
 	"github.com/recur-dev/recur/decoder"
+	"github.com/recur-dev/recur/internal/gpt2test"
 	"github.com/recur-dev/recur/markov"
 	"github.com/recur-dev/recur/models"
 )
 
 // GenerateOptions.Candidates reports, for every token, candidates whose
-// chosen entry is the generated token, for the recurrent built-in model and
-// for a Markov model on its tokenizer; the tokens are the same as without
+// chosen entry is the generated token, for the recurrent built-in model, a
+// Markov model on its tokenizer and a tiny GPT-2 folder; the tokens are the same as without
 // the option (observing does not touch the random stream).
 func TestGenerateCandidates(t *testing.T) {
 	rnn, err := builtin.Shakespeare()
@@ -27,11 +29,19 @@ func TestGenerateCandidates(t *testing.T) {
 		t.Fatal(err)
 	}
 	mlm := &models.LanguageModel{Arch: "markov", Tokenizer: rnn.Tokenizer, Markov: mk, Lowercase: rnn.Lowercase}
+	folder := filepath.Join(t.TempDir(), "tiny-gpt2")
+	if _, err := gpt2test.WriteFolder(folder, gpt2test.Tiny(), gpt2test.Options{Seed: 2}); err != nil {
+		t.Fatal(err)
+	}
+	gpt, err := models.LoadGPT2Folder(folder)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg := decoder.SampleConfig{Temperature: 0.7, TopK: 5, TopP: 1}
 	for _, tc := range []struct {
 		name string
 		lm   *models.LanguageModel
-	}{{"rnn", rnn}, {"markov", mlm}} {
+	}{{"rnn", rnn}, {"markov", mlm}, {"gpt", gpt}} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got [][]models.TokenCandidate
 			opts := models.GenerateOptions{Candidates: 4, OnCandidates: func(c []models.TokenCandidate) { got = append(got, c) }}
