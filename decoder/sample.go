@@ -75,6 +75,8 @@ type Sampler struct {
 	w   []float64 // unnormalised weights exp(l_i/T - max), 0 = excluded
 	idx []int32   // candidate token ids for top-k / top-p
 	kv  []float64 // saved weights of the top-k survivors
+
+	observe func(logits []float32, tok int) // SetObserver; nil = off
 }
 
 // NewSampler validates cfg and returns a Sampler seeded from seed.
@@ -105,6 +107,14 @@ func (s *Sampler) Config() SampleConfig { return s.cfg }
 // count as -Inf; if no logit is usable (or logits is empty) it returns 0.
 // Greedy ties go to the lowest id.
 func (s *Sampler) Sample(logits []float32) int {
+	tok := s.sample(logits)
+	if s.observe != nil {
+		s.observe(logits, tok)
+	}
+	return tok
+}
+
+func (s *Sampler) sample(logits []float32) int {
 	if s.cfg.Greedy {
 		return argmax(logits)
 	}

@@ -119,13 +119,17 @@ type Generation struct {
 }
 
 // Generate continues prompt with n tokens. emit, if set, receives each new
-// piece of text as soon as it is sampled (return false to stop).
-func (m *LanguageModel) Generate(ctx context.Context, prompt string, n int, cfg decoder.SampleConfig, seed uint64, emit func(piece string) bool) (*Generation, error) {
+// piece of text as soon as it is sampled (return false to stop). opts are
+// optional extras (GenerateOptions: per-token candidate distributions).
+func (m *LanguageModel) Generate(ctx context.Context, prompt string, n int, cfg decoder.SampleConfig, seed uint64, emit func(piece string) bool, opts ...GenerateOptions) (*Generation, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("length must be >= 1 (got %d)", n)
 	}
 	smp, err := decoder.NewSampler(cfg, seed)
 	if err != nil {
+		return nil, err
+	}
+	if err := m.watchCandidates(smp, cfg, opts); err != nil {
 		return nil, err
 	}
 	var out []int

@@ -116,6 +116,7 @@ func TestBrowser(t *testing.T) {
 	if st := text("#gen-status"); !strings.Contains(st, "300 tokens") {
 		t.Errorf("generate status %q", st)
 	}
+	browserCandidates(t, ctx, step, text, shots)
 
 	step("translate",
 		chromedp.SetValue(chromedp.CSS("#src"), "I am cold."),

@@ -4,7 +4,12 @@
 // The API lives under /v1/:
 //
 //	POST /v1/generate   continue a prompt; "stream": true sends tokens as
-//	                    server-sent events as they are sampled
+//	                    server-sent events as they are sampled; with
+//	                    "candidates": N (1..MaxCandidates, streamed only)
+//	                    each token event also carries the N most likely
+//	                    next tokens: {"text", "id", "p_raw", "p_sampled",
+//	                    "chosen"}, p_raw before and p_sampled after
+//	                    temperature / top-k / top-p
 //	POST /v1/translate  translate a batch of sentences (greedy, sampled or
 //	                    beam search), with attention weights per output token
 //	POST /v1/caption    caption an uploaded image (multipart field "image")

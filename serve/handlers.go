@@ -92,7 +92,7 @@ func (s *Server) handleGenerate(w http.ResponseWriter, r *http.Request) *APIErro
 // stream sends the generation as server-sent events:
 //
 //	event: start   {"model", "seed"}
-//	event: token   {"text"}            one per sampled token
+//	event: token   {"text", "candidates"}  one per sampled token (candidates if asked)
 //	event: done    GenerateResponse    (its text is the whole continuation)
 //	event: error   {"error": {...}}    if the timeout cut it short
 //
@@ -120,10 +120,12 @@ func (s *Server) stream(ctx context.Context, w http.ResponseWriter, m *Model, q 
 		return ctxError(ctx)
 	}
 	n := 0
+	var cands []models.TokenCandidate // set by the sampler just before each piece
+	opts := models.GenerateOptions{Candidates: q.Candidates, OnCandidates: func(c []models.TokenCandidate) { cands = c }}
 	g, err := m.LM.Generate(ctx, q.Prompt, q.Length, q.sample(), seed, func(piece string) bool {
 		n++
-		return send("token", map[string]string{"text": piece})
-	})
+		return send("token", tokenEvent{Text: piece, Candidates: cands})
+	}, opts)
 	s.countTokens(ctx, n)
 	switch {
 	case !ok:

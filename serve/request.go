@@ -25,6 +25,7 @@ type GenerateRequest struct {
 	Greedy      bool    `json:"greedy"`
 	Seed        *uint64 `json:"seed"` // absent: a random seed, returned in the response
 	Stream      bool    `json:"stream"`
+	Candidates  int     `json:"candidates"` // streamed only: top next-token candidates per token event (0 = off)
 }
 
 // DefaultGenerateRequest matches `recur generate`'s defaults (length 200 for
@@ -50,7 +51,7 @@ func (q *GenerateRequest) validate(c Config) *APIError {
 	if q.Temperature > 100 {
 		return fieldError("temperature", "temperature must be in (0, 100] (got %v)", q.Temperature)
 	}
-	return nil
+	return q.validateCandidates()
 }
 
 func (q *GenerateRequest) sample() decoder.SampleConfig {

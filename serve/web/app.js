@@ -68,9 +68,85 @@ function sliders() {
   show("beam", (v) => v);
 }
 
+// --- next-token candidates -------------------------------------------------
+// With candidates on, every generated token is a <span class="tok"> holding
+// the top of the distribution it was drawn from (the server's "candidates":
+// p_raw = softmax of the logits, p_sampled = after temperature and top-k).
+// Pointing at a token (mouse, click, or ← → in the output) shows them as
+// paired bars; otherwise the panel follows the newest token.
+const NUM_CANDIDATES = 8;
+let candFollow = true, candCurrent = null;
+
+const visible = (t) => (t === "" ? "∅" : t.replace(/\n/g, "↵").replace(/\t/g, "⇥").replace(/ /g, "␣"));
+const pct = (p) => (p >= 0.0995 ? (100 * p).toFixed(0) : p >= 0.000995 ? (100 * p).toFixed(1) : p > 0 ? "<0.1" : "0") + "%";
+
+function showCands(span) {
+  const panel = $("gen-cands");
+  if (!span || !span.cands) return;
+  if (candCurrent) candCurrent.classList.remove("on");
+  candCurrent = span;
+  span.classList.add("on");
+  panel.textContent = "";
+  const head = document.createElement("p");
+  head.className = "head";
+  const b = document.createElement("b");
+  b.textContent = visible(span.textContent);
+  const k1 = document.createElement("span"), k2 = document.createElement("span");
+  k1.className = "key raw";
+  k2.className = "key smp";
+  head.append("Token " + span.dataset.i + " ", b, " was drawn from:", k1, "model (before temperature)", k2, "sampled (after temperature, top-k)");
+  const grid = document.createElement("div");
+  grid.className = "grid";
+  const top = Math.max(...span.cands.map((c) => Math.max(c.p_raw, c.p_sampled)), 1e-9);
+  for (const c of span.cands) {
+    const lab = document.createElement("span");
+    lab.className = "lab" + (c.chosen ? " chosen" : "");
+    lab.textContent = visible(c.text);
+    if (c.chosen) lab.title = "the token that was drawn";
+    const bars = document.createElement("span");
+    bars.className = "bars";
+    for (const [cls, p] of [["raw", c.p_raw], ["smp", c.p_sampled]]) {
+      const bar = document.createElement("span");
+      bar.className = "bar " + cls;
+      bar.style.width = (100 * p / top).toFixed(1) + "%";
+      bars.append(bar);
+    }
+    const num = document.createElement("span");
+    num.className = "num";
+    num.textContent = pct(c.p_raw) + " → " + pct(c.p_sampled);
+    grid.append(lab, bars, num);
+  }
+  panel.append(head, grid);
+  panel.hidden = false;
+}
+
+function candEvents() {
+  const out = $("gen-output");
+  out.addEventListener("mouseover", (e) => {
+    const t = e.target.closest && e.target.closest(".tok");
+    if (t) { candFollow = false; showCands(t); }
+  });
+  out.addEventListener("click", (e) => {
+    const t = e.target.closest && e.target.closest(".tok");
+    if (t) { candFollow = false; showCands(t); }
+  });
+  out.addEventListener("mouseleave", () => { if (document.activeElement !== out) candFollow = true; });
+  out.addEventListener("blur", () => { candFollow = true; });
+  out.addEventListener("keydown", (e) => {
+    if (!candCurrent || (e.key !== "ArrowLeft" && e.key !== "ArrowRight")) return;
+    let t = e.key === "ArrowLeft" ? candCurrent.previousElementSibling : candCurrent.nextElementSibling;
+    if (t && t.classList.contains("tok")) { e.preventDefault(); candFollow = false; showCands(t); }
+  });
+}
+
 async function generate() {
   const out = $("gen-output");
   out.textContent = $("prompt").value;
+  const wantCands = $("cands-on").checked;
+  $("gen-cands").hidden = true;
+  candFollow = true;
+  candCurrent = null;
+  out.tabIndex = wantCands ? 0 : -1;
   setStatus("gen-status", "generating…");
   const body = {
     prompt: $("prompt").value,
@@ -79,6 +155,7 @@ async function generate() {
     top_k: Number($("topk").value),
     stream: true,
   };
+  if (wantCands) body.candidates = NUM_CANDIDATES;
   if ($("gen-model").value) body.model = $("gen-model").value;
   if ($("seed").value !== "") body.seed = Number($("seed").value);
   genAbort = new AbortController();
@@ -105,7 +182,15 @@ async function generate() {
           else if (line.startsWith("data: ")) data += line.slice(6);
         }
         const d = data ? JSON.parse(data) : {};
-        if (event === "token") { out.textContent += d.text; tokens++; out.scrollTop = out.scrollHeight; }
+        if (event === "token" && d.candidates) {
+          const span = document.createElement("span");
+          span.className = "tok";
+          span.textContent = d.text;
+          span.cands = d.candidates;
+          span.dataset.i = ++tokens;
+          out.append(span);
+          if (candFollow) { showCands(span); out.scrollTop = out.scrollHeight; }
+        } else if (event === "token") { out.append(d.text); tokens++; out.scrollTop = out.scrollHeight; }
         else if (event === "start") setStatus("gen-status", "generating with " + d.model + " (seed " + d.seed + ")…");
         else if (event === "done") {
           let s = d.tokens + " tokens in " + Math.round(d.elapsed_ms) + " ms · seed " + d.seed;
@@ -275,6 +360,7 @@ function preview() {
 document.addEventListener("DOMContentLoaded", () => {
   sliders();
   loadModels();
+  candEvents();
   $("generate").addEventListener("click", generate);
   $("gen-stop").addEventListener("click", () => genAbort && genAbort.abort());
   $("translate").addEventListener("click", translate);
