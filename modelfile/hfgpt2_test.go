@@ -101,35 +101,43 @@ func TestReadGPT2FolderVariants(t *testing.T) {
 					t.Errorf("%s: DType %s, want %s", got.Name, got.DType, wantDT)
 				}
 			}
-			for _, w := range written {
-				if strings.Contains(w.Name, "attn.bias") && len(w.Shape) == 4 || strings.Contains(w.Name, "masked_bias") {
-					continue
-				}
-				if w.Name == "lm_head.weight" && tt.tied {
-					continue
-				}
-				got, err := ck.Get(recurName(w.Name))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if isConv1D(w.Name) {
-					in, out := w.Shape[0], w.Shape[1]
-					for r := range in {
-						for c := range out {
-							if got.F32[c*in+r] != w.Data[r*out+c] {
-								t.Fatalf("%s: recur[%d][%d] = %g, want HF[%d][%d] = %g", got.Name, c, r, got.F32[c*in+r], r, c, w.Data[r*out+c])
-							}
-						}
-					}
-					continue
-				}
-				for k := range w.Data {
-					if got.F32[k] != w.Data[k] {
-						t.Fatalf("%s[%d] = %g, want %g", got.Name, k, got.F32[k], w.Data[k])
+			checkGPT2Values(t, ck, written, tt.tied)
+		})
+	}
+}
+
+// checkGPT2Values checks that every tensor written (but the mask buffers,
+// and lm_head when tied) reads back with its values, Conv1D weights
+// transposed to recur's [out, in].
+func checkGPT2Values(t *testing.T, ck *modelfile.GPT2Checkpoint, written []gpt2test.Tensor, tied bool) {
+	t.Helper()
+	for _, w := range written {
+		if strings.Contains(w.Name, "attn.bias") && len(w.Shape) == 4 || strings.Contains(w.Name, "masked_bias") {
+			continue
+		}
+		if w.Name == "lm_head.weight" && tied {
+			continue
+		}
+		got, err := ck.Get(recurName(w.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if isConv1D(w.Name) {
+			in, out := w.Shape[0], w.Shape[1]
+			for r := range in {
+				for c := range out {
+					if got.F32[c*in+r] != w.Data[r*out+c] {
+						t.Fatalf("%s: recur[%d][%d] = %g, want HF[%d][%d] = %g", got.Name, c, r, got.F32[c*in+r], r, c, w.Data[r*out+c])
 					}
 				}
 			}
-		})
+			continue
+		}
+		for k := range w.Data {
+			if got.F32[k] != w.Data[k] {
+				t.Fatalf("%s[%d] = %g, want %g", got.Name, k, got.F32[k], w.Data[k])
+			}
+		}
 	}
 }
 
