@@ -152,6 +152,7 @@ func newBPETrainer(counts map[string]int, vocabSize int) *bpeTrainer {
 	}
 	t.seen = make([]int32, len(t.words))
 	t.heap = &trainHeap{raw: &t.raw}
+	t.heap.less = t.heap.before
 	for k, c := range t.pairCount {
 		t.heap.push(trainEntry{count: c, key: k})
 	}
@@ -262,8 +263,9 @@ type trainEntry struct {
 // trainHeap is a max-heap on count; ties go to the pair whose bytes sort
 // first (left token's bytes, then right token's).
 type trainHeap struct {
-	e   []trainEntry
-	raw *[][]byte
+	e    []trainEntry
+	raw  *[][]byte
+	less func(a, b trainEntry) bool // before, bound once
 }
 
 func (h *trainHeap) len() int { return len(h.e) }
@@ -279,39 +281,10 @@ func (h *trainHeap) before(a, b trainEntry) bool {
 	return bytes.Compare(raw[uint32(a.key)], raw[uint32(b.key)]) < 0
 }
 
-func (h *trainHeap) push(x trainEntry) {
-	h.e = append(h.e, x)
-	i := len(h.e) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !h.before(h.e[i], h.e[p]) {
-			break
-		}
-		h.e[i], h.e[p] = h.e[p], h.e[i]
-		i = p
-	}
-}
+func (h *trainHeap) push(x trainEntry) { h.e = heapPush(h.e, x, h.less) }
 
 func (h *trainHeap) pop() trainEntry {
-	top := h.e[0]
-	n := len(h.e) - 1
-	h.e[0] = h.e[n]
-	h.e = h.e[:n]
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= n {
-			break
-		}
-		m := l
-		if r := l + 1; r < n && h.before(h.e[r], h.e[l]) {
-			m = r
-		}
-		if !h.before(h.e[m], h.e[i]) {
-			break
-		}
-		h.e[i], h.e[m] = h.e[m], h.e[i]
-		i = m
-	}
+	top, e := heapPop(h.e, h.less)
+	h.e = e
 	return top
 }
