@@ -130,11 +130,7 @@ func evalTask(c *cli.Context) (string, error) {
 
 // evalTextGen scores the last frac of --data with a language model.
 func evalTextGen(c *cli.Context, frac float64) error {
-	text, err := datasets.ReadText(c.String("data"))
-	if err != nil {
-		return err
-	}
-	m, err := loadLanguageModel(c.String("model"))
+	text, m, err := readTextAndModel(c)
 	if err != nil {
 		return err
 	}

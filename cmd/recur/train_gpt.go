@@ -94,14 +94,7 @@ func trainTextGenGPT(c *cli.Context, cfg tasks.TextGenTaskConfig) error {
 	g := task.GPT.Config
 	fmt.Fprintf(os.Stderr, "model: gpt %d layers x %d heads, embedding %d, context %d, %d parameters; batch %d x %d\n",
 		g.Layers, g.Heads, g.Embed, g.Context, task.Params().Count(), cfg.Batch, cfg.Seq)
-	res, err := runTraining(c, task, tc)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("val_loss %.4f\nperplexity %.2f\nbest_step %d\n", res.Best["loss"], res.Best["perplexity"], res.BestStep)
-	fmt.Fprintf(os.Stderr, "wrote %s (best validation), %s (checkpoint), %s.loss.png in %s\n",
-		tc.Out, training.Checkpoint(tc.Out), tc.Out, time.Since(start).Round(time.Second))
-	return nil
+	return trainLanguageModel(c, task, tc, start)
 }
 
 // gptTaskConfig completes cfg for a GPT from the flags: the shapes from
@@ -194,4 +187,18 @@ func gptOptim(c *cli.Context, steps int, fineTune bool) nn.AdamConfig {
 	}
 	o.Schedule = nn.CosineSchedule(o.LR, warm, max(decay, warm+1))
 	return o
+}
+
+// trainLanguageModel runs the training of a language model (RNN or GPT)
+// and reports it: the best validation figures on stdout, the files
+// written on stderr.
+func trainLanguageModel(c *cli.Context, task training.Trainable, tc training.Config, start time.Time) error {
+	res, err := runTraining(c, task, tc)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("val_loss %.4f\nperplexity %.2f\nbest_step %d\n", res.Best["loss"], res.Best["perplexity"], res.BestStep)
+	fmt.Fprintf(os.Stderr, "wrote %s (best validation), %s (checkpoint), %s.loss.png in %s\n",
+		tc.Out, training.Checkpoint(tc.Out), tc.Out, time.Since(start).Round(time.Second))
+	return nil
 }
