@@ -75,4 +75,7 @@
 // surface and the documentation honest. Convert such files to PNG first.
 // The format name returned by DecodeConfig is checked against the same list
 // as a second line of defence.
+//
+// config_json.go reads Config and InputConfig stored in model files under
+// older JSON keys.
 package cnn

@@ -12,13 +12,14 @@ import (
 	_ "image/jpeg"
 	_ "image/png"
 	"io"
-	"io/fs"
 	"math"
 	"os"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/disintegration/imaging"
+
+	"github.com/recur-dev/recur/internal/fileerr"
 )
 
 // InputConfig says how images are loaded and turned into CNN input.
@@ -340,16 +341,7 @@ func upper(kind string) string {
 }
 
 // fileError puts the path first, once, and keeps fs.ErrNotExist testable.
-func fileError(path string, err error) error {
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%s: %w", path, fs.ErrNotExist)
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s: %w", path, pe.Err)
-	}
-	return fmt.Errorf("%s: %w", path, err)
-}
+func fileError(path string, err error) error { return fileerr.Wrap(path, err) }
 
 // Preprocess turns a decoded image into CNN input: a 3×Size×Size CHW slice
 // (all of channel R, then G, then B; rows top to bottom) with

@@ -192,25 +192,31 @@ func withPrefix(prefix string, m map[string]string) map[string]string {
 // karpathySplit differs from testLists so that a test can tell which won.
 var karpathySplit = map[string]string{"a.png": "train", "b.png": "train", "c.png": "restval", "f.png": "val", "d.png": "test", "e.png": "test"}
 
-func TestLoadCaptionSplits(t *testing.T) {
-	s := newSceneSet(t, 6)
-	type want struct {
-		kind              string
-		train, val, test  []string
-		source            string // a substring
-		trainN, valN, all int    // for random splits: sizes instead of names
-	}
-	tests := []struct {
-		name  string
-		build func(t *testing.T, dir string)
-		opts  CaptionSplitOptions
-		want  want
-	}{
+// captionSplitWant is what LoadCaptionSplits should find in one case.
+type captionSplitWant struct {
+	kind              string
+	train, val, test  []string
+	source            string // a substring
+	trainN, valN, all int    // for random splits: sizes instead of names
+}
+
+// captionSplitCase is one folder layout for TestLoadCaptionSplits.
+type captionSplitCase struct {
+	name  string
+	build func(t *testing.T, dir string)
+	opts  CaptionSplitOptions
+	want  captionSplitWant
+}
+
+// captionSplitCases are the layouts LoadCaptionSplits recognises, each
+// built from the scenes in s.
+func captionSplitCases(s *sceneSet) []captionSplitCase {
+	return []captionSplitCase{
 		{"flickr8k official lists", func(t *testing.T, dir string) {
 			s.images(t, dir, "Flicker8k_Dataset")
 			fixture(t, dir, map[string]string{"Flickr8k.token.txt": s.token()})
 			fixture(t, dir, testLists)
-		}, CaptionSplitOptions{Val: 2}, want{kind: "flickr8k",
+		}, CaptionSplitOptions{Val: 2}, captionSplitWant{kind: "flickr8k",
 			train: []string{"Flicker8k_Dataset/a.png", "Flicker8k_Dataset/b.png", "Flicker8k_Dataset/c.png"},
 			val:   []string{"Flicker8k_Dataset/d.png"}, test: []string{"Flicker8k_Dataset/e.png"},
 			source: "lists Flickr_8k.trainImages.txt, Flickr_8k.devImages.txt, Flickr_8k.testImages.txt (train 3, val 1, test 1; 1 captioned images in no list left out)"}},
@@ -218,7 +224,7 @@ func TestLoadCaptionSplits(t *testing.T) {
 			s.images(t, dir, "Flicker8k_Dataset")
 			fixture(t, dir, map[string]string{"Flickr8k_text/Flickr8k.token.txt": s.token()})
 			fixture(t, dir, withPrefix("Flickr8k_text/", testLists))
-		}, CaptionSplitOptions{}, want{kind: "flickr8k",
+		}, CaptionSplitOptions{}, captionSplitWant{kind: "flickr8k",
 			train: []string{"Flicker8k_Dataset/a.png", "Flicker8k_Dataset/b.png", "Flicker8k_Dataset/c.png"},
 			val:   []string{"Flicker8k_Dataset/d.png"}, test: []string{"Flicker8k_Dataset/e.png"}, source: "lists "}},
 		{"karpathy beats lists", func(t *testing.T, dir string) {
@@ -226,35 +232,35 @@ func TestLoadCaptionSplits(t *testing.T) {
 			fixture(t, dir, map[string]string{"Flickr8k_text/Flickr8k.token.txt": s.token(),
 				"dataset_flickr8k.json": s.karpathy(t, "", karpathySplit)})
 			fixture(t, dir, withPrefix("Flickr8k_text/", testLists))
-		}, CaptionSplitOptions{Val: 3}, want{kind: "flickr8k",
+		}, CaptionSplitOptions{Val: 3}, captionSplitWant{kind: "flickr8k",
 			train: []string{"Flicker8k_Dataset/a.png", "Flicker8k_Dataset/b.png", "Flicker8k_Dataset/c.png"},
 			val:   []string{"Flicker8k_Dataset/f.png"}, test: []string{"Flicker8k_Dataset/d.png", "Flicker8k_Dataset/e.png"},
 			source: "Karpathy dataset_flickr8k.json (train 2 + restval 1, val 1, test 2)"}},
 		{"karpathy beats random (scenes folder)", func(t *testing.T, dir string) {
 			s.images(t, dir, "")
 			fixture(t, dir, map[string]string{"captions.txt": s.token(), "dataset_flickr8k.json": s.karpathy(t, "", karpathySplit)})
-		}, CaptionSplitOptions{Val: 3, Seed: 1}, want{kind: "flickr8k",
+		}, CaptionSplitOptions{Val: 3, Seed: 1}, captionSplitWant{kind: "flickr8k",
 			train: []string{"a.png", "b.png", "c.png"}, val: []string{"f.png"}, test: []string{"d.png", "e.png"}, source: "Karpathy "}},
 		{"karpathy json only", func(t *testing.T, dir string) {
 			s.images(t, dir, "Flicker8k_Dataset")
 			fixture(t, dir, map[string]string{"caption_datasets/dataset_flickr8k.json": s.karpathy(t, "", karpathySplit),
 				"caption_datasets/dataset_coco.json": "not read"})
-		}, CaptionSplitOptions{}, want{kind: "karpathy",
+		}, CaptionSplitOptions{}, captionSplitWant{kind: "karpathy",
 			train: []string{"Flicker8k_Dataset/a.png", "Flicker8k_Dataset/b.png", "Flicker8k_Dataset/c.png"},
 			val:   []string{"Flicker8k_Dataset/f.png"}, test: []string{"Flicker8k_Dataset/d.png", "Flicker8k_Dataset/e.png"}, source: "Karpathy dataset_flickr8k.json"}},
 		{"flickr30k results.csv (kaggle nesting)", func(t *testing.T, dir string) {
 			s.images(t, dir, "flickr30k_images/flickr30k_images")
 			fixture(t, dir, map[string]string{"flickr30k_images/results.csv": s.pipeCSV()})
-		}, CaptionSplitOptions{Val: 2, Seed: 5}, want{kind: "flickr30k", trainN: 4, valN: 2, all: 6, source: "random (seed 5): train 4, val 2 of 6 captioned images, no test split"}},
+		}, CaptionSplitOptions{Val: 2, Seed: 5}, captionSplitWant{kind: "flickr30k", trainN: 4, valN: 2, all: 6, source: "random (seed 5): train 4, val 2 of 6 captioned images, no test split"}},
 		{"flickr30k captions.txt csv", func(t *testing.T, dir string) {
 			s.images(t, dir, "flickr30k_images")
 			fixture(t, dir, map[string]string{"captions.txt": s.kaggleCSV()})
-		}, CaptionSplitOptions{Val: 1}, want{kind: "flickr8k", trainN: 5, valN: 1, all: 6, source: "random "}},
+		}, CaptionSplitOptions{Val: 1}, captionSplitWant{kind: "flickr8k", trainN: 5, valN: 1, all: 6, source: "random "}},
 		{"flickr30k with karpathy", func(t *testing.T, dir string) {
 			s.images(t, dir, "flickr30k-images")
 			fixture(t, dir, map[string]string{"results_20130124.token": s.token(), "dataset_flickr30k.json": s.karpathy(t, "", karpathySplit),
 				"dataset_flickr8k.json": "not read"})
-		}, CaptionSplitOptions{Val: 1}, want{kind: "flickr30k",
+		}, CaptionSplitOptions{Val: 1}, captionSplitWant{kind: "flickr30k",
 			train: []string{"flickr30k-images/a.png", "flickr30k-images/b.png", "flickr30k-images/c.png"},
 			val:   []string{"flickr30k-images/f.png"}, test: []string{"flickr30k-images/d.png", "flickr30k-images/e.png"}, source: "Karpathy dataset_flickr30k.json"}},
 		{"coco 2014", func(t *testing.T, dir string) {
@@ -262,7 +268,7 @@ func TestLoadCaptionSplits(t *testing.T) {
 			s.images(t, dir, "val2014", "d.png", "e.png")
 			fixture(t, dir, map[string]string{"annotations/captions_train2014.json": s.coco(t, "a.png", "b.png", "c.png", "f.png"),
 				"annotations/captions_val2014.json": s.coco(t, "d.png", "e.png")})
-		}, CaptionSplitOptions{Val: 2}, want{kind: "coco", trainN: 4, valN: 2, all: 6, source: "random "}},
+		}, CaptionSplitOptions{Val: 2}, captionSplitWant{kind: "coco", trainN: 4, valN: 2, all: 6, source: "random "}},
 		{"coco 2014 with karpathy", func(t *testing.T, dir string) {
 			s.images(t, dir, "images/train2014", "a.png", "b.png", "c.png", "f.png")
 			s.images(t, dir, "images/val2014", "d.png", "e.png")
@@ -276,7 +282,7 @@ func TestLoadCaptionSplits(t *testing.T) {
 			b, _ := json.Marshal(f)
 			fixture(t, dir, map[string]string{"annotations/captions_train2014.json": s.coco(t, "a.png", "b.png", "c.png", "f.png"),
 				"annotations/captions_val2014.json": s.coco(t, "d.png", "e.png"), "dataset_coco.json": string(b)})
-		}, CaptionSplitOptions{Val: 2}, want{kind: "coco",
+		}, CaptionSplitOptions{Val: 2}, captionSplitWant{kind: "coco",
 			train: []string{"images/train2014/a.png", "images/train2014/b.png", "images/train2014/c.png", "images/train2014/f.png"},
 			val:   []string{"images/val2014/e.png"}, test: []string{"images/val2014/d.png"}, source: "Karpathy dataset_coco.json (train 4 + restval 0, val 1, test 1)"}},
 		{"coco 2017", func(t *testing.T, dir string) {
@@ -284,9 +290,13 @@ func TestLoadCaptionSplits(t *testing.T) {
 			s.images(t, dir, "val2017", "d.png", "e.png", "f.png")
 			fixture(t, dir, map[string]string{"annotations/captions_train2017.json": s.coco(t, "a.png", "b.png", "c.png"),
 				"annotations/captions_val2017.json": s.coco(t, "d.png", "e.png", "f.png")})
-		}, CaptionSplitOptions{Val: 3}, want{kind: "coco", trainN: 3, valN: 3, all: 6, source: "random "}},
+		}, CaptionSplitOptions{Val: 3}, captionSplitWant{kind: "coco", trainN: 3, valN: 3, all: 6, source: "random "}},
 	}
-	for _, tc := range tests {
+}
+
+func TestLoadCaptionSplits(t *testing.T) {
+	s := newSceneSet(t, 6)
+	for _, tc := range captionSplitCases(s) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			tc.build(t, dir)
@@ -294,31 +304,37 @@ func TestLoadCaptionSplits(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			w := tc.want
-			if got.Layout.Kind != w.kind {
-				t.Errorf("layout %q, want %q", got.Layout.Kind, w.kind)
-			}
-			if !strings.Contains(got.Source, w.source) {
-				t.Errorf("source %q, want it to contain %q", got.Source, w.source)
-			}
-			tr, va, te := s.rel(t, dir, got.Train), s.rel(t, dir, got.Val), s.rel(t, dir, got.Test)
-			if w.all > 0 {
-				if len(tr) != w.trainN || len(va) != w.valN || len(te) != 0 {
-					t.Errorf("sizes %d/%d/%d, want %d/%d/0", len(tr), len(va), len(te), w.trainN, w.valN)
-				}
-				seen := map[string]bool{}
-				for _, p := range append(tr, va...) {
-					seen[filepath.Base(p)] = true
-				}
-				if len(seen) != w.all {
-					t.Errorf("%d distinct images in train+val, want %d: %q %q", len(seen), w.all, tr, va)
-				}
-				return
-			}
-			if !reflect.DeepEqual(tr, w.train) || !reflect.DeepEqual(va, w.val) || !reflect.DeepEqual(te, w.test) {
-				t.Errorf("splits\ntrain %q\nval   %q\ntest  %q\nwant\ntrain %q\nval   %q\ntest  %q", tr, va, te, w.train, w.val, w.test)
-			}
+			checkCaptionSplits(t, s, dir, got, tc.want)
 		})
+	}
+}
+
+// checkCaptionSplits compares got with w: the names of each split, or
+// for random splits their sizes and that train+val hold every image once.
+func checkCaptionSplits(t *testing.T, s *sceneSet, dir string, got *CaptionSplits, w captionSplitWant) {
+	t.Helper()
+	if got.Layout.Kind != w.kind {
+		t.Errorf("layout %q, want %q", got.Layout.Kind, w.kind)
+	}
+	if !strings.Contains(got.Source, w.source) {
+		t.Errorf("source %q, want it to contain %q", got.Source, w.source)
+	}
+	tr, va, te := s.rel(t, dir, got.Train), s.rel(t, dir, got.Val), s.rel(t, dir, got.Test)
+	if w.all > 0 {
+		if len(tr) != w.trainN || len(va) != w.valN || len(te) != 0 {
+			t.Errorf("sizes %d/%d/%d, want %d/%d/0", len(tr), len(va), len(te), w.trainN, w.valN)
+		}
+		seen := map[string]bool{}
+		for _, p := range append(tr, va...) {
+			seen[filepath.Base(p)] = true
+		}
+		if len(seen) != w.all {
+			t.Errorf("%d distinct images in train+val, want %d: %q %q", len(seen), w.all, tr, va)
+		}
+		return
+	}
+	if !reflect.DeepEqual(tr, w.train) || !reflect.DeepEqual(va, w.val) || !reflect.DeepEqual(te, w.test) {
+		t.Errorf("splits\ntrain %q\nval   %q\ntest  %q\nwant\ntrain %q\nval   %q\ntest  %q", tr, va, te, w.train, w.val, w.test)
 	}
 }
 

@@ -2,11 +2,11 @@ package datasets
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"unicode/utf8"
+
+	"github.com/recur-dev/recur/internal/fileerr"
 )
 
 // utf8BOM is the byte-order mark some editors (notably on Windows) put at the
@@ -59,16 +59,7 @@ func ReadText(path string) (string, error) {
 }
 
 // fileError rewords an os error so that the path comes first and only once.
-func fileError(path string, err error) error {
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%s: %w", path, fs.ErrNotExist)
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s: %w", path, pe.Err)
-	}
-	return fmt.Errorf("%s: %w", path, err)
-}
+func fileError(path string, err error) error { return fileerr.Wrap(path, err) }
 
 // firstInvalid returns the byte offset of the first invalid UTF-8 sequence
 // in b, or len(b) if b is valid.

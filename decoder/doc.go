@@ -28,7 +28,8 @@
 // sampling), sample.go (temperature, top-k, top-p), greedy.go (batched
 // greedy or sampled decoding, DecodeBatch), beam.go (BeamSearch: the loop
 // and the end rule), beam_select.go (the 2K best extensions of a step),
-// beam_history.go (tokens and parents kept for backtracking).
+// beam_history.go (tokens and parents kept for backtracking),
+// config_json.go (reading Configs stored under older JSON keys).
 //
 // A Config is stored in model files under snake_case JSON keys
 // ("attention_dim"); files written before the keys were tagged, with Go

@@ -33,88 +33,32 @@ func tinyGPT(t testing.TB, cfg GPTConfig) *GPT {
 // time with no cache: the logits of every position of ids.
 func refGPT(m *GPT, ids []int) [][]float64 {
 	cfg := m.Config
-	C, H := cfg.Embed, cfg.Heads
-	d := C / H
+	C := cfg.Embed
 	T := len(ids)
-	f := func(p *nn.Param, i int) float64 { return float64(p.Data[i]) }
-	ln := func(l *nn.LayerNorm, x []float64) []float64 {
-		var mu, v float64
-		for _, e := range x {
-			mu += e
-		}
-		mu /= float64(C)
-		for _, e := range x {
-			v += (e - mu) * (e - mu)
-		}
-		v /= float64(C)
-		y := make([]float64, C)
-		for i := range y {
-			y[i] = (x[i] - mu) / math.Sqrt(v+cfg.eps()) * f(l.W, i)
-			if l.B != nil {
-				y[i] += f(l.B, i)
-			}
-		}
-		return y
-	}
-	lin := func(l *nn.Linear, x []float64) []float64 {
-		y := make([]float64, l.Out)
-		for o := range y {
-			if l.B != nil {
-				y[o] = f(l.B, o)
-			}
-			for i := 0; i < l.In; i++ {
-				y[o] += f(l.W, o*l.In+i) * x[i]
-			}
-		}
-		return y
-	}
+	ln := func(l *nn.LayerNorm, x []float64) []float64 { return refLayerNorm(l, x, cfg.eps()) }
 	x := make([][]float64, T)
 	for t, id := range ids {
 		x[t] = make([]float64, C)
 		for i := range x[t] {
-			x[t][i] = f(m.WTE.W, id*C+i) + f(m.WPE.W, t*C+i)
+			x[t][i] = param64(m.WTE.W, id*C+i) + param64(m.WPE.W, t*C+i)
 		}
 	}
 	for _, b := range m.Blocks {
 		qkv := make([][]float64, T)
 		for t := range x {
-			qkv[t] = lin(b.Attn, ln(b.LN1, x[t]))
+			qkv[t] = refLinear(b.Attn, ln(b.LN1, x[t]))
 		}
+		att := refCausalAttention(qkv, C, cfg.Heads)
 		for t := range x {
-			a := make([]float64, C)
-			for h := 0; h < H; h++ {
-				s := make([]float64, t+1)
-				mx := math.Inf(-1)
-				for j := 0; j <= t; j++ {
-					for e := 0; e < d; e++ {
-						s[j] += qkv[t][h*d+e] * qkv[j][C+h*d+e]
-					}
-					s[j] /= math.Sqrt(float64(d))
-					mx = math.Max(mx, s[j])
-				}
-				var z float64
-				for j := range s {
-					s[j] = math.Exp(s[j] - mx)
-					z += s[j]
-				}
-				for j := range s {
-					for e := 0; e < d; e++ {
-						a[h*d+e] += s[j] / z * qkv[j][2*C+h*d+e]
-					}
-				}
-			}
-			qkv[t] = append(qkv[t], a...) // keep a beside this position's q, k, v
-		}
-		for t := range x {
-			p := lin(b.AttnProj, qkv[t][3*C:])
+			p := refLinear(b.AttnProj, att[t])
 			for i := range x[t] {
 				x[t][i] += p[i]
 			}
-			hid := lin(b.FC, ln(b.LN2, x[t]))
+			hid := refLinear(b.FC, ln(b.LN2, x[t]))
 			for i, v := range hid {
 				hid[i] = 0.5 * v * (1 + math.Tanh(math.Sqrt(2/math.Pi)*(v+0.044715*v*v*v)))
 			}
-			p = lin(b.Proj, hid)
+			p = refLinear(b.Proj, hid)
 			for i := range x[t] {
 				x[t][i] += p[i]
 			}
@@ -126,9 +70,83 @@ func refGPT(m *GPT, ids []int) [][]float64 {
 		out[t] = make([]float64, cfg.Vocab)
 		for v := range out[t] {
 			for i := 0; i < C; i++ {
-				out[t][v] += f(m.WTE.W, v*C+i) * h[i]
+				out[t][v] += param64(m.WTE.W, v*C+i) * h[i]
 			}
 		}
+	}
+	return out
+}
+
+// param64 is element i of p in float64.
+func param64(p *nn.Param, i int) float64 { return float64(p.Data[i]) }
+
+// refLayerNorm normalises x to mean 0 and variance 1 (biased variance,
+// eps inside the root), then scales by l.W and shifts by l.B.
+func refLayerNorm(l *nn.LayerNorm, x []float64, eps float64) []float64 {
+	C := len(x)
+	var mu, v float64
+	for _, e := range x {
+		mu += e
+	}
+	mu /= float64(C)
+	for _, e := range x {
+		v += (e - mu) * (e - mu)
+	}
+	v /= float64(C)
+	y := make([]float64, C)
+	for i := range y {
+		y[i] = (x[i] - mu) / math.Sqrt(v+eps) * param64(l.W, i)
+		if l.B != nil {
+			y[i] += param64(l.B, i)
+		}
+	}
+	return y
+}
+
+// refLinear is W·x + b with W stored [Out, In].
+func refLinear(l *nn.Linear, x []float64) []float64 {
+	y := make([]float64, l.Out)
+	for o := range y {
+		if l.B != nil {
+			y[o] = param64(l.B, o)
+		}
+		for i := 0; i < l.In; i++ {
+			y[o] += param64(l.W, o*l.In+i) * x[i]
+		}
+	}
+	return y
+}
+
+// refCausalAttention is multi-head causal self-attention over qkv[t] =
+// [q | k | v] (C each, H heads of C/H): position t attends to 0..t with
+// softmax(q·k/√d) weights.
+func refCausalAttention(qkv [][]float64, C, H int) [][]float64 {
+	d := C / H
+	out := make([][]float64, len(qkv))
+	for t := range qkv {
+		a := make([]float64, C)
+		for h := 0; h < H; h++ {
+			s := make([]float64, t+1)
+			mx := math.Inf(-1)
+			for j := 0; j <= t; j++ {
+				for e := 0; e < d; e++ {
+					s[j] += qkv[t][h*d+e] * qkv[j][C+h*d+e]
+				}
+				s[j] /= math.Sqrt(float64(d))
+				mx = math.Max(mx, s[j])
+			}
+			var z float64
+			for j := range s {
+				s[j] = math.Exp(s[j] - mx)
+				z += s[j]
+			}
+			for j := range s {
+				for e := 0; e < d; e++ {
+					a[h*d+e] += s[j] / z * qkv[j][2*C+h*d+e]
+				}
+			}
+		}
+		out[t] = a
 	}
 	return out
 }

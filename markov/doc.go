@@ -32,4 +32,9 @@
 // in recur model files as I32 tensors (see Tensors); smoothing is applied
 // at query time, so one file serves every smoothing and discount; Config
 // is stored under the JSON keys "order", "smoothing" and "discount".
+//
+// Files: config.go (Config, DefaultConfig), model.go (Model, Train,
+// LogProbs, Eval), generate.go (Generate, GenerateStream), tensors.go
+// (Tensors, FromTensors: the model-file form), config_json.go (Config
+// stored under older JSON keys).
 package markov

@@ -40,4 +40,9 @@
 // missing; [TokenizerFor] picks "char" for Japanese instead of "ja-mecab"),
 // and invalid UTF-8 bytes (which Python cannot even read) count as one
 // character each. The chosen tokenizer is in the signature ("tok:zh").
+//
+// Files: bleu.go (BLEU, its config, statistics and score), chrf.go
+// (chrF), signature.go (sacrebleu's signatures), tokenize.go (13a),
+// tokenize_cjk.go (char, zh, TokenizerFor), coco_tokenize.go (coco-caption's
+// tokenization), coco_bleu.go (CocoBLEU, ScoreCaptions), cider.go (CIDErD).
 package metrics

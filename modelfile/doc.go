@@ -41,4 +41,11 @@
 // leaves a partial file under the destination name; RemoveStaleTemps
 // clears the temporary files a killed writer left behind. IsLoaderKey names
 // the metadata keys loaders read, which user-supplied metadata must not set.
+//
+// Files: file.go (File, Tensor, DType), encode.go (Encode, Write),
+// decode.go (Read, ReadTask, Decode), checksum.go (the recur.sha256
+// checksum), plain.go (ReadPlain, PlainCheck: files without recur's
+// metadata), f16.go (float16 conversion), keys.go (the loader keys),
+// stale.go and lock_unix.go / lock_other.go (temporary files a killed
+// writer left), hfgpt2.go (ReadGPT2Folder: Hugging Face GPT-2 folders).
 package modelfile

@@ -301,7 +301,7 @@ func readGPT2Config(path string) (GPT2Config, json.RawMessage, error) {
 // rather than silently ignored.
 func parseGPT2Config(raw []byte) (GPT2Config, error) {
 	var cfg GPT2Config
-	var m map[string]json.RawMessage
+	var m gpt2ConfigJSON
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return cfg, fmt.Errorf("not a JSON object: %v", err)
 	}
@@ -311,69 +311,16 @@ func parseGPT2Config(raw []byte) (GPT2Config, error) {
 			return cfg, fmt.Errorf("model_type is %q, want \"gpt2\" (recur reads GPT-2 checkpoints)", s)
 		}
 	}
-	intField := func(key string, required bool) (int, bool, error) {
-		v, ok := m[key]
-		if !ok || string(v) == "null" {
-			if required {
-				return 0, false, fmt.Errorf("missing %s", key)
-			}
-			return 0, false, nil
-		}
-		n, err := strconv.ParseInt(string(v), 10, 64)
-		if err != nil {
-			return 0, false, fmt.Errorf("%s must be an integer, found %s", key, v)
-		}
-		if n < 1 {
-			return 0, false, fmt.Errorf("%s must be >= 1, found %d", key, n)
-		}
-		if n > 1<<40 {
-			return 0, false, fmt.Errorf("%s = %d is absurdly large", key, n)
-		}
-		return int(n), true, nil
-	}
-	var err error
-	for _, f := range []struct {
-		key string
-		dst *int
-		max int
-	}{
-		{"n_embd", &cfg.Embd, MaxGPT2Embd},
-		{"n_layer", &cfg.Layers, MaxGPT2Layers},
-		{"n_head", &cfg.Heads, MaxGPT2Embd},
-		{"vocab_size", &cfg.Vocab, MaxGPT2Vocab},
-	} {
-		if *f.dst, _, err = intField(f.key, true); err != nil {
-			return cfg, err
-		}
-		if *f.dst > f.max {
-			return cfg, fmt.Errorf("%s = %d is over recur's limit of %d", f.key, *f.dst, f.max)
-		}
-	}
-	pos, havePos, err := intField("n_positions", false)
-	if err != nil {
+	if err := m.sizes(&cfg); err != nil {
 		return cfg, err
 	}
-	ctx, haveCtx, err := intField("n_ctx", false)
-	if err != nil {
+	if err := m.positions(&cfg); err != nil {
 		return cfg, err
-	}
-	switch {
-	case havePos && haveCtx && pos != ctx:
-		return cfg, fmt.Errorf("n_positions = %d and n_ctx = %d disagree", pos, ctx)
-	case havePos:
-		cfg.Positions = pos
-	case haveCtx:
-		cfg.Positions = ctx
-	default:
-		return cfg, errors.New("missing n_positions (or n_ctx)")
-	}
-	if cfg.Positions > MaxGPT2Positions {
-		return cfg, fmt.Errorf("n_positions = %d is over recur's limit of %d", cfg.Positions, MaxGPT2Positions)
 	}
 	if cfg.Embd%cfg.Heads != 0 {
 		return cfg, fmt.Errorf("n_embd = %d is not divisible by n_head = %d", cfg.Embd, cfg.Heads)
 	}
-	inner, haveInner, err := intField("n_inner", false)
+	inner, haveInner, err := m.intField("n_inner", false)
 	if err != nil {
 		return cfg, err
 	}
@@ -386,6 +333,96 @@ func parseGPT2Config(raw []byte) (GPT2Config, error) {
 			return cfg, fmt.Errorf("layer_norm_epsilon must be a number in (0, 1), found %s", v)
 		}
 	}
+	if err := m.supported(); err != nil {
+		return cfg, err
+	}
+	n := cfg.paramCount()
+	if n > MaxGPT2Params {
+		return cfg, fmt.Errorf("n_embd %d, n_layer %d, n_positions %d, vocab_size %d make %d parameters, over recur's limit of %d",
+			cfg.Embd, cfg.Layers, cfg.Positions, cfg.Vocab, n, int64(MaxGPT2Params))
+	}
+	return cfg, nil
+}
+
+// gpt2ConfigJSON is config.json as its keys and their raw values.
+type gpt2ConfigJSON map[string]json.RawMessage
+
+// intField reads key as a positive integer; ok is false when the key is
+// absent or null, which is an error only when required.
+func (m gpt2ConfigJSON) intField(key string, required bool) (n int, ok bool, err error) {
+	v, ok := m[key]
+	if !ok || string(v) == "null" {
+		if required {
+			return 0, false, fmt.Errorf("missing %s", key)
+		}
+		return 0, false, nil
+	}
+	i, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil {
+		return 0, false, fmt.Errorf("%s must be an integer, found %s", key, v)
+	}
+	if i < 1 {
+		return 0, false, fmt.Errorf("%s must be >= 1, found %d", key, i)
+	}
+	if i > 1<<40 {
+		return 0, false, fmt.Errorf("%s = %d is absurdly large", key, i)
+	}
+	return int(i), true, nil
+}
+
+// sizes reads the required sizes into cfg, each within recur's limit.
+func (m gpt2ConfigJSON) sizes(cfg *GPT2Config) error {
+	var err error
+	for _, f := range []struct {
+		key string
+		dst *int
+		max int
+	}{
+		{"n_embd", &cfg.Embd, MaxGPT2Embd},
+		{"n_layer", &cfg.Layers, MaxGPT2Layers},
+		{"n_head", &cfg.Heads, MaxGPT2Embd},
+		{"vocab_size", &cfg.Vocab, MaxGPT2Vocab},
+	} {
+		if *f.dst, _, err = m.intField(f.key, true); err != nil {
+			return err
+		}
+		if *f.dst > f.max {
+			return fmt.Errorf("%s = %d is over recur's limit of %d", f.key, *f.dst, f.max)
+		}
+	}
+	return nil
+}
+
+// positions reads the context length into cfg.Positions from n_positions
+// or its older name n_ctx (which must agree when both are given).
+func (m gpt2ConfigJSON) positions(cfg *GPT2Config) error {
+	pos, havePos, err := m.intField("n_positions", false)
+	if err != nil {
+		return err
+	}
+	ctx, haveCtx, err := m.intField("n_ctx", false)
+	if err != nil {
+		return err
+	}
+	switch {
+	case havePos && haveCtx && pos != ctx:
+		return fmt.Errorf("n_positions = %d and n_ctx = %d disagree", pos, ctx)
+	case havePos:
+		cfg.Positions = pos
+	case haveCtx:
+		cfg.Positions = ctx
+	default:
+		return errors.New("missing n_positions (or n_ctx)")
+	}
+	if cfg.Positions > MaxGPT2Positions {
+		return fmt.Errorf("n_positions = %d is over recur's limit of %d", cfg.Positions, MaxGPT2Positions)
+	}
+	return nil
+}
+
+// supported rejects the options recur's GPT does not implement, when set
+// to anything but the one value it does.
+func (m gpt2ConfigJSON) supported() error {
 	checks := []struct {
 		key  string
 		ok   func(json.RawMessage) bool
@@ -401,15 +438,10 @@ func parseGPT2Config(raw []byte) (GPT2Config, error) {
 	}
 	for _, c := range checks {
 		if v, ok := m[c.key]; ok && !c.ok(v) {
-			return cfg, fmt.Errorf("%s is %s; recur's GPT supports only %s", c.key, v, c.want)
+			return fmt.Errorf("%s is %s; recur's GPT supports only %s", c.key, v, c.want)
 		}
 	}
-	n := cfg.paramCount()
-	if n > MaxGPT2Params {
-		return cfg, fmt.Errorf("n_embd %d, n_layer %d, n_positions %d, vocab_size %d make %d parameters, over recur's limit of %d",
-			cfg.Embd, cfg.Layers, cfg.Positions, cfg.Vocab, n, int64(MaxGPT2Params))
-	}
-	return cfg, nil
+	return nil
 }
 
 func isJSON(want string) func(json.RawMessage) bool {

@@ -101,35 +101,43 @@ func TestReadGPT2FolderVariants(t *testing.T) {
 					t.Errorf("%s: DType %s, want %s", got.Name, got.DType, wantDT)
 				}
 			}
-			for _, w := range written {
-				if strings.Contains(w.Name, "attn.bias") && len(w.Shape) == 4 || strings.Contains(w.Name, "masked_bias") {
-					continue
-				}
-				if w.Name == "lm_head.weight" && tt.tied {
-					continue
-				}
-				got, err := ck.Get(recurName(w.Name))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if isConv1D(w.Name) {
-					in, out := w.Shape[0], w.Shape[1]
-					for r := range in {
-						for c := range out {
-							if got.F32[c*in+r] != w.Data[r*out+c] {
-								t.Fatalf("%s: recur[%d][%d] = %g, want HF[%d][%d] = %g", got.Name, c, r, got.F32[c*in+r], r, c, w.Data[r*out+c])
-							}
-						}
-					}
-					continue
-				}
-				for k := range w.Data {
-					if got.F32[k] != w.Data[k] {
-						t.Fatalf("%s[%d] = %g, want %g", got.Name, k, got.F32[k], w.Data[k])
+			checkGPT2Values(t, ck, written, tt.tied)
+		})
+	}
+}
+
+// checkGPT2Values checks that every tensor written (but the mask buffers,
+// and lm_head when tied) reads back with its values, Conv1D weights
+// transposed to recur's [out, in].
+func checkGPT2Values(t *testing.T, ck *modelfile.GPT2Checkpoint, written []gpt2test.Tensor, tied bool) {
+	t.Helper()
+	for _, w := range written {
+		if strings.Contains(w.Name, "attn.bias") && len(w.Shape) == 4 || strings.Contains(w.Name, "masked_bias") {
+			continue
+		}
+		if w.Name == "lm_head.weight" && tied {
+			continue
+		}
+		got, err := ck.Get(recurName(w.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if isConv1D(w.Name) {
+			in, out := w.Shape[0], w.Shape[1]
+			for r := range in {
+				for c := range out {
+					if got.F32[c*in+r] != w.Data[r*out+c] {
+						t.Fatalf("%s: recur[%d][%d] = %g, want HF[%d][%d] = %g", got.Name, c, r, got.F32[c*in+r], r, c, w.Data[r*out+c])
 					}
 				}
 			}
-		})
+			continue
+		}
+		for k := range w.Data {
+			if got.F32[k] != w.Data[k] {
+				t.Fatalf("%s[%d] = %g, want %g", got.Name, k, got.F32[k], w.Data[k])
+			}
+		}
 	}
 }
 
@@ -191,72 +199,89 @@ func sameShape(a, b []int) bool {
 }
 
 // Bad folders fail with errors naming the file and what is wrong.
-func TestReadGPT2FolderRejects(t *testing.T) {
-	cfg := gpt2test.Tiny()
-	setConfig := func(key string, v any) func(t *testing.T, dir string) {
-		return func(t *testing.T, dir string) {
-			m := gpt2test.ConfigJSON(cfg)
-			if v == nil {
-				delete(m, key)
-			} else {
-				m[key] = v
-			}
-			if err := gpt2test.WriteConfig(dir, m); err != nil {
-				t.Fatal(err)
-			}
+// folderBreak spoils one thing in a GPT-2 folder written by gpt2test.
+type folderBreak func(t *testing.T, dir string)
+
+// setGPT2Config rewrites config.json with key set to v (deleted if nil).
+func setGPT2Config(cfg gpt2test.Config, key string, v any) folderBreak {
+	return func(t *testing.T, dir string) {
+		m := gpt2test.ConfigJSON(cfg)
+		if v == nil {
+			delete(m, key)
+		} else {
+			m[key] = v
+		}
+		if err := gpt2test.WriteConfig(dir, m); err != nil {
+			t.Fatal(err)
 		}
 	}
-	remove := func(name string) func(t *testing.T, dir string) {
-		return func(t *testing.T, dir string) { os.Remove(filepath.Join(dir, name)) }
-	}
-	model := func(ts func([]gpt2test.Tensor) []gpt2test.Tensor) func(t *testing.T, dir string) {
-		return func(t *testing.T, dir string) {
-			w := ts(gpt2test.Weights(cfg, gpt2test.Options{}))
-			if err := gpt2test.WriteSafetensors(filepath.Join(dir, "model.safetensors"), w, "F32"); err != nil {
-				t.Fatal(err)
-			}
+}
+
+// removeFile deletes one file of the folder.
+func removeFile(name string) folderBreak {
+	return func(t *testing.T, dir string) { os.Remove(filepath.Join(dir, name)) }
+}
+
+// rewriteWeights writes model.safetensors with the tensors ts makes of
+// the folder's own.
+func rewriteWeights(cfg gpt2test.Config, ts func([]gpt2test.Tensor) []gpt2test.Tensor) folderBreak {
+	return func(t *testing.T, dir string) {
+		w := ts(gpt2test.Weights(cfg, gpt2test.Options{}))
+		if err := gpt2test.WriteSafetensors(filepath.Join(dir, "model.safetensors"), w, "F32"); err != nil {
+			t.Fatal(err)
 		}
 	}
-	raw := func(header string, data int) func(t *testing.T, dir string) {
-		return func(t *testing.T, dir string) {
-			b := binary.LittleEndian.AppendUint64(nil, uint64(len(header)))
-			b = append(append(b, header...), make([]byte, data)...)
-			if err := os.WriteFile(filepath.Join(dir, "model.safetensors"), b, 0o644); err != nil {
-				t.Fatal(err)
-			}
+}
+
+// rawSafetensors writes model.safetensors as the given JSON header
+// followed by data zero bytes.
+func rawSafetensors(header string, data int) folderBreak {
+	return func(t *testing.T, dir string) {
+		b := binary.LittleEndian.AppendUint64(nil, uint64(len(header)))
+		b = append(append(b, header...), make([]byte, data)...)
+		if err := os.WriteFile(filepath.Join(dir, "model.safetensors"), b, 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
-	tests := []struct {
-		name   string
-		break_ func(t *testing.T, dir string)
-		want   []string
-	}{
-		{"missing merges.txt", remove("merges.txt"), []string{"merges.txt", "missing"}},
-		{"missing vocab.json", remove("vocab.json"), []string{"vocab.json", "missing"}},
-		{"missing config.json", remove("config.json"), []string{"config.json", "missing"}},
+}
+
+// gpt2RejectCase is a broken folder and what its error must mention.
+type gpt2RejectCase struct {
+	name   string
+	break_ folderBreak
+	want   []string
+}
+
+// gpt2RejectCases are the broken folders ReadGPT2Folder must refuse, each
+// a folder of cfg with one thing spoilt.
+func gpt2RejectCases(cfg gpt2test.Config) []gpt2RejectCase {
+	return []gpt2RejectCase{
+		{"missing merges.txt", removeFile("merges.txt"), []string{"merges.txt", "missing"}},
+		{"missing vocab.json", removeFile("vocab.json"), []string{"vocab.json", "missing"}},
+		{"missing config.json", removeFile("config.json"), []string{"config.json", "missing"}},
 		{"only pytorch_model.bin", func(t *testing.T, dir string) {
 			os.Remove(filepath.Join(dir, "model.safetensors"))
 			os.WriteFile(filepath.Join(dir, "pytorch_model.bin"), []byte("PK"), 0o644)
 		}, []string{"model.safetensors", "pytorch_model.bin", "convert it to safetensors"}},
-		{"no weights", remove("model.safetensors"), []string{"model.safetensors", "missing"}},
-		{"n_layer disagrees", setConfig("n_layer", 3), []string{"model.safetensors", `missing tensor "transformer.h.2.ln_1.weight"`, "n_layer 3"}},
-		{"fewer layers in config", setConfig("n_layer", 1), []string{"model.safetensors", `unexpected tensor "h.1.ln_1.weight"`}},
-		{"n_embd disagrees", setConfig("n_embd", 16), []string{"model.safetensors", `tensor "wte.weight" has shape [300 8]`, "imply [300 16]"}},
-		{"vocab disagrees", setConfig("vocab_size", 301), []string{"model.safetensors", "wte.weight", "[301 8]"}},
-		{"n_embd not divisible", setConfig("n_head", 3), []string{"config.json", "n_embd = 8 is not divisible by n_head = 3"}},
-		{"n_positions vs n_ctx", setConfig("n_ctx", 32), []string{"config.json", "n_positions = 16 and n_ctx = 32 disagree"}},
-		{"no n_embd", setConfig("n_embd", nil), []string{"config.json", "missing n_embd"}},
-		{"fractional n_head", setConfig("n_head", 2.5), []string{"config.json", "n_head must be an integer"}},
-		{"negative n_layer", setConfig("n_layer", -1), []string{"config.json", "n_layer must be >= 1"}},
-		{"huge n_embd", setConfig("n_embd", 1_000_000), []string{"config.json", "n_embd = 1000000 is over recur's limit"}},
+		{"no weights", removeFile("model.safetensors"), []string{"model.safetensors", "missing"}},
+		{"n_layer disagrees", setGPT2Config(cfg, "n_layer", 3), []string{"model.safetensors", `missing tensor "transformer.h.2.ln_1.weight"`, "n_layer 3"}},
+		{"fewer layers in config", setGPT2Config(cfg, "n_layer", 1), []string{"model.safetensors", `unexpected tensor "h.1.ln_1.weight"`}},
+		{"n_embd disagrees", setGPT2Config(cfg, "n_embd", 16), []string{"model.safetensors", `tensor "wte.weight" has shape [300 8]`, "imply [300 16]"}},
+		{"vocab disagrees", setGPT2Config(cfg, "vocab_size", 301), []string{"model.safetensors", "wte.weight", "[301 8]"}},
+		{"n_embd not divisible", setGPT2Config(cfg, "n_head", 3), []string{"config.json", "n_embd = 8 is not divisible by n_head = 3"}},
+		{"n_positions vs n_ctx", setGPT2Config(cfg, "n_ctx", 32), []string{"config.json", "n_positions = 16 and n_ctx = 32 disagree"}},
+		{"no n_embd", setGPT2Config(cfg, "n_embd", nil), []string{"config.json", "missing n_embd"}},
+		{"fractional n_head", setGPT2Config(cfg, "n_head", 2.5), []string{"config.json", "n_head must be an integer"}},
+		{"negative n_layer", setGPT2Config(cfg, "n_layer", -1), []string{"config.json", "n_layer must be >= 1"}},
+		{"huge n_embd", setGPT2Config(cfg, "n_embd", 1_000_000), []string{"config.json", "n_embd = 1000000 is over recur's limit"}},
 		{"huge total", func(t *testing.T, dir string) {
 			m := gpt2test.ConfigJSON(cfg)
 			m["n_embd"], m["n_layer"] = 8192, 256 // each within its limit, 206 billion parameters together
 			gpt2test.WriteConfig(dir, m)
 		}, []string{"config.json", "parameters, over recur's limit"}},
-		{"relu", setConfig("activation_function", "relu"), []string{"config.json", "activation_function", "gelu_new"}},
-		{"n_inner", setConfig("n_inner", 20), []string{"config.json", "n_inner = 20"}},
-		{"not gpt2", setConfig("model_type", "llama"), []string{"config.json", `"llama"`}},
+		{"relu", setGPT2Config(cfg, "activation_function", "relu"), []string{"config.json", "activation_function", "gelu_new"}},
+		{"n_inner", setGPT2Config(cfg, "n_inner", 20), []string{"config.json", "n_inner = 20"}},
+		{"not gpt2", setGPT2Config(cfg, "model_type", "llama"), []string{"config.json", `"llama"`}},
 		{"config not JSON", func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, "config.json"), []byte("{n_embd: 8"), 0o644)
 		}, []string{"config.json", "not a JSON object"}},
@@ -270,17 +295,17 @@ func TestReadGPT2FolderRejects(t *testing.T) {
 			b, _ := os.ReadFile(p)
 			os.WriteFile(p, b[:len(b)-4], 0o644)
 		}, []string{"model.safetensors", "truncated"}},
-		{"huge declared size", raw(`{"wte.weight":{"dtype":"F32","shape":[300,100000000000],"data_offsets":[0,120000000000000]}}`, 16),
+		{"huge declared size", rawSafetensors(`{"wte.weight":{"dtype":"F32","shape":[300,100000000000],"data_offsets":[0,120000000000000]}}`, 16),
 			[]string{"model.safetensors", "truncated", "wte.weight"}},
-		{"unknown tensor", model(func(ts []gpt2test.Tensor) []gpt2test.Tensor {
+		{"unknown tensor", rewriteWeights(cfg, func(ts []gpt2test.Tensor) []gpt2test.Tensor {
 			return append(ts, gpt2test.Tensor{Name: "h.0.attn.extra", Shape: []int{2}, Data: []float32{1, 2}})
 		}), []string{"model.safetensors", `unexpected tensor "h.0.attn.extra"`}},
-		{"same weight twice", model(func(ts []gpt2test.Tensor) []gpt2test.Tensor {
+		{"same weight twice", rewriteWeights(cfg, func(ts []gpt2test.Tensor) []gpt2test.Tensor {
 			return append(ts, gpt2test.Tensor{Name: "transformer.ln_f.bias", Shape: []int{8}, Data: make([]float32, 8)})
 		}), []string{"model.safetensors", `"ln_f.bias" and "transformer.ln_f.bias"`}},
-		{"missing tensor", model(func(ts []gpt2test.Tensor) []gpt2test.Tensor { return ts[1:] }),
+		{"missing tensor", rewriteWeights(cfg, func(ts []gpt2test.Tensor) []gpt2test.Tensor { return ts[1:] }),
 			[]string{"model.safetensors", `missing tensor "transformer.wte.weight"`}},
-		{"linear layout", model(func(ts []gpt2test.Tensor) []gpt2test.Tensor {
+		{"linear layout", rewriteWeights(cfg, func(ts []gpt2test.Tensor) []gpt2test.Tensor {
 			for i := range ts {
 				if ts[i].Name == "h.0.attn.c_attn.weight" {
 					ts[i].Shape = []int{24, 8}
@@ -291,9 +316,14 @@ func TestReadGPT2FolderRejects(t *testing.T) {
 		{"git lfs pointer", func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, "model.safetensors"), []byte("version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 548105171\n"), 0o644)
 		}, []string{"model.safetensors", "Git LFS pointer"}},
-		{"integer weights", raw(`{"wte.weight":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}`, 8),
+		{"integer weights", rawSafetensors(`{"wte.weight":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}`, 8),
 			[]string{"model.safetensors", "has shape [1]"}},
 	}
+}
+
+func TestReadGPT2FolderRejects(t *testing.T) {
+	cfg := gpt2test.Tiny()
+	tests := gpt2RejectCases(cfg)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()

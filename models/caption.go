@@ -190,20 +190,12 @@ func (m *Captioner) Caption(ctx context.Context, images [][]float32, o CaptionOp
 			continue
 		}
 		s := encoder.StartImages(m.Dec, encs)
-		var att [][][]float32
-		if s.Weights != nil {
-			att = make([][][]float32, len(encs))
-		}
-		rows, cut, err := decodeWithAttention(ctx, m.Dec, s, maxLen, decoder.Argmax, att)
+		rows, cut, att, err := decodeRows(ctx, m.Dec, s, len(encs), maxLen, decoder.Argmax)
 		if err != nil {
 			return nil, err
 		}
 		for r, ids := range rows {
-			var a [][]float32
-			if att != nil {
-				a = att[r][:min(len(att[r]), len(ids)+1)]
-			}
-			out = append(out, m.caption(ids, 0, !cut[r], a))
+			out = append(out, m.caption(ids, 0, !cut[r], att[r]))
 		}
 	}
 	return out, nil

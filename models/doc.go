@@ -1,9 +1,11 @@
 // Package models is what a trained model is and how it runs: the model
 // types, their model files, and inference.
 //
-// lm.go has the LanguageModel (recurrent or Markov; Generate streams each
-// piece as it is sampled and honours cancellation) and textgen_file.go its
-// file format; translator.go the Translator (decoding, Score and its
+// lm.go has the LanguageModel (recurrent, GPT or Markov; Generate streams
+// each piece as it is sampled and honours cancellation) and textgen_file.go
+// its file format; gpt_model.go the GPT's part of it (BPETokenizer, the
+// merges and weights a GPT's file stores); perline.go ScoreLines, every
+// line's own score; translator.go the Translator (decoding, Score and its
 // BatchGraph, the compiled training graph the tasks package drives);
 // caption.go and caption_graph.go the Captioner and its CaptionBatchGraph;
 // classify.go the text and image Classifier; eval.go the forward-only

@@ -361,23 +361,36 @@ func (m *Translator) Translate(ctx context.Context, sentences []string, o Transl
 			}
 			pick = func(_ int, logits []float32) int { return smp.Sample(logits) }
 		}
-		var att [][][]float32
-		if s.Weights != nil {
-			att = make([][][]float32, end-start)
-		}
-		rows, cut, err := decodeWithAttention(ctx, m.Dec, s, maxLen, pick, att)
+		rows, cut, att, err := decodeRows(ctx, m.Dec, s, end-start, maxLen, pick)
 		if err != nil {
 			return nil, err
 		}
 		for r, ids := range rows {
-			var a [][]float32
-			if att != nil {
-				a = att[r][:min(len(att[r]), len(ids)+1)]
-			}
-			out[start+r].Hyps = []Hyp{m.hyp(ids, 0, !cut[r], a)}
+			out[start+r].Hyps = []Hyp{m.hyp(ids, 0, !cut[r], att[r])}
 		}
 	}
 	return out, nil
+}
+
+// decodeRows decodes the n rows of s greedily or by pick, with each row's
+// attention weights when the decoder attends (att[r] nil otherwise): one
+// step of weights per token and the end, as Caption and Hyp keep them.
+func decodeRows(ctx context.Context, dec *decoder.Decoder, s *decoder.State, n, maxLen int, pick func(int, []float32) int) (rows [][]int, cut []bool, att [][][]float32, err error) {
+	var all [][][]float32
+	if s.Weights != nil {
+		all = make([][][]float32, n)
+	}
+	rows, cut, err = decodeWithAttention(ctx, dec, s, maxLen, pick, all)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	att = make([][][]float32, len(rows))
+	if all != nil {
+		for r, ids := range rows {
+			att[r] = all[r][:min(len(all[r]), len(ids)+1)]
+		}
+	}
+	return rows, cut, att, nil
 }
 
 // decodeWithAttention is DecodeBatch that also records each row's

@@ -22,127 +22,175 @@ type family struct {
 // are contiguous; histogram buckets carry le (with a +Inf bucket) and summary
 // quantiles carry quantile. It returns the families by name.
 func parseExposition(text string) (map[string]*family, error) {
-	fams := map[string]*family{}
-	helped := map[string]bool{}
-	closed := map[string]bool{} // families whose block has ended
-	current := ""
-	enter := func(name string) error {
-		if name != current {
-			if closed[name] {
-				return fmt.Errorf("samples of %s are not contiguous", name)
-			}
-			if current != "" {
-				closed[current] = true
-			}
-			current = name
-		}
-		return nil
+	p := &expositionParser{
+		fams:   map[string]*family{},
+		helped: map[string]bool{},
+		closed: map[string]bool{},
 	}
 	if !strings.HasSuffix(text, "\n") {
 		return nil, fmt.Errorf("exposition does not end with a newline")
 	}
 	for n, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
-		bad := func(format string, args ...any) error {
-			return fmt.Errorf("line %d %q: %s", n+1, line, fmt.Sprintf(format, args...))
-		}
-		if strings.HasPrefix(line, "#") {
-			f := strings.SplitN(line, " ", 4)
-			if len(f) < 3 || (f[1] != "HELP" && f[1] != "TYPE") {
-				continue // a plain comment
-			}
-			name := f[2]
-			if !validName(name, true) {
-				return nil, bad("invalid metric name")
-			}
-			if err := enter(name); err != nil {
-				return nil, bad("%v", err)
-			}
-			if f[1] == "HELP" {
-				if helped[name] {
-					return nil, bad("second HELP")
-				}
-				helped[name] = true
-				continue
-			}
-			if len(f) != 4 {
-				return nil, bad("TYPE without a type")
-			}
-			switch f[3] {
-			case "counter", "gauge", "histogram", "summary", "untyped":
-			default:
-				return nil, bad("unknown type %q", f[3])
-			}
-			if fams[name] != nil {
-				return nil, bad("second TYPE, or TYPE after samples")
-			}
-			fams[name] = &family{typ: f[3], samples: map[string]float64{}}
-			continue
-		}
-		if line == "" {
-			continue
-		}
-		end := strings.IndexAny(line, "{ ")
-		if end < 0 {
-			return nil, bad("no value")
-		}
-		name, rest := line[:end], line[end:]
-		if !validName(name, true) {
-			return nil, bad("invalid metric name")
-		}
-		labels := map[string]string{}
-		if strings.HasPrefix(rest, "{") {
-			var err error
-			if labels, rest, err = parseLabels(rest[1:]); err != nil {
-				return nil, bad("%v", err)
-			}
-		}
-		fields := strings.Fields(rest)
-		if !strings.HasPrefix(rest, " ") || len(fields) < 1 || len(fields) > 2 {
-			return nil, bad("want one value and an optional timestamp")
-		}
-		v, err := strconv.ParseFloat(fields[0], 64)
-		if err != nil {
-			return nil, bad("value: %v", err)
-		}
-		if len(fields) == 2 {
-			if _, err := strconv.ParseInt(fields[1], 10, 64); err != nil {
-				return nil, bad("timestamp: %v", err)
-			}
-		}
-		// The family: the name itself, or the name without a suffix its
-		// type allows.
-		famName := name
-		if fams[name] == nil {
-			for _, suf := range []string{"_bucket", "_sum", "_count"} {
-				if base, ok := strings.CutSuffix(name, suf); ok && fams[base] != nil {
-					famName = base
-				}
-			}
-		}
-		fam := fams[famName]
-		if fam == nil {
-			return nil, bad("sample without a TYPE line before it")
-		}
-		if err := enter(famName); err != nil {
-			return nil, bad("%v", err)
-		}
+		var err error
 		switch {
-		case famName != name && fam.typ != "histogram" && fam.typ != "summary":
-			return nil, bad("suffixed sample in a %s", fam.typ)
-		case strings.HasSuffix(name, "_bucket") && fam.typ == "histogram" && labels["le"] == "":
-			return nil, bad("bucket without le")
-		case famName == name && fam.typ == "summary" && labels["quantile"] == "":
-			return nil, bad("summary sample without quantile")
-		case famName == name && fam.typ == "histogram":
-			return nil, bad("histogram sample without _bucket, _sum or _count")
+		case strings.HasPrefix(line, "#"):
+			err = p.comment(line)
+		case line != "":
+			err = p.sample(line)
 		}
-		key := name + "{" + labelString(labels) + "}"
-		if _, dup := fam.samples[key]; dup {
-			return nil, bad("duplicate series")
+		if err != nil {
+			return nil, fmt.Errorf("line %d %q: %v", n+1, line, err)
 		}
-		fam.samples[key] = v
 	}
-	for name, f := range fams {
+	if err := p.checkInfBuckets(); err != nil {
+		return nil, err
+	}
+	return p.fams, nil
+}
+
+// expositionParser is the state of parseExposition between lines.
+type expositionParser struct {
+	fams    map[string]*family
+	helped  map[string]bool
+	closed  map[string]bool // families whose block has ended
+	current string
+}
+
+// enter makes name the current family; a family's lines must be contiguous.
+func (p *expositionParser) enter(name string) error {
+	if name != p.current {
+		if p.closed[name] {
+			return fmt.Errorf("samples of %s are not contiguous", name)
+		}
+		if p.current != "" {
+			p.closed[p.current] = true
+		}
+		p.current = name
+	}
+	return nil
+}
+
+// comment checks a line starting with "#": HELP and TYPE lines, at most
+// one each per family and TYPE before any sample; other comments pass.
+func (p *expositionParser) comment(line string) error {
+	f := strings.SplitN(line, " ", 4)
+	if len(f) < 3 || (f[1] != "HELP" && f[1] != "TYPE") {
+		return nil // a plain comment
+	}
+	name := f[2]
+	if !validName(name, true) {
+		return fmt.Errorf("invalid metric name")
+	}
+	if err := p.enter(name); err != nil {
+		return err
+	}
+	if f[1] == "HELP" {
+		if p.helped[name] {
+			return fmt.Errorf("second HELP")
+		}
+		p.helped[name] = true
+		return nil
+	}
+	if len(f) != 4 {
+		return fmt.Errorf("TYPE without a type")
+	}
+	switch f[3] {
+	case "counter", "gauge", "histogram", "summary", "untyped":
+	default:
+		return fmt.Errorf("unknown type %q", f[3])
+	}
+	if p.fams[name] != nil {
+		return fmt.Errorf("second TYPE, or TYPE after samples")
+	}
+	p.fams[name] = &family{typ: f[3], samples: map[string]float64{}}
+	return nil
+}
+
+// sample checks and records a sample line: name, optional labels, value
+// and optional timestamp, in a family whose type allows it.
+func (p *expositionParser) sample(line string) error {
+	end := strings.IndexAny(line, "{ ")
+	if end < 0 {
+		return fmt.Errorf("no value")
+	}
+	name, rest := line[:end], line[end:]
+	if !validName(name, true) {
+		return fmt.Errorf("invalid metric name")
+	}
+	labels := map[string]string{}
+	if strings.HasPrefix(rest, "{") {
+		var err error
+		if labels, rest, err = parseLabels(rest[1:]); err != nil {
+			return err
+		}
+	}
+	v, err := parseSampleValue(rest)
+	if err != nil {
+		return err
+	}
+	famName := p.familyOf(name)
+	fam := p.fams[famName]
+	if fam == nil {
+		return fmt.Errorf("sample without a TYPE line before it")
+	}
+	if err := p.enter(famName); err != nil {
+		return err
+	}
+	switch {
+	case famName != name && fam.typ != "histogram" && fam.typ != "summary":
+		return fmt.Errorf("suffixed sample in a %s", fam.typ)
+	case strings.HasSuffix(name, "_bucket") && fam.typ == "histogram" && labels["le"] == "":
+		return fmt.Errorf("bucket without le")
+	case famName == name && fam.typ == "summary" && labels["quantile"] == "":
+		return fmt.Errorf("summary sample without quantile")
+	case famName == name && fam.typ == "histogram":
+		return fmt.Errorf("histogram sample without _bucket, _sum or _count")
+	}
+	key := name + "{" + labelString(labels) + "}"
+	if _, dup := fam.samples[key]; dup {
+		return fmt.Errorf("duplicate series")
+	}
+	fam.samples[key] = v
+	return nil
+}
+
+// parseSampleValue reads what follows a sample's name and labels: a
+// space, the value, and an optional integer timestamp.
+func parseSampleValue(rest string) (float64, error) {
+	fields := strings.Fields(rest)
+	if !strings.HasPrefix(rest, " ") || len(fields) < 1 || len(fields) > 2 {
+		return 0, fmt.Errorf("want one value and an optional timestamp")
+	}
+	v, err := strconv.ParseFloat(fields[0], 64)
+	if err != nil {
+		return 0, fmt.Errorf("value: %v", err)
+	}
+	if len(fields) == 2 {
+		if _, err := strconv.ParseInt(fields[1], 10, 64); err != nil {
+			return 0, fmt.Errorf("timestamp: %v", err)
+		}
+	}
+	return v, nil
+}
+
+// familyOf is the family of a sample name: the name itself, or the name
+// without a suffix its type allows.
+func (p *expositionParser) familyOf(name string) string {
+	famName := name
+	if p.fams[name] == nil {
+		for _, suf := range []string{"_bucket", "_sum", "_count"} {
+			if base, ok := strings.CutSuffix(name, suf); ok && p.fams[base] != nil {
+				famName = base
+			}
+		}
+	}
+	return famName
+}
+
+// checkInfBuckets requires every histogram series with a _count to have
+// its le="+Inf" bucket.
+func (p *expositionParser) checkInfBuckets() error {
+	for name, f := range p.fams {
 		if f.typ != "histogram" {
 			continue
 		}
@@ -155,12 +203,12 @@ func parseExposition(text string) (map[string]*family, error) {
 				}
 				inf += `le="+Inf"}`
 				if _, ok := f.samples[inf]; !ok {
-					return nil, fmt.Errorf("histogram %s: no +Inf bucket %s", name, inf)
+					return fmt.Errorf("histogram %s: no +Inf bucket %s", name, inf)
 				}
 			}
 		}
 	}
-	return fams, nil
+	return nil
 }
 
 func validName(s string, colon bool) bool {

@@ -2,8 +2,10 @@
 // package training's loop drives, and the data preparation they need.
 //
 // textgen.go (TextGenTask, LoadCorpus) and markov.go (TrainMarkov) train
-// language models; translate.go (TranslateTask, LoadPairs) translators;
-// caption.go (CaptionTask, LoadCaptionData) captioners; classify.go
+// language models, gpt_task.go (GPTTextGenTask, LoadCorpusFor) GPT ones;
+// translate.go (TranslateTask, LoadPairs) translators;
+// caption.go (CaptionTask, LoadCaptionData) and caption_splits.go
+// (LoadCaptionSplitData: a folder's own train/val/test split) captioners; classify.go
 // (ClassifyTask, NewClassifyData) classifiers. state.go keeps the stream
 // position their checkpoints store. The model types they build and the
 // files they write belong to package models.

@@ -31,18 +31,7 @@ func NewVocab(tokens []string) (*Vocab, error) {
 	if tokens[0] != UnknownToken {
 		return nil, fmt.Errorf("vocabulary id 0 is %q: it must be %q", tokens[0], UnknownToken)
 	}
-	v := &Vocab{tokens: make([]string, len(tokens)), index: make(map[string]int, len(tokens))}
-	for id, tok := range tokens {
-		if tok == "" {
-			return nil, fmt.Errorf("vocabulary id %d is the empty string: tokens must be non-empty", id)
-		}
-		if prev, dup := v.index[tok]; dup {
-			return nil, fmt.Errorf("vocabulary has token %q twice (ids %d and %d)", tok, prev, id)
-		}
-		v.tokens[id] = tok
-		v.index[tok] = id
-	}
-	return v, nil
+	return indexTokens(tokens)
 }
 
 // BuildVocab makes the vocabulary "<unk>" + every token whose count is at
@@ -114,6 +103,12 @@ func NewVocabNoUnknown(tokens []string) (*Vocab, error) {
 	if len(tokens) == 0 {
 		return nil, fmt.Errorf("vocabulary is empty")
 	}
+	return indexTokens(tokens)
+}
+
+// indexTokens builds the vocabulary of tokens in id order, checking that
+// each is non-empty and none repeats.
+func indexTokens(tokens []string) (*Vocab, error) {
 	v := &Vocab{tokens: make([]string, len(tokens)), index: make(map[string]int, len(tokens))}
 	for id, tok := range tokens {
 		if tok == "" {

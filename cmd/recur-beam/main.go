@@ -1,11 +1,3 @@
-// Command recur-beam runs recur's models over many inputs as Apache Beam
-// pipelines: translate, caption, generate and score. The same job runs
-// in-process on Beam's Prism runner (the default), or on a Flink, Spark or
-// Prism job server (--runner universal --endpoint HOST:PORT), or on any
-// runner registered by import (Dataflow's flags pass through after "--").
-//
-// It is a separate binary so that the main recur command does not link
-// Beam. See docs/scaling-out.md.
 package main
 
 import (

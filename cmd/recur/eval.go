@@ -91,15 +91,9 @@ references.`,
 			if !(frac > 0 && frac <= 1) {
 				return fmt.Errorf("--val-frac must be in (0, 1] (got %g)", frac)
 			}
-			task := models.TaskTextGen
-			if c.String("model") != "" && !models.IsGPT2Folder(c.String("model")) {
-				f, err := modelfile.Read(c.String("model"))
-				if err != nil {
-					return err
-				}
-				task = f.Task
-			} else if strings.HasSuffix(strings.ToLower(c.String("data")), ".tsv") {
-				task = models.TaskTranslate
+			task, err := evalTask(c)
+			if err != nil {
+				return err
 			}
 			if c.IsSet("per-line") && task != models.TaskTextGen {
 				return fmt.Errorf("--per-line scores the lines of a text with a language model, not a %s model", task)
@@ -116,26 +110,43 @@ references.`,
 			if c.IsSet("per-line") {
 				return evalPerLine(c)
 			}
-			text, err := datasets.ReadText(c.String("data"))
-			if err != nil {
-				return err
-			}
-			m, err := loadLanguageModel(c.String("model"))
-			if err != nil {
-				return err
-			}
-			if frac == 1 {
-				frac = 0.999999
-			}
-			loss, n, unk, err := m.EvalText(c.Context, text, frac)
-			if err != nil {
-				return fmt.Errorf("%s: %w", c.String("data"), err)
-			}
-			fmt.Printf("val_loss %.4f\nperplexity %.2f\n", loss, math.Exp(loss))
-			fmt.Printf("tokens %d\nunknown %d\n", n, unk)
-			return nil
+			return evalTextGen(c, frac)
 		},
 	}
+}
+
+// evalTask is the task of --model, or without one the task its --data
+// implies (a .tsv file: translate; anything else: textgen).
+func evalTask(c *cli.Context) (string, error) {
+	task := models.TaskTextGen
+	if c.String("model") != "" && !models.IsGPT2Folder(c.String("model")) {
+		f, err := modelfile.Read(c.String("model"))
+		if err != nil {
+			return "", err
+		}
+		task = f.Task
+	} else if strings.HasSuffix(strings.ToLower(c.String("data")), ".tsv") {
+		task = models.TaskTranslate
+	}
+	return task, nil
+}
+
+// evalTextGen scores the last frac of --data with a language model.
+func evalTextGen(c *cli.Context, frac float64) error {
+	text, m, err := readTextAndModel(c)
+	if err != nil {
+		return err
+	}
+	if frac == 1 {
+		frac = 0.999999
+	}
+	loss, n, unk, err := m.EvalText(c.Context, text, frac)
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.String("data"), err)
+	}
+	fmt.Printf("val_loss %.4f\nperplexity %.2f\n", loss, math.Exp(loss))
+	fmt.Printf("tokens %d\nunknown %d\n", n, unk)
+	return nil
 }
 
 func evalTranslate(c *cli.Context) error {

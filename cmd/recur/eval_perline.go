@@ -24,11 +24,7 @@ const perLineBatch = 256
 // writes one record per line to the --per-line file, then prints the
 // totals.
 func evalPerLine(c *cli.Context) error {
-	text, err := datasets.ReadText(c.String("data"))
-	if err != nil {
-		return err
-	}
-	m, err := loadLanguageModel(c.String("model"))
+	text, m, err := readTextAndModel(c)
 	if err != nil {
 		return err
 	}
@@ -78,4 +74,18 @@ func splitLines(text string) []string {
 		lines[i] = strings.TrimSuffix(l, "\r")
 	}
 	return lines
+}
+
+// readTextAndModel reads --data as text and loads the --model language
+// model (the built-in one without it): what eval scores a text with.
+func readTextAndModel(c *cli.Context) (string, *models.LanguageModel, error) {
+	text, err := datasets.ReadText(c.String("data"))
+	if err != nil {
+		return "", nil, err
+	}
+	m, err := loadLanguageModel(c.String("model"))
+	if err != nil {
+		return "", nil, err
+	}
+	return text, m, nil
 }

@@ -1,7 +1,3 @@
-// Command recur trains and runs recurrent sequence models: text generation
-// (character and word level), with translation and captioning built on the
-// same decoder. Run `recur --help`, or `recur COMMAND --help` for each
-// command's flags and defaults.
 package main
 
 import (

@@ -131,12 +131,5 @@ func trainTextGen(c *cli.Context) error {
 	tc := loopConfig(c, c.String("out"))
 	tc.Meta = meta
 	fmt.Fprintf(os.Stderr, "model: %s %d x %d, embedding %d, %d parameters\n", cell, cfg.Decoder.Layers, cfg.Decoder.Hidden, cfg.Decoder.Embed, task.Params().Count())
-	res, err := runTraining(c, task, tc)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("val_loss %.4f\nperplexity %.2f\nbest_step %d\n", res.Best["loss"], res.Best["perplexity"], res.BestStep)
-	fmt.Fprintf(os.Stderr, "wrote %s (best validation), %s (checkpoint), %s.loss.png in %s\n",
-		tc.Out, training.Checkpoint(tc.Out), tc.Out, time.Since(start).Round(time.Second))
-	return nil
+	return trainLanguageModel(c, task, tc, start)
 }

@@ -59,67 +59,11 @@ func gptTextGenFlags() []cli.Flag {
 // trainTextGenGPT is `recur train textgen --arch gpt` (or --init).
 func trainTextGenGPT(c *cli.Context, cfg tasks.TextGenTaskConfig) error {
 	start := time.Now()
-	cfg.Arch = "gpt"
-	gc := decoder.DefaultGPTConfig()
-	var init *models.LanguageModel
-	if p := c.String("init"); p != "" {
-		var err error
-		if init, err = models.LoadLanguageModel(p); err != nil {
-			return fmt.Errorf("--init: %w", err)
-		}
-		if init.GPT == nil {
-			return fmt.Errorf("--init %s: a %s model, not a GPT", p, init.Arch)
-		}
-		for _, f := range []string{"layers", "heads", "embed", "context", "level", "vocab-size"} {
-			if c.IsSet(f) {
-				return fmt.Errorf("--%s cannot be combined with --init: the model keeps its own shapes and tokenizer", f)
-			}
-		}
-		gc = init.GPT.Config
-		gc.Dropout = 0.1
-		cfg.Lowercase = init.Lowercase // a word-level model's own setting
-		cfg.Level = init.Tokenizer.Level()
-	}
-	if c.IsSet("layers") {
-		gc.Layers = c.Int("layers")
-	}
-	if c.IsSet("heads") {
-		gc.Heads = c.Int("heads")
-	}
-	if c.IsSet("embed") {
-		gc.Embed = c.Int("embed")
-	}
-	if c.IsSet("context") {
-		gc.Context = c.Int("context")
-	}
-	if c.IsSet("dropout") {
-		gc.Dropout = c.Float64("dropout")
-	}
-	gc.Vocab = 1 // set from the data
-	if err := gc.Validate(); err != nil {
-		return err
-	}
-	cfg.GPT = gc
-	if !c.IsSet("seq") {
-		cfg.Seq = gc.Context
-		if init != nil {
-			cfg.Seq = min(gc.Context, 256) // GPT-2's 1,024 would need gigabytes of attention activations
-		}
-	}
-	if !c.IsSet("batch") {
-		cfg.Batch = 16
-		if init != nil {
-			cfg.Batch = 4
-		}
-	}
-	if init == nil && !c.IsSet("level") {
-		cfg.Level = "char"
-	}
-	if err := cfg.Validate(); err != nil {
+	cfg, init, err := gptTaskConfig(c, cfg)
+	if err != nil {
 		return err
 	}
 	var corpus *tasks.Corpus
-	var err error
 	if init != nil {
 		corpus, err = tasks.LoadCorpusFor(c.String("data"), cfg, init.Tokenizer)
 	} else {
@@ -150,14 +94,74 @@ func trainTextGenGPT(c *cli.Context, cfg tasks.TextGenTaskConfig) error {
 	g := task.GPT.Config
 	fmt.Fprintf(os.Stderr, "model: gpt %d layers x %d heads, embedding %d, context %d, %d parameters; batch %d x %d\n",
 		g.Layers, g.Heads, g.Embed, g.Context, task.Params().Count(), cfg.Batch, cfg.Seq)
-	res, err := runTraining(c, task, tc)
-	if err != nil {
-		return err
+	return trainLanguageModel(c, task, tc, start)
+}
+
+// gptTaskConfig completes cfg for a GPT from the flags: the shapes from
+// --layers, --heads, --embed, --context and --dropout over the defaults,
+// or over the --init model's own (returned, for fine-tuning), and the
+// sequence length, batch and level a GPT wants unless the flags set them.
+func gptTaskConfig(c *cli.Context, cfg tasks.TextGenTaskConfig) (tasks.TextGenTaskConfig, *models.LanguageModel, error) {
+	var init *models.LanguageModel
+	var err error
+	cfg.Arch = "gpt"
+	gc := decoder.DefaultGPTConfig()
+	if p := c.String("init"); p != "" {
+		if init, err = models.LoadLanguageModel(p); err != nil {
+			return cfg, nil, fmt.Errorf("--init: %w", err)
+		}
+		if init.GPT == nil {
+			return cfg, nil, fmt.Errorf("--init %s: a %s model, not a GPT", p, init.Arch)
+		}
+		for _, f := range []string{"layers", "heads", "embed", "context", "level", "vocab-size"} {
+			if c.IsSet(f) {
+				return cfg, nil, fmt.Errorf("--%s cannot be combined with --init: the model keeps its own shapes and tokenizer", f)
+			}
+		}
+		gc = init.GPT.Config
+		gc.Dropout = 0.1
+		cfg.Lowercase = init.Lowercase // a word-level model's own setting
+		cfg.Level = init.Tokenizer.Level()
 	}
-	fmt.Printf("val_loss %.4f\nperplexity %.2f\nbest_step %d\n", res.Best["loss"], res.Best["perplexity"], res.BestStep)
-	fmt.Fprintf(os.Stderr, "wrote %s (best validation), %s (checkpoint), %s.loss.png in %s\n",
-		tc.Out, training.Checkpoint(tc.Out), tc.Out, time.Since(start).Round(time.Second))
-	return nil
+	if c.IsSet("layers") {
+		gc.Layers = c.Int("layers")
+	}
+	if c.IsSet("heads") {
+		gc.Heads = c.Int("heads")
+	}
+	if c.IsSet("embed") {
+		gc.Embed = c.Int("embed")
+	}
+	if c.IsSet("context") {
+		gc.Context = c.Int("context")
+	}
+	if c.IsSet("dropout") {
+		gc.Dropout = c.Float64("dropout")
+	}
+	gc.Vocab = 1 // set from the data
+	if err := gc.Validate(); err != nil {
+		return cfg, nil, err
+	}
+	cfg.GPT = gc
+	if !c.IsSet("seq") {
+		cfg.Seq = gc.Context
+		if init != nil {
+			cfg.Seq = min(gc.Context, 256) // GPT-2's 1,024 would need gigabytes of attention activations
+		}
+	}
+	if !c.IsSet("batch") {
+		cfg.Batch = 16
+		if init != nil {
+			cfg.Batch = 4
+		}
+	}
+	if init == nil && !c.IsSet("level") {
+		cfg.Level = "char"
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, nil, err
+	}
+	return cfg, init, nil
 }
 
 // gptOptim is AdamW with warm-up and cosine decay (nn.DefaultAdamWConfig,
@@ -183,4 +187,18 @@ func gptOptim(c *cli.Context, steps int, fineTune bool) nn.AdamConfig {
 	}
 	o.Schedule = nn.CosineSchedule(o.LR, warm, max(decay, warm+1))
 	return o
+}
+
+// trainLanguageModel runs the training of a language model (RNN or GPT)
+// and reports it: the best validation figures on stdout, the files
+// written on stderr.
+func trainLanguageModel(c *cli.Context, task training.Trainable, tc training.Config, start time.Time) error {
+	res, err := runTraining(c, task, tc)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("val_loss %.4f\nperplexity %.2f\nbest_step %d\n", res.Best["loss"], res.Best["perplexity"], res.BestStep)
+	fmt.Fprintf(os.Stderr, "wrote %s (best validation), %s (checkpoint), %s.loss.png in %s\n",
+		tc.Out, training.Checkpoint(tc.Out), tc.Out, time.Since(start).Round(time.Second))
+	return nil
 }

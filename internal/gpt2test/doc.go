@@ -4,4 +4,7 @@
 // small byte-level vocab.json / merges.txt. Nothing here needs the network
 // or the real GPT-2 files, so any package's tests can load a "GPT-2" in
 // milliseconds.
+//
+// Files: folder.go (Config, Tiny, Options, Weights, WriteFolder,
+// ConfigJSON, WriteConfig, WriteSafetensors, WriteVocab).
 package gpt2test

@@ -8,4 +8,6 @@
 // not "AttentionDim" against "attention_dim". Unmarshal closes that gap: a
 // key is matched to a field when both agree after lowercasing and dropping
 // underscores.
+//
+// Files: jsonkeys.go (Unmarshal).
 package jsonkeys

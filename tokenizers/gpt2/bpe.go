@@ -31,42 +31,10 @@ func entryLess(a, b pairEntry) bool {
 	return a.rank < b.rank || (a.rank == b.rank && a.pos < b.pos)
 }
 
-func (w *bpeWork) push(e pairEntry) {
-	h := append(w.heap, e)
-	i := len(h) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !entryLess(h[i], h[p]) {
-			break
-		}
-		h[i], h[p] = h[p], h[i]
-		i = p
-	}
-	w.heap = h
-}
+func (w *bpeWork) push(e pairEntry) { w.heap = heapPush(w.heap, e, entryLess) }
 
 func (w *bpeWork) pop() pairEntry {
-	h := w.heap
-	top := h[0]
-	n := len(h) - 1
-	h[0] = h[n]
-	h = h[:n]
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= n {
-			break
-		}
-		m := l
-		if r := l + 1; r < n && entryLess(h[r], h[l]) {
-			m = r
-		}
-		if !entryLess(h[m], h[i]) {
-			break
-		}
-		h[i], h[m] = h[m], h[i]
-		i = m
-	}
+	top, h := heapPop(w.heap, entryLess)
 	w.heap = h
 	return top
 }

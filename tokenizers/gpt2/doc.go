@@ -49,4 +49,10 @@
 // are checked before reading, ids must run from 0 without gaps, every
 // merge's two sides and their concatenation must be tokens, and errors
 // name the file and the line.
+//
+// Source files: tokenizer.go (Tokenizer, New, Encode), pretokenize.go
+// (GPT-2's pre-tokenization rules), bpe.go (merging within a piece),
+// bytes.go (the byte ↔ rune table), decode.go (Decode, DecodeBytes,
+// StreamDecoder), load.go (Load, LoadFiles, Read, Save), train.go (Train)
+// and heap.go (the binary heap that encoding and training share).
 package gpt2
