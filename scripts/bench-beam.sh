@@ -14,7 +14,8 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 go build -o "$WORK/recur" ./cmd/recur
 go build -o "$WORK/recur-beam" ./cmd/recur-beam
-cut -f1 "$DATA" | grep -v '^[[:space:]]*$' | head -n "$N" > "$WORK/all.txt"
+# awk stops by itself after N lines (head would end the pipe with SIGPIPE under pipefail).
+awk -F'\t' -v n="$N" '$1 !~ /^[[:space:]]*$/ { print $1; if (++k >= n) exit }' "$DATA" > "$WORK/all.txt"
 mkdir -p "$WORK/in"
 split -n l/4 -d --additional-suffix=.txt "$WORK/all.txt" "$WORK/in/part"
 now() { date +%s.%N; }
