@@ -56,7 +56,7 @@ func NewCaptioner(cfg CaptionerConfig, vocab *tokenizers.Vocab, seed uint64) (*C
 			cfg.Decoder.AttentionDim = cfg.Decoder.Hidden
 		}
 	}
-	if err := CheckCaptionerConfig(cfg); err != nil {
+	if err := checkCaptionerConfig(cfg); err != nil {
 		return nil, err
 	}
 	dec, err := decoder.New(cfg.Decoder, seed+1)

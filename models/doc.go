@@ -3,7 +3,7 @@
 //
 // lm.go has the LanguageModel (recurrent, GPT or Markov; Generate streams
 // each piece as it is sampled and honours cancellation) and textgen_file.go
-// its file format; gpt_model.go the GPT's part of it (BPETokenizer, the
+// its file format; gpt_model.go the GPT's part of it (the
 // merges and weights a GPT's file stores); perline.go ScoreLines, every
 // line's own score; translator.go the Translator (decoding, Score and its
 // BatchGraph, the compiled training graph the tasks package drives);

@@ -8,12 +8,12 @@ import (
 	"github.com/recur-dev/recur/models"
 )
 
-// Loading a GPT-2 folder and converting it: the file keeps float16.
+// Loading a GPT-2 folder (LoadLanguageModel reads a directory as one) and converting it: the file keeps float16.
 func ExampleConvertGPT2Folder() {
 	dir, _ := os.MkdirTemp("", "gpt2")
 	defer os.RemoveAll(dir)
 	gpt2test.WriteFolder(dir, gpt2test.Tiny(), gpt2test.Options{Float16: true})
-	m, err := models.LoadGPT2Folder(dir)
+	m, err := models.LoadLanguageModel(dir)
 	if err != nil {
 		fmt.Println(err)
 		return

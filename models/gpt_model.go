@@ -22,29 +22,6 @@ import (
 // order, spelled as in GPT-2's vocab.json.
 const metaBPEMerges = "bpe_merges"
 
-// BPETokenizer is a byte-level BPE (tokenizers/gpt2: GPT-2's own, or one
-// learned with gpt2.Train) seen as a tokenizers.Tokenizer, so language
-// models, the sampler and the server use it like the char and word
-// tokenizers. Its vocabulary has no <unk>: id 0 is an ordinary token and
-// Encode never reports unknown text.
-type BPETokenizer struct {
-	*gpt2.Tokenizer
-	vocab *tokenizers.Vocab
-}
-
-// NewBPETokenizer wraps t.
-func NewBPETokenizer(t *gpt2.Tokenizer) (*BPETokenizer, error) {
-	v, err := tokenizers.NewVocabNoUnknown(t.Tokens())
-	if err != nil {
-		return nil, err
-	}
-	return &BPETokenizer{Tokenizer: t, vocab: v}, nil
-}
-
-// Vocab implements tokenizers.Tokenizer: the BPE tokens as spelled in
-// vocab.json ("Ġthe").
-func (b *BPETokenizer) Vocab() *tokenizers.Vocab { return b.vocab }
-
 // textGenTokenizer rebuilds a textgen file's tokenizer: char or word from
 // "vocab", byte-level BPE from "vocab" and "bpe_merges".
 func textGenTokenizer(f *modelfile.File, h TextGenHeader) (tokenizers.Tokenizer, error) {
@@ -61,7 +38,7 @@ func textGenTokenizer(f *modelfile.File, h TextGenHeader) (tokenizers.Tokenizer,
 		if err != nil {
 			return nil, fmt.Errorf("corrupt BPE vocabulary: %v", err)
 		}
-		return NewBPETokenizer(t)
+		return tokenizers.NewBPETokenizer(t)
 	}
 	v, err := tokenizers.NewVocab(tokens)
 	if err != nil {
@@ -73,7 +50,7 @@ func textGenTokenizer(f *modelfile.File, h TextGenHeader) (tokenizers.Tokenizer,
 // addMerges stores a BPE tokenizer's merges in f (other tokenizers have
 // none).
 func addMerges(f *modelfile.File, tok tokenizers.Tokenizer) error {
-	bt, ok := tok.(*BPETokenizer)
+	bt, ok := tok.(*tokenizers.BPETokenizer)
 	if !ok {
 		return nil
 	}
@@ -147,13 +124,13 @@ func IsGPT2Folder(path string) bool {
 // in (F32, F16, BF16), so a conversion can keep float16.
 const metaGPT2DType = "gpt2.stored_dtype"
 
-// LoadGPT2Folder loads a Hugging Face GPT-2 checkpoint folder (config.json,
+// loadGPT2Folder loads a Hugging Face GPT-2 checkpoint folder (config.json,
 // model.safetensors, vocab.json, merges.txt; see modelfile.ReadGPT2Folder)
 // as a GPT language model with GPT-2's byte-level BPE. An lm_head.weight
 // that differs from the token embedding is refused: recur's GPT ties its
 // output head to transformer.wte (GPT-2's own checkpoints all do). Errors
 // name the file.
-func LoadGPT2Folder(dir string) (*LanguageModel, error) {
+func loadGPT2Folder(dir string) (*LanguageModel, error) {
 	ck, err := modelfile.ReadGPT2Folder(dir)
 	if err != nil {
 		return nil, err
@@ -182,7 +159,7 @@ func LoadGPT2Folder(dir string) (*LanguageModel, error) {
 	if bpe.Size() > cfg.Vocab {
 		return nil, fmt.Errorf("%s: %d tokens, but config.json's vocab_size is %d", filepath.Join(dir, "vocab.json"), bpe.Size(), cfg.Vocab)
 	}
-	tok, err := NewBPETokenizer(bpe)
+	tok, err := tokenizers.NewBPETokenizer(bpe)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "vocab.json"), err)
 	}
@@ -194,7 +171,7 @@ func LoadGPT2Folder(dir string) (*LanguageModel, error) {
 // recur textgen model file with weights stored as dtype; "" keeps the
 // folder's precision (F16 for a float16 folder, F32 otherwise).
 func ConvertGPT2Folder(dir string, dtype modelfile.DType) (*modelfile.File, error) {
-	m, err := LoadGPT2Folder(dir)
+	m, err := loadGPT2Folder(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -290,10 +267,10 @@ func nll(row []float32, target int) float64 {
 	return math.Log(sum) - float64(row[target]-mx)
 }
 
-// SplitLevel is the unit the train/validation split counts for a tokenizer
+// splitLevel is the unit the train/validation split counts for a tokenizer
 // level: byte-level BPE splits by character (the same last-10% cut as a
 // char model), and the tokenizer is then learned on the training part only.
-func SplitLevel(level string) string {
+func splitLevel(level string) string {
 	if level == gpt2.Level {
 		return tokenizers.LevelChar
 	}

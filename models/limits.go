@@ -18,22 +18,22 @@ import (
 // a million layers, a max_len of 2·10^9) made the loader allocate until the
 // process died, or decoding run without end.
 const (
-	MaxWidth        = 4096    // Embed, Hidden, AttentionDim of every encoder and decoder
-	MaxLayers       = 8       // recurrent layers of an encoder or decoder
-	MaxOutputLen    = 1000    // TranslatorConfig.MaxLen, CaptionerConfig.MaxLen
-	MaxSourceTokens = 10000   // TranslatorConfig.MaxSrcLen, ClassifierConfig.MaxTokens
-	MaxVocab        = 1 << 20 // tokens of a vocabulary
+	maxWidth        = 4096    // Embed, Hidden, AttentionDim of every encoder and decoder
+	maxLayers       = 8       // recurrent layers of an encoder or decoder
+	maxOutputLen    = 1000    // TranslatorConfig.MaxLen, CaptionerConfig.MaxLen
+	maxSourceTokens = 10000   // TranslatorConfig.MaxSrcLen, ClassifierConfig.MaxTokens
+	maxVocab        = 1 << 20 // tokens of a vocabulary
 )
 
-// CheckFile validates the config of a model file of any task before any of
+// checkFile validates the config of a model file of any task before any of
 // the model is allocated: every size against the limits above (the ones the
 // training flags enforce) and every size that shapes a weight against that
 // weight's shape in the file's tensor table, so a file cannot ask for more
 // memory than it holds. Load, the per-task loaders and FromFile call it; the
 // CLI's training commands check their configs with the same per-config
-// functions (CheckTranslatorConfig, CheckCaptionerConfig, ...). Errors name
+// functions (checkTranslatorConfig, checkCaptionerConfig, ...). Errors name
 // the option (TranslatorConfig.Decoder.Hidden) and what would be valid.
-func CheckFile(f *modelfile.File) error {
+func checkFile(f *modelfile.File) error {
 	raw := []byte(f.Metadata["config"])
 	switch f.Task {
 	case TaskTranslate:
@@ -41,13 +41,13 @@ func CheckFile(f *modelfile.File) error {
 		if err := json.Unmarshal(raw, &c); err != nil {
 			return fmt.Errorf("corrupt model config: %v", err)
 		}
-		return checkAgainst(f, CheckTranslatorConfig(c), func() []shape { return translatorShapes(c) })
+		return checkAgainst(f, checkTranslatorConfig(c), func() []shape { return translatorShapes(c) })
 	case TaskCaption:
 		var c CaptionerConfig
 		if err := json.Unmarshal(raw, &c); err != nil {
 			return fmt.Errorf("corrupt model config: %v", err)
 		}
-		return checkAgainst(f, CheckCaptionerConfig(c), func() []shape { return captionerShapes(c) })
+		return checkAgainst(f, checkCaptionerConfig(c), func() []shape { return captionerShapes(c) })
 	case TaskClassify, TaskClassifyImage:
 		var c ClassifierConfig
 		if err := json.Unmarshal(raw, &c); err != nil {
@@ -57,7 +57,7 @@ func CheckFile(f *modelfile.File) error {
 		if err := json.Unmarshal([]byte(f.Metadata["labels"]), &labels); err != nil {
 			return fmt.Errorf("corrupt labels: %v", err)
 		}
-		return checkAgainst(f, CheckClassifierConfig(c), func() []shape { return classifierShapes(c, len(labels)) })
+		return checkAgainst(f, checkClassifierConfig(c), func() []shape { return classifierShapes(c, len(labels)) })
 	case TaskTextGen:
 		var h TextGenHeader
 		if err := json.Unmarshal(raw, &h); err != nil {
@@ -66,7 +66,7 @@ func CheckFile(f *modelfile.File) error {
 		if h.Arch != "rnn" || h.Decoder == nil {
 			return nil // other architectures validate their own configs
 		}
-		return checkAgainst(f, CheckDecoderConfig(*h.Decoder, "TextGenTaskConfig.Decoder"), func() []shape { return decoderShapes(*h.Decoder) })
+		return checkAgainst(f, checkDecoderConfig(*h.Decoder, "TextGenTaskConfig.Decoder"), func() []shape { return decoderShapes(*h.Decoder) })
 	}
 	return nil
 }
@@ -106,45 +106,45 @@ func inRange(option string, v, lo, hi int) error {
 	return nil
 }
 
-// CheckDecoderConfig checks the sizes of a recurrent decoder; option
+// checkDecoderConfig checks the sizes of a recurrent decoder; option
 // prefixes the field names in errors.
-func CheckDecoderConfig(c decoder.Config, option string) error {
+func checkDecoderConfig(c decoder.Config, option string) error {
 	return errors.Join(
-		inRange(option+".Vocab", c.Vocab, 2, MaxVocab),
-		inRange(option+".Embed", c.Embed, 1, MaxWidth),
-		inRange(option+".Hidden", c.Hidden, 1, MaxWidth),
-		inRange(option+".Layers", c.Layers, 1, MaxLayers),
-		inRange(option+".AttentionDim", c.AttentionDim, 0, MaxWidth),
-		inRange(option+".Memory", c.Memory, 0, MaxWidth+2),
+		inRange(option+".Vocab", c.Vocab, 2, maxVocab),
+		inRange(option+".Embed", c.Embed, 1, maxWidth),
+		inRange(option+".Hidden", c.Hidden, 1, maxWidth),
+		inRange(option+".Layers", c.Layers, 1, maxLayers),
+		inRange(option+".AttentionDim", c.AttentionDim, 0, maxWidth),
+		inRange(option+".Memory", c.Memory, 0, maxWidth+2),
 	)
 }
 
 // checkRNNEncoder checks the sizes of a sentence encoder.
 func checkRNNEncoder(c encoder.RNNConfig, option string) error {
 	return errors.Join(
-		inRange(option+".Vocab", c.Vocab, 2, MaxVocab),
-		inRange(option+".Embed", c.Embed, 1, MaxWidth),
-		inRange(option+".Hidden", c.Hidden, 1, MaxWidth),
-		inRange(option+".Layers", c.Layers, 1, MaxLayers),
+		inRange(option+".Vocab", c.Vocab, 2, maxVocab),
+		inRange(option+".Embed", c.Embed, 1, maxWidth),
+		inRange(option+".Hidden", c.Hidden, 1, maxWidth),
+		inRange(option+".Layers", c.Layers, 1, maxLayers),
 	)
 }
 
-// CheckTranslatorConfig checks every size of a translator's config.
-func CheckTranslatorConfig(c TranslatorConfig) error {
+// checkTranslatorConfig checks every size of a translator's config.
+func checkTranslatorConfig(c TranslatorConfig) error {
 	return errors.Join(
 		checkRNNEncoder(c.Encoder, "TranslatorConfig.Encoder"),
-		CheckDecoderConfig(c.Decoder, "TranslatorConfig.Decoder"),
-		inRange("TranslatorConfig.MaxLen", c.MaxLen, 0, MaxOutputLen),
-		inRange("TranslatorConfig.MaxSrcLen", c.MaxSrcLen, 0, MaxSourceTokens),
-		inRange("TranslatorConfig.Subwords", c.Subwords, 0, MaxVocab),
+		checkDecoderConfig(c.Decoder, "TranslatorConfig.Decoder"),
+		inRange("TranslatorConfig.MaxLen", c.MaxLen, 0, maxOutputLen),
+		inRange("TranslatorConfig.MaxSrcLen", c.MaxSrcLen, 0, maxSourceTokens),
+		inRange("TranslatorConfig.Subwords", c.Subwords, 0, maxVocab),
 	)
 }
 
-// CheckCaptionerConfig checks every size of a captioner's config.
-func CheckCaptionerConfig(c CaptionerConfig) error {
+// checkCaptionerConfig checks every size of a captioner's config.
+func checkCaptionerConfig(c CaptionerConfig) error {
 	err := errors.Join(
-		CheckDecoderConfig(c.Decoder, "CaptionerConfig.Decoder"),
-		inRange("CaptionerConfig.MaxLen", c.MaxLen, 0, MaxOutputLen),
+		checkDecoderConfig(c.Decoder, "CaptionerConfig.Decoder"),
+		inRange("CaptionerConfig.MaxLen", c.MaxLen, 0, maxOutputLen),
 	)
 	if err != nil {
 		return err
@@ -155,13 +155,13 @@ func CheckCaptionerConfig(c CaptionerConfig) error {
 	return checkImageSize(c.Image, c.Encoder.CNN, "CaptionerConfig.Image.Size")
 }
 
-// CheckClassifierConfig checks every size of a text or image classifier.
-func CheckClassifierConfig(c ClassifierConfig) error {
+// checkClassifierConfig checks every size of a text or image classifier.
+func checkClassifierConfig(c ClassifierConfig) error {
 	switch c.Kind {
 	case "text":
 		return errors.Join(
 			checkRNNEncoder(c.Encoder, "ClassifierConfig.Encoder"),
-			inRange("ClassifierConfig.MaxTokens", c.MaxTokens, 0, MaxSourceTokens),
+			inRange("ClassifierConfig.MaxTokens", c.MaxTokens, 0, maxSourceTokens),
 		)
 	case "image":
 		if err := c.CNN.Validate(); err != nil {

@@ -69,7 +69,7 @@ func smallTextClassifierFile(t testing.TB) *modelfile.File {
 
 // TestCraftedConfigsRefusedBeforeAllocating loads model files whose config
 // asks for absurd sizes over an otherwise valid tensor table (the files of
-// issue 12, item 1). Before CheckFile these allocated until the process
+// issue 12, item 1). Before checkFile these allocated until the process
 // died (or, for max_len, decoded without end); now each is refused with an
 // error naming the option, and the refusal allocates almost nothing.
 func TestCraftedConfigsRefusedBeforeAllocating(t *testing.T) {

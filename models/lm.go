@@ -29,10 +29,10 @@ type LanguageModel struct {
 }
 
 // LoadLanguageModel reads a textgen model file, or a Hugging Face GPT-2
-// checkpoint folder when path is a directory (LoadGPT2Folder).
+// checkpoint folder when path is a directory (loadGPT2Folder).
 func LoadLanguageModel(path string) (*LanguageModel, error) {
 	if IsGPT2Folder(path) {
-		return LoadGPT2Folder(path)
+		return loadGPT2Folder(path)
 	}
 	return loadModel(path, TaskTextGen, languageModelFromFile)
 }
@@ -147,7 +147,7 @@ func (m *LanguageModel) Generate(ctx context.Context, prompt string, n int, cfg 
 		return both[len(one):]
 	}
 	var stream *gpt2.StreamDecoder // byte-level BPE: never emit half a character
-	if bt, ok := m.Tokenizer.(*BPETokenizer); ok {
+	if bt, ok := m.Tokenizer.(*tokenizers.BPETokenizer); ok {
 		stream = bt.NewStreamDecoder()
 		piece = func(tok int) string {
 			p, _ := stream.Next(tok)
@@ -217,7 +217,7 @@ func (m *LanguageModel) Generate(ctx context.Context, prompt string, n int, cfg 
 // EvalText scores the last valFrac of text the way training validates:
 // mean NLL in nats per token (the first validation token has no target).
 func (m *LanguageModel) EvalText(ctx context.Context, text string, valFrac float64) (loss float64, tokens int, unknown int, err error) {
-	_, valText, err := datasets.SplitTextTrainVal(text, SplitLevel(m.Tokenizer.Level()), m.Lowercase, valFrac)
+	_, valText, err := datasets.SplitTextTrainVal(text, splitLevel(m.Tokenizer.Level()), m.Lowercase, valFrac)
 	if err != nil {
 		return 0, 0, 0, err
 	}

@@ -6,9 +6,9 @@ import (
 	"github.com/recur-dev/recur/decoder"
 )
 
-// MaxCandidates bounds GenerateOptions.Candidates: the panel that shows
+// maxCandidates bounds GenerateOptions.Candidates: the panel that shows
 // them is meant to be read, and each one costs a token decode.
-const MaxCandidates = 50
+const maxCandidates = 50
 
 // TokenCandidate is a decoder.Candidate with its token's text.
 type TokenCandidate struct {
@@ -23,7 +23,7 @@ type GenerateOptions struct {
 	// most likely next tokens with their probabilities before and after
 	// temperature / top-k / top-p (decoder.TopCandidates), computed from
 	// the very logits the token was sampled from (no second forward pass).
-	// At most MaxCandidates. Works for every architecture (rnn, markov,
+	// At most maxCandidates. Works for every architecture (rnn, markov,
 	// gpt): all of them draw through a decoder.Sampler; for markov the
 	// "logits" are the model's log-probabilities, so PRaw is the n-gram
 	// probability itself.
@@ -38,8 +38,8 @@ type GenerateOptions struct {
 // GenerateOptions.Candidates; it does nothing for the zero options.
 func (m *LanguageModel) watchCandidates(smp *decoder.Sampler, cfg decoder.SampleConfig, opts []GenerateOptions) error {
 	for _, o := range opts {
-		if o.Candidates < 0 || o.Candidates > MaxCandidates {
-			return fmt.Errorf("GenerateOptions.Candidates must be in [0, %d] (got %d)", MaxCandidates, o.Candidates)
+		if o.Candidates < 0 || o.Candidates > maxCandidates {
+			return fmt.Errorf("GenerateOptions.Candidates must be in [0, %d] (got %d)", maxCandidates, o.Candidates)
 		}
 		if o.Candidates == 0 || o.OnCandidates == nil {
 			continue

@@ -24,10 +24,10 @@ var knownTasks = []string{TaskTextGen, TaskTranslate, TaskCaption, TaskClassify,
 // the PyTorch cross-check all load through it). Errors name the file.
 //
 // A directory is read as a Hugging Face GPT-2 checkpoint folder
-// (LoadGPT2Folder): a textgen model.
+// (loadGPT2Folder): a textgen model.
 func Load(path string) (*Model, error) {
 	if IsGPT2Folder(path) {
-		lm, err := LoadGPT2Folder(path)
+		lm, err := loadGPT2Folder(path)
 		if err != nil {
 			return nil, err
 		}
@@ -39,7 +39,7 @@ func Load(path string) (*Model, error) {
 // FromFile builds the model a parsed model file holds (see Load).
 func FromFile(f *modelfile.File) (*Model, error) {
 	m := &Model{Task: f.Task}
-	if err := CheckFile(f); err != nil {
+	if err := checkFile(f); err != nil {
 		return nil, err
 	}
 	var err error

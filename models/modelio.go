@@ -21,7 +21,7 @@ func readModel[T any](path string, read func(string) (*modelfile.File, error), b
 	if err != nil {
 		return zero, err
 	}
-	if err := CheckFile(f); err != nil {
+	if err := checkFile(f); err != nil {
 		return zero, fmt.Errorf("%s: %w", path, err)
 	}
 	m, err := build(f)
@@ -42,7 +42,7 @@ func decodeModel[T any](data []byte, name, task string, build func(*modelfile.Fi
 	if f.Task != task {
 		return zero, fmt.Errorf("%s: is a %q model, want %q", name, f.Task, task)
 	}
-	if err := CheckFile(f); err != nil {
+	if err := checkFile(f); err != nil {
 		return zero, fmt.Errorf("%s: %w", name, err)
 	}
 	m, err := build(f)

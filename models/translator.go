@@ -60,7 +60,7 @@ func NewTranslator(cfg TranslatorConfig, src, tgt *tokenizers.Vocab, seed uint64
 	if cfg.Decoder.Attention == "" {
 		return nil, errors.New("a translator needs attention (additive or multiplicative)")
 	}
-	if err := CheckTranslatorConfig(cfg); err != nil {
+	if err := checkTranslatorConfig(cfg); err != nil {
 		return nil, err
 	}
 	dec, err := decoder.New(cfg.Decoder, seed+1)

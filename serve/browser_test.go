@@ -142,6 +142,13 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 
+	browserPhone(t, ctx, step, shot)
+}
+
+// browserPhone narrows the page to a phone's width: nothing may scroll
+// sideways.
+func browserPhone(t *testing.T, ctx context.Context, step func(string, ...chromedp.Action[chromedp.Void]), shot func(string) []byte) {
+	t.Helper()
 	step("phone width", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
 	overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("document.documentElement.scrollWidth > window.innerWidth + 1"))
 	if err != nil {

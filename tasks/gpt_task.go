@@ -24,7 +24,7 @@ const DefaultBPEVocab = 512
 // loadBPECorpus splits text by character, learns a byte-level BPE of
 // cfg.BPEVocab tokens on the training part (unless tok is given) and
 // encodes both parts.
-func loadBPECorpus(path, text string, cfg TextGenTaskConfig, tok *models.BPETokenizer) (*Corpus, error) {
+func loadBPECorpus(path, text string, cfg TextGenTaskConfig, tok *tokenizers.BPETokenizer) (*Corpus, error) {
 	trainText, valText, err := datasets.SplitTextTrainVal(text, tokenizers.LevelChar, false, cfg.ValFrac)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -38,7 +38,7 @@ func loadBPECorpus(path, text string, cfg TextGenTaskConfig, tok *models.BPEToke
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		if tok, err = models.NewBPETokenizer(t); err != nil {
+		if tok, err = tokenizers.NewBPETokenizer(t); err != nil {
 			return nil, err
 		}
 	}
@@ -63,7 +63,7 @@ func LoadCorpusFor(path string, cfg TextGenTaskConfig, tok tokenizers.Tokenizer)
 	if err != nil {
 		return nil, err
 	}
-	if bt, ok := tok.(*models.BPETokenizer); ok {
+	if bt, ok := tok.(*tokenizers.BPETokenizer); ok {
 		return loadBPECorpus(path, text, cfg, bt)
 	}
 	trainText, valText, err := datasets.SplitTextTrainVal(text, tok.Level(), cfg.Lowercase, cfg.ValFrac)

@@ -123,7 +123,7 @@ func TestGenerateGPTSlides(t *testing.T) {
 	if _, err := gpt2test.WriteFolder(dir, gpt2test.Tiny(), gpt2test.Options{Seed: 4}); err != nil {
 		t.Fatal(err)
 	}
-	m, err := models.LoadGPT2Folder(dir)
+	m, err := models.LoadLanguageModel(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

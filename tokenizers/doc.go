@@ -12,6 +12,9 @@
 //   - starts.go: where each token of a text starts (TokenStarts), so data
 //     splits can cut a text between tokens.
 //   - bpe.go: byte-pair-encoding subwords learned on a training split.
+//   - bytebpe.go: BPETokenizer, a byte-level BPE (tokenizers/gpt2: GPT-2's
+//     own or one learned on a corpus) seen as a Tokenizer; its vocabulary
+//     has no "<unk>" (NewVocabNoUnknown).
 //   - normalize.go, multilingual.go, detok.go: Unicode normalisation, the
 //     word splitting of European languages, and detokenization back to text.
 //
