@@ -93,15 +93,6 @@ func gptFromFile(f *modelfile.File, cfg *decoder.GPTConfig, tok tokenizers.Token
 	return m, nil
 }
 
-func checkFinite(name string, xs []float32) error {
-	for i, x := range xs {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-			return fmt.Errorf("tensor %s holds a non-finite value at %d", name, i)
-		}
-	}
-	return nil
-}
-
 // GPTModelFile is the textgen model file of a GPT language model
 // (lowercase: a word-level tokenizer's setting).
 func GPTModelFile(m *decoder.GPT, tok tokenizers.Tokenizer, lowercase bool, meta map[string]string, dtype modelfile.DType) (*modelfile.File, error) {

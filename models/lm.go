@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 
 	"github.com/recur-dev/recur/datasets"
 	"github.com/recur-dev/recur/decoder"
@@ -101,10 +100,8 @@ func loadParams(f *modelfile.File, ps nn.Params) error {
 		if len(t.F32) != p.Size() || fmt.Sprint(t.Shape) != fmt.Sprint(p.Shape) {
 			return fmt.Errorf("tensor %s has shape %v, the config says %v", p.Name, t.Shape, p.Shape)
 		}
-		for i, x := range t.F32 {
-			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-				return fmt.Errorf("tensor %s holds a non-finite value at %d", p.Name, i)
-			}
+		if err := checkFinite(p.Name, t.F32); err != nil {
+			return err
 		}
 		copy(p.Data, t.F32)
 	}

@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/recur-dev/recur/modelfile"
 	"github.com/recur-dev/recur/nn"
@@ -65,4 +66,15 @@ func addWeights(f *modelfile.File, meta map[string]string, params nn.Params, dty
 		f.Add(modelfile.Tensor{Name: p.Name, DType: dtype, Shape: p.Shape, F32: p.Data})
 	}
 	return f
+}
+
+// checkFinite refuses a stored tensor holding NaN or ±Inf (a poisoned or
+// corrupt file), naming the tensor and the index; every loader uses it.
+func checkFinite(name string, xs []float32) error {
+	for i, x := range xs {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return fmt.Errorf("tensor %s holds a non-finite value at %d", name, i)
+		}
+	}
+	return nil
 }
