@@ -11,6 +11,8 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	beamlog "github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 	"github.com/urfave/cli/v2"
+
+	"github.com/recur-dev/recur/internal/kernels"
 )
 
 func main() {
@@ -153,7 +155,7 @@ func parseJob(c *cli.Context, task string) (Job, RunOptions, error) {
 	if err != nil {
 		return job, ro, err
 	}
-	SetThreads(threads)
+	kernels.SetThreads(threads)
 	o := &job.Model
 	switch task {
 	case "translate", "caption":

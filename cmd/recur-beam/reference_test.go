@@ -5,7 +5,6 @@ import (
 
 	"github.com/recur-dev/recur/builtin"
 	"github.com/recur-dev/recur/datasets"
-	"github.com/recur-dev/recur/internal/kernels"
 	"github.com/recur-dev/recur/models"
 )
 
@@ -81,6 +80,3 @@ func referenceScore(lines []string) ([]string, error) {
 func writeScenes(dir string, n int, seed uint64) error {
 	return datasets.WriteScenes(dir, n, seed, datasets.DefaultSceneConfig())
 }
-
-// SetThreads sets the cores the library's matrix kernels may use.
-func SetThreads(n int) { kernels.SetThreads(n) }
