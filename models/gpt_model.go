@@ -217,28 +217,45 @@ func generateGPT(ctx context.Context, g *decoder.GPT, ids []int, n int, smp *dec
 	return nil
 }
 
-// EvalGPT is the mean NLL in nats per target of ids under g: the inputs
-// ids[:len-1] are cut into windows of Context positions, each read from an
-// empty cache, and every next token is scored once.
-func EvalGPT(ctx context.Context, g *decoder.GPT, ids []int) (float64, error) {
+// EvalGPT is the mean NLL in nats per target of ids under g, read in
+// windows of the model's Context T that start every stride positions, each
+// from an empty cache: every target is scored once, in the first window that
+// holds it, so it sees at least T−stride tokens of history (all of them in
+// the first window). stride = T reads non-overlapping windows (a target at a
+// window's start then sees no history at all: the average context is T/2);
+// stride ≤ 0 means T/2, the sliding evaluation `recur eval` reports, which
+// costs two reads of the text instead of one and is the transformer's
+// counterpart of an RNN that carries its state through the whole text.
+func EvalGPT(ctx context.Context, g *decoder.GPT, ids []int, stride int) (float64, error) {
 	T, V := g.Config.Context, g.Config.Vocab
+	if stride <= 0 {
+		stride = max(T/2, 1)
+	}
+	stride = min(stride, T)
+	n := len(ids) - 1 // targets
 	var total float64
-	count := 0
-	for start := 0; start < len(ids)-1; start += T {
+	scored := 0 // targets [0, scored) are done
+	for start := 0; scored < n; start += stride {
 		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
-		end := min(start+T, len(ids)-1)
+		end := min(start+T, n)
+		if end <= scored {
+			continue
+		}
 		logits, err := g.Logits(ids[start:end])
 		if err != nil {
 			return 0, err
 		}
-		for p := start; p < end; p++ {
+		for p := scored; p < end; p++ {
 			total += nll(logits[(p-start)*V:(p-start+1)*V], ids[p+1])
-			count++
 		}
+		scored = end
 	}
-	return total / float64(count), nil
+	if n <= 0 {
+		return 0, nil
+	}
+	return total / float64(n), nil
 }
 
 // nll is −log softmax(row)[target], computed stably; a target outside the

@@ -231,7 +231,7 @@ func (m *LanguageModel) EvalText(ctx context.Context, text string, valFrac float
 		return m.Markov.Eval(ids), len(ids) - 1, unknown, nil
 	}
 	if m.GPT != nil {
-		loss, err = EvalGPT(ctx, m.GPT, ids)
+		loss, err = EvalGPT(ctx, m.GPT, ids, 0)
 		return loss, len(ids) - 1, unknown, err
 	}
 	eg, err := NewEvalGraph(m.Decoder, ids, 32, 100)

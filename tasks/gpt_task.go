@@ -169,10 +169,12 @@ func (t *GPTTextGenTask) TrainStep(step int) (float64, int, error) {
 }
 
 // Evaluate implements Trainable: mean NLL in nats per token over every
-// validation target, read in windows of the model's context, and
-// perplexity = exp(loss).
+// validation target, read in non-overlapping windows of the model's context
+// (half the cost of `recur eval`'s sliding windows, and a little higher:
+// targets near a window's start see little history), and perplexity =
+// exp(loss).
 func (t *GPTTextGenTask) Evaluate(ctx context.Context) (training.Metrics, error) {
-	loss, err := models.EvalGPT(ctx, t.GPT, t.Corpus.Val)
+	loss, err := models.EvalGPT(ctx, t.GPT, t.Corpus.Val, t.GPT.Config.Context)
 	if err != nil {
 		return nil, err
 	}

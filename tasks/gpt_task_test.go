@@ -86,33 +86,39 @@ func TestBPEModelsRoundTrip(t *testing.T) {
 	}
 }
 
-// evalGPT scores every target once: against a direct sum of −log p over
-// windows, each read from an empty cache.
+// EvalGPT scores every target once, in the first stride-spaced window of
+// Context positions that holds it: against a brute force that reads, for
+// each target p, the window starting at the smallest multiple of the stride
+// greater than p−Context (or 0) from an empty cache.
 func TestEvalGPTMatchesDirectSum(t *testing.T) {
-	g, err := decoder.NewGPT(decoder.GPTConfig{Vocab: 11, Context: 4, Layers: 1, Heads: 1, Embed: 4, Bias: true}, 3)
+	const T, V = 4, 11
+	g, err := decoder.NewGPT(decoder.GPTConfig{Vocab: V, Context: T, Layers: 1, Heads: 1, Embed: 4, Bias: true}, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0}
-	got, err := models.EvalGPT(context.Background(), g, ids)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sum float64
-	for start := 0; start < len(ids)-1; start += 4 {
-		end := min(start+4, len(ids)-1)
-		l, _ := g.Logits(ids[start:end])
-		for p := start; p < end; p++ {
-			row := l[(p-start)*11 : (p-start+1)*11]
+	ids := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0, 3, 5}
+	for _, tc := range []struct{ stride, eff int }{{0, 2}, {1, 1}, {2, 2}, {3, 3}, {4, 4}, {9, 4}} {
+		got, err := models.EvalGPT(context.Background(), g, ids, tc.stride)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum float64
+		for p := 0; p < len(ids)-1; p++ {
+			start := 0
+			if p >= T {
+				start = ((p-T)/tc.eff + 1) * tc.eff
+			}
+			l, _ := g.Logits(ids[start : p+1])
+			row := l[(p-start)*V:][:V]
 			var z float64
 			for _, x := range row {
 				z += math.Exp(float64(x))
 			}
 			sum -= math.Log(math.Exp(float64(row[ids[p+1]])) / z)
 		}
-	}
-	if want := sum / 10; math.Abs(got-want) > 1e-6 {
-		t.Errorf("evalGPT %.9f, direct %.9f", got, want)
+		if want := sum / float64(len(ids)-1); math.Abs(got-want) > 1e-6 {
+			t.Errorf("stride %d: EvalGPT %.9f, brute force %.9f", tc.stride, got, want)
+		}
 	}
 }
 

@@ -29,8 +29,12 @@ part training held out, when the same file and fraction are used) and prints
     val_loss <nats per token>
     perplexity <exp(val_loss)>
 
-The text is cut into 32 chunks, each read from a zero state, and every token
-but the first is predicted from the ones before it.
+An RNN cuts the text into 32 chunks, each read from a zero state, and every
+token but the first is predicted from the ones before it. A GPT reads windows
+of its context that start every half context, and scores each token in the
+first window that holds it, so every token sees at least half a context of
+history (training's periodic validation reads non-overlapping windows, which
+is cheaper and a little higher).
 
 A translator scores a sentence-pair TSV (e.g. OUT.test.tsv written by
 'recur train translate'): it translates every source and prints corpus BLEU
