@@ -23,6 +23,12 @@ type GPTConfig struct {
 	Dropout float64 `json:"dropout"` // one p for embeddings, attention probabilities and residual branches (training only)
 	Bias    bool    `json:"bias"`    // linear layers and LayerNorms have biases (GPT-2: true)
 	LNEps   float64 `json:"ln_eps"`  // LayerNorm ε; 0 means 1e-5, GPT-2's
+	// UntiedHead gives the model its own output head, lm_head.weight
+	// [Vocab, Embed], instead of reusing the token embedding (logits =
+	// h·lm_headᵀ rather than h·wteᵀ). GPT-2 ties them; a checkpoint saved
+	// with tie_word_embeddings false does not. Omitted from JSON when
+	// false, so files of tied models are unchanged.
+	UntiedHead bool `json:"untied_head,omitempty"`
 }
 
 // DefaultGPTConfig is nanoGPT's character-level Shakespeare model: 6 blocks
@@ -41,7 +47,9 @@ const (
 	MaxGPTEmbed   = 8192
 )
 
-// Validate names the first bad field.
+// Validate names the first bad field. UntiedHead needs no check of its
+// own: lm_head.weight is Vocab × Embed, the size of the token embedding,
+// which the limits on those two fields already bound.
 func (c GPTConfig) Validate() error {
 	switch {
 	case c.Vocab < 1 || c.Vocab > MaxGPTVocab:
@@ -74,14 +82,16 @@ func (c GPTConfig) eps() float64 {
 // GPT is a decoder-only transformer in GPT-2's layout: token and learned
 // position embeddings, pre-LayerNorm blocks of causal multi-head
 // self-attention and a 4× MLP with tanh-approximated GELU, a final
-// LayerNorm and an output head tied to the token embedding (logits =
-// h·wteᵀ; there is no separate lm_head parameter).
+// LayerNorm and an output head: by default tied to the token embedding
+// (logits = h·wteᵀ, no separate parameter), with GPTConfig.UntiedHead a
+// matrix of its own, lm_head.weight [Vocab, C] (logits = h·lm_headᵀ).
 //
 // Weights are named as nanoGPT's state dict and laid out as PyTorch's
 // nn.Linear, W [out, in]: transformer.wte.weight [Vocab, C],
 // transformer.wpe.weight [Context, C], and per block i
 // transformer.h.i.{ln_1, attn.c_attn, attn.c_proj, ln_2, mlp.c_fc,
-// mlp.c_proj}.{weight, bias}, then transformer.ln_f. c_attn's 3C outputs
+// mlp.c_proj}.{weight, bias}, then transformer.ln_f, then (untied only)
+// lm_head.weight, as PyTorch's GPT2LMHeadModel names it. c_attn's 3C outputs
 // are the queries, keys and values in that order, heads contiguous within
 // each. Hugging Face GPT-2 checkpoints store these projections as Conv1D
 // weights [in, out]: a checkpoint loader must transpose them into [out, in]
@@ -95,6 +105,19 @@ type GPT struct {
 	WTE, WPE *nn.Embedding
 	Blocks   []*GPTBlock
 	LNF      *nn.LayerNorm
+	// LMHead is the output head [Vocab, C] when Config.UntiedHead; nil
+	// when the head is WTE.W (see Head).
+	LMHead *nn.Param
+}
+
+// Head is the output head's weight [Vocab, C], the matrix the final
+// LayerNorm's output is multiplied by (transposed) to give the logits:
+// LMHead when untied, else the token embedding.
+func (m *GPT) Head() *nn.Param {
+	if m.LMHead != nil {
+		return m.LMHead
+	}
+	return m.WTE.W
 }
 
 // GPTBlock is one transformer block: x += proj(attn(ln_1(x))), then
@@ -151,6 +174,9 @@ func newGPT(cfg GPTConfig, mk func(name string, shape ...int) (*nn.Param, error)
 		m.Blocks = append(m.Blocks, b)
 	}
 	m.LNF = ln("transformer.ln_f")
+	if cfg.UntiedHead {
+		m.LMHead = param("lm_head.weight", cfg.Vocab, C)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -160,6 +186,8 @@ func newGPT(cfg GPTConfig, mk func(name string, shape ...int) (*nn.Param, error)
 // NewGPT initialises a GPT as GPT-2 does, seeded: every weight from
 // N(0, 0.02²) except the residual projections (attn.c_proj and
 // mlp.c_proj), N(0, (0.02/√(2·Layers))²); biases 0; LayerNorm γ 1, β 0.
+// An untied head is drawn last, N(0, 0.02²) like any other Linear, so a
+// tied and an untied model of one seed share every other weight.
 func NewGPT(cfg GPTConfig, seed uint64) (*GPT, error) {
 	m, err := newGPT(cfg, func(name string, shape ...int) (*nn.Param, error) { return nn.NewParam(name, shape...), nil })
 	if err != nil {
@@ -179,6 +207,9 @@ func NewGPT(cfg GPTConfig, seed uint64) (*GPT, error) {
 		b.Proj.W.Normal(rng, resid)
 	}
 	fill(m.LNF.W.Data, 1)
+	if m.LMHead != nil {
+		m.LMHead.Normal(rng, 0.02)
+	}
 	return m, nil
 }
 
@@ -243,7 +274,14 @@ func (m *GPT) AllocGrads() {
 	}
 }
 
-// Params lists every weight in nanoGPT's state-dict order.
+// Params lists every weight in nanoGPT's state-dict order (an untied
+// head last, as in GPT2LMHeadModel's). Weight decay treats lm_head.weight
+// as the ordinary matrix it is: nn.DecayWeight, which spares the
+// embeddings, decays it (nanoGPT decays every parameter of two or more
+// dimensions and Hugging Face's Trainer everything but biases and
+// LayerNorms, so both decay an untied head too). Unlike a lookup table,
+// every row of the head gets gradient at every step (through the softmax),
+// so decay does not pull rarely seen rows towards zero unopposed.
 func (m *GPT) Params() nn.Params {
 	ps := nn.Params{m.WTE.W, m.WPE.W}
 	lin := func(l *nn.Linear) {
@@ -260,7 +298,11 @@ func (m *GPT) Params() nn.Params {
 		lin(b.FC)
 		lin(b.Proj)
 	}
-	return append(ps, m.LNF.Params()...)
+	ps = append(ps, m.LNF.Params()...)
+	if m.LMHead != nil {
+		ps = append(ps, m.LMHead)
+	}
+	return ps
 }
 
 // Graph adds the GPT's training forward pass to g: ids [B·T], batch-major
@@ -290,7 +332,9 @@ func (m *GPT) Graph(g *nn.Graph, ids *G.Node, B, T int) *G.Node {
 		h := lin(b.Proj, g.GELU(lin(b.FC, g.LayerNorm(b.LN2, x))))
 		x = g.Add(x, g.Dropout(h, p))
 	}
-	return g.MatMulT(g.LayerNorm(m.LNF, x), m.WTE.W)
+	// Tied, wte is one graph node used twice (lookup and head), so its
+	// gradient is the sum of both uses; untied, lm_head is its own node.
+	return g.MatMulT(g.LayerNorm(m.LNF, x), m.Head())
 }
 
 // VocabSize implements Stepper.
@@ -460,9 +504,10 @@ func (m *GPT) forward(kv *KVCache, ids []int, B, T int, logits []float32, all bo
 		kernels.Axpy(1, h, x)
 	}
 	kv.Pos += T
+	head := m.Head().Data // [V, C]: logits = h·headᵀ
 	if all {
 		m.LNF.Forward(N, x, h)
-		kernels.Sgemm(false, true, N, V, C, 1, h, C, m.WTE.W.Data, C, 0, logits[:N*V], V)
+		kernels.Sgemm(false, true, N, V, C, 1, h, C, head, C, 0, logits[:N*V], V)
 		return
 	}
 	last := h[:B*C]
@@ -472,9 +517,9 @@ func (m *GPT) forward(kv *KVCache, ids []int, B, T int, logits []float32, all bo
 	}
 	out := logits[:B*V]
 	if B == 1 {
-		kernels.Sgemv(false, V, C, 1, m.WTE.W.Data, C, last, 0, out)
+		kernels.Sgemv(false, V, C, 1, head, C, last, 0, out)
 	} else {
-		kernels.Sgemm(false, true, B, V, C, 1, last, C, m.WTE.W.Data, C, 0, out, V)
+		kernels.Sgemm(false, true, B, V, C, 1, last, C, head, C, 0, out, V)
 	}
 }
 

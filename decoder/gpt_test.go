@@ -30,7 +30,8 @@ func tinyGPT(t testing.TB, cfg GPTConfig) *GPT {
 }
 
 // refGPT is the model written out directly in float64, one sequence at a
-// time with no cache: the logits of every position of ids.
+// time with no cache: the logits of every position of ids (the output head
+// is m.Head(): wte, or lm_head when untied).
 func refGPT(m *GPT, ids []int) [][]float64 {
 	cfg := m.Config
 	C := cfg.Embed
@@ -70,7 +71,7 @@ func refGPT(m *GPT, ids []int) [][]float64 {
 		out[t] = make([]float64, cfg.Vocab)
 		for v := range out[t] {
 			for i := 0; i < C; i++ {
-				out[t][v] += param64(m.WTE.W, v*C+i) * h[i]
+				out[t][v] += param64(m.Head(), v*C+i) * h[i]
 			}
 		}
 	}
@@ -162,11 +163,11 @@ func closeTo(t *testing.T, what string, got []float32, want []float64, tol float
 
 // Step (one token at a time through the cache), Prime (a whole prompt in
 // one pass, two rows) and the training graph all compute the reference
-// model, with and without biases.
+// model, with and without biases, with a tied and an untied head.
 func TestGPTMatchesReference(t *testing.T) {
-	for _, bias := range []bool{true, false} {
+	for _, v := range []struct{ bias, untied bool }{{true, false}, {false, false}, {true, true}, {false, true}} {
 		cfg := tinyGPTConfig()
-		cfg.Bias = bias
+		cfg.Bias, cfg.UntiedHead = v.bias, v.untied
 		m := tinyGPT(t, cfg)
 		const B, T = 2, 6
 		rng := rand.New(rand.NewPCG(4, 5))

@@ -10,11 +10,20 @@ import (
 
 // The whole GPT graph's gradients, by central differences, for a sample of
 // every tensor: this covers the tied head (wte receives gradient from the
-// embedding lookup and from the output product), the positions, residual
-// adds and every fused kernel in place, with dropout on (the masks depend
-// only on the seed and step, so they stay fixed across forwards).
+// embedding lookup and from the output product) and an untied one
+// (lm_head.weight from the product only, wte from the lookup only), the
+// positions, residual adds and every fused kernel in place, with dropout
+// on (the masks depend only on the seed and step, so they stay fixed
+// across forwards).
 func TestGPTGraphGradients(t *testing.T) {
-	cfg := GPTConfig{Vocab: 7, Context: 8, Layers: 2, Heads: 2, Embed: 6, Bias: true, Dropout: 0.1}
+	for _, untied := range []bool{false, true} {
+		cfg := GPTConfig{Vocab: 7, Context: 8, Layers: 2, Heads: 2, Embed: 6, Bias: true, Dropout: 0.1, UntiedHead: untied}
+		checkGPTGraphGradients(t, cfg)
+	}
+}
+
+func checkGPTGraphGradients(t *testing.T, cfg GPTConfig) {
+	t.Helper()
 	m := tinyGPT(t, cfg)
 	const B, T = 2, 5
 	rng := rand.New(rand.NewPCG(6, 7))
@@ -37,8 +46,15 @@ func TestGPTGraphGradients(t *testing.T) {
 	const h = 1e-2
 	for _, p := range m.Params() {
 		ana := append([]float32(nil), p.Grad...)
-		for n := 0; n < 6; n++ {
+		samples := 6
+		if p.Name == "lm_head.weight" {
+			samples = len(p.Data) // every element of the untied head
+		}
+		for n := 0; n < samples; n++ {
 			i := rng.IntN(len(p.Data))
+			if samples == len(p.Data) {
+				i = n
+			}
 			old := p.Data[i]
 			p.Data[i] = old + h
 			up, _ := mach.Forward()
@@ -47,7 +63,7 @@ func TestGPTGraphGradients(t *testing.T) {
 			p.Data[i] = old
 			num := float64(up-down) / (2 * h)
 			if math.Abs(num-float64(ana[i])) > 2e-3+2e-2*math.Abs(float64(ana[i])) {
-				t.Errorf("%s[%d]: analytic %.6g, finite difference %.6g", p.Name, i, ana[i], num)
+				t.Errorf("untied %v: %s[%d]: analytic %.6g, finite difference %.6g", cfg.UntiedHead, p.Name, i, ana[i], num)
 			}
 		}
 	}

@@ -52,10 +52,15 @@ type GPT2Checkpoint struct {
 	// float16 (so writing the tensors back as F16 is lossless), F32
 	// otherwise (bfloat16 widens exactly to float32).
 	Tensors []Tensor
-	// TiedHead is true when the output head is wte (no lm_head.weight, or
-	// one equal to wte). When false, Tensors ends with lm_head.weight
-	// [V, C] and the model must use an untied head.
+	// TiedHead is true when the output head is wte: no lm_head.weight, or
+	// one equal to wte (bit for bit) unless config.json sets
+	// tie_word_embeddings false. When false, Tensors ends with
+	// lm_head.weight [V, C] (Hugging Face's layout, logits = h·Wᵀ, kept
+	// as is) and the model must use an untied head.
 	TiedHead bool
+	// TieWordEmbeddings is config.json's tie_word_embeddings: nil when
+	// absent or null (Hugging Face then ties, its default).
+	TieWordEmbeddings *bool
 	// StoredDType is the dtype of the weights in model.safetensors (F32,
 	// F16 or BF16; "mixed" when they differ from tensor to tensor).
 	StoredDType DType
@@ -122,6 +127,14 @@ var maskBuffer = regexp.MustCompile(`^h\.[0-9]+\.attn\.(bias|masked_bias)$`)
 // vocab.json and merges.txt. It checks the config's sizes and every
 // tensor's name, dtype and shape against the config before allocating any
 // tensor memory. Every error names the file it is about.
+//
+// The output head is lm_head.weight when the file has one that differs
+// from wte, or has one at all when config.json says tie_word_embeddings
+// false; it is wte otherwise. A config and weights that contradict each
+// other (tie_word_embeddings true with a different lm_head.weight, or
+// false with none) are refused: Hugging Face would tie the first (which
+// of the two matrices survives then depends on its loading order) and
+// draw a random head for the second, so no answer would be the model's.
 func ReadGPT2Folder(dir string) (*GPT2Checkpoint, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
@@ -145,6 +158,9 @@ func ReadGPT2Folder(dir string) (*GPT2Checkpoint, error) {
 	ck.Config, ck.RawConfig, err = readGPT2Config(cfgPath)
 	if err != nil {
 		return nil, err
+	}
+	if ck.TieWordEmbeddings, err = tieWordEmbeddings(ck.RawConfig); err != nil {
+		return nil, fmt.Errorf("%s: %w", cfgPath, err)
 	}
 	modelPath := filepath.Join(dir, "model.safetensors")
 	if err := regularFile(modelPath); err != nil {
@@ -193,13 +209,24 @@ func ReadGPT2Folder(dir string) (*GPT2Checkpoint, error) {
 		}
 		ck.Tensors = append(ck.Tensors, *t)
 	}
+	explicit := func(v bool) bool { return ck.TieWordEmbeddings != nil && *ck.TieWordEmbeddings == v }
 	ck.TiedHead = true
-	if head := byName["lm_head.weight"]; head != nil {
-		wte := byName["transformer.wte.weight"]
-		if !equalF32(head.F32, wte.F32) {
-			ck.TiedHead = false
-			ck.Tensors = append(ck.Tensors, *head)
+	head := byName["lm_head.weight"]
+	switch {
+	case head == nil && explicit(false):
+		return nil, fmt.Errorf("%s: no lm_head.weight, but %s sets tie_word_embeddings false: the untied output head is missing", modelPath, cfgPath)
+	case head == nil:
+	case !equalF32(head.F32, byName["transformer.wte.weight"].F32):
+		if explicit(true) {
+			return nil, fmt.Errorf("%s: lm_head.weight differs from wte.weight, but %s sets tie_word_embeddings true: set it false to use the separate head", modelPath, cfgPath)
 		}
+		ck.TiedHead = false
+	case explicit(false):
+		// Equal now, but declared separate: fine-tuning must keep them so.
+		ck.TiedHead = false
+	}
+	if !ck.TiedHead {
+		ck.Tensors = append(ck.Tensors, *head)
 	}
 	for i := range ck.Tensors {
 		if ck.Tensors[i].DType != F16 {
@@ -344,6 +371,24 @@ func parseGPT2Config(raw []byte) (GPT2Config, error) {
 	return cfg, nil
 }
 
+// tieWordEmbeddings reads config.json's tie_word_embeddings: nil when
+// absent or null, else the boolean it must be.
+func tieWordEmbeddings(raw []byte) (*bool, error) {
+	var m gpt2ConfigJSON
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("not a JSON object: %v", err)
+	}
+	v, ok := m["tie_word_embeddings"]
+	if !ok || string(v) == "null" {
+		return nil, nil
+	}
+	var tie bool
+	if err := json.Unmarshal(v, &tie); err != nil {
+		return nil, fmt.Errorf("tie_word_embeddings must be true or false, found %s", v)
+	}
+	return &tie, nil
+}
+
 // gpt2ConfigJSON is config.json as its keys and their raw values.
 type gpt2ConfigJSON map[string]json.RawMessage
 
@@ -448,8 +493,9 @@ func isJSON(want string) func(json.RawMessage) bool {
 	return func(v json.RawMessage) bool { return string(bytes.TrimSpace(v)) == want }
 }
 
-// paramCount is the number of parameters (tied head), computed in int64:
-// every size is already bounded, so it cannot overflow.
+// paramCount is the number of parameters (tied head; planGPT2 adds an
+// lm_head.weight's V·C when the file has one), computed in int64: every
+// size is already bounded, so it cannot overflow.
 func (c GPT2Config) paramCount() int64 {
 	e, l, p, v := int64(c.Embd), int64(c.Layers), int64(c.Positions), int64(c.Vocab)
 	block := 4*e + (3*e*e + 3*e) + (e*e + e) + (4*e*e + 4*e) + (4*e*e + e)
@@ -523,6 +569,13 @@ func planGPT2(cfg GPT2Config, want []TensorInfo, infos []TensorInfo) (gpt2Plan, 
 	for _, w := range want {
 		if _, ok := found[w.Name]; !ok {
 			return p, fmt.Errorf("missing tensor %q (or %q), which %s imply", w.Name, strings.TrimPrefix(w.Name, "transformer."), implied)
+		}
+	}
+	// A separate head is read into memory too (even one equal to wte), so
+	// the parameter limit config.json was checked against must cover it.
+	if _, ok := found["lm_head.weight"]; ok {
+		if n := cfg.paramCount() + int64(cfg.Vocab)*int64(cfg.Embd); n > MaxGPT2Params {
+			return p, fmt.Errorf("with lm_head.weight, %s make %d parameters, over recur's limit of %d", implied, n, int64(MaxGPT2Params))
 		}
 	}
 	return p, nil

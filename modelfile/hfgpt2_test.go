@@ -387,3 +387,66 @@ func BenchmarkReadGPT2Folder(b *testing.B) {
 	}
 	b.ReportMetric(float64(params)*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mparams/s")
 }
+
+// Which head a folder gets, from lm_head.weight (absent, equal to wte,
+// different) and config.json's tie_word_embeddings (absent, true, false):
+// a different head is used unless the config says the two are tied, an
+// explicitly untied model keeps its head even when equal to wte, and the
+// contradictions are refused naming both files.
+func TestReadGPT2FolderHead(t *testing.T) {
+	cfg := gpt2test.Tiny()
+	absent := "absent"
+	tests := []struct {
+		head gpt2test.LMHead
+		tie  any    // config.json's tie_word_embeddings; absent deletes it
+		want string // "tied", "untied" or a piece of the error
+	}{
+		{gpt2test.NoLMHead, absent, "tied"},
+		{gpt2test.NoLMHead, true, "tied"},
+		{gpt2test.NoLMHead, nil, "tied"},
+		{gpt2test.NoLMHead, false, "sets tie_word_embeddings false: the untied output head is missing"},
+		{gpt2test.TiedLMHead, absent, "tied"},
+		{gpt2test.TiedLMHead, true, "tied"},
+		{gpt2test.TiedLMHead, false, "untied"},
+		{gpt2test.UntiedLMHead, absent, "untied"},
+		{gpt2test.UntiedLMHead, false, "untied"},
+		{gpt2test.UntiedLMHead, true, "sets tie_word_embeddings true: set it false"},
+		{gpt2test.NoLMHead, "yes", `tie_word_embeddings must be true or false, found "yes"`},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("head %d tie %v", tt.head, tt.tie), func(t *testing.T) {
+			dir := t.TempDir()
+			written, err := gpt2test.WriteFolder(dir, cfg, gpt2test.Options{LMHead: tt.head, Seed: 4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.tie == absent {
+				setGPT2Config(cfg, "tie_word_embeddings", nil)(t, dir)
+			} else {
+				m := gpt2test.ConfigJSON(cfg)
+				m["tie_word_embeddings"] = tt.tie
+				if err := gpt2test.WriteConfig(dir, m); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ck, err := modelfile.ReadGPT2Folder(dir)
+			if tt.want != "tied" && tt.want != "untied" {
+				if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "config.json") {
+					t.Fatalf("error %v, want one naming config.json and containing %q", err, tt.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ck.TiedHead != (tt.want == "tied") {
+				t.Fatalf("TiedHead %v, want %s", ck.TiedHead, tt.want)
+			}
+			last := ck.Tensors[len(ck.Tensors)-1]
+			if (last.Name == "lm_head.weight") == ck.TiedHead {
+				t.Fatalf("last tensor %s with TiedHead %v", last.Name, ck.TiedHead)
+			}
+			checkGPT2Values(t, ck, written, ck.TiedHead)
+		})
+	}
+}

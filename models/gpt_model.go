@@ -117,21 +117,20 @@ const metaGPT2DType = "gpt2.stored_dtype"
 
 // loadGPT2Folder loads a Hugging Face GPT-2 checkpoint folder (config.json,
 // model.safetensors, vocab.json, merges.txt; see modelfile.ReadGPT2Folder)
-// as a GPT language model with GPT-2's byte-level BPE. An lm_head.weight
-// that differs from the token embedding is refused: recur's GPT ties its
-// output head to transformer.wte (GPT-2's own checkpoints all do). Errors
-// name the file.
+// as a GPT language model with GPT-2's byte-level BPE. The output head is
+// tied to transformer.wte (GPT-2's own checkpoints) unless the folder has
+// a separate lm_head.weight (one that differs from wte, or any with
+// tie_word_embeddings false): the GPT is then built with
+// GPTConfig.UntiedHead and uses it, and so do a conversion and a
+// fine-tuning that start from the folder. Errors name the file.
 func loadGPT2Folder(dir string) (*LanguageModel, error) {
 	ck, err := modelfile.ReadGPT2Folder(dir)
 	if err != nil {
 		return nil, err
 	}
 	st := filepath.Join(dir, "model.safetensors")
-	if !ck.TiedHead {
-		return nil, fmt.Errorf("%s: lm_head.weight differs from transformer.wte.weight: untied output heads are not supported (recur's GPT ties its head to the token embedding)", st)
-	}
 	cfg := decoder.GPTConfig{Vocab: ck.Config.Vocab, Context: ck.Config.Positions, Layers: ck.Config.Layers,
-		Heads: ck.Config.Heads, Embed: ck.Config.Embd, Bias: true, LNEps: ck.Config.LayerNorm}
+		Heads: ck.Config.Heads, Embed: ck.Config.Embd, Bias: true, LNEps: ck.Config.LayerNorm, UntiedHead: !ck.TiedHead}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "config.json"), err)
 	}

@@ -98,7 +98,8 @@ func (a *Adam) LR() float64 {
 // or a name containing "emb"); never biases, LayerNorm gains or other
 // vectors. Embeddings are excluded because a row that is rarely used would
 // otherwise be shrunk towards zero by every update of the others; with a
-// tied output head that also protects the head.
+// tied output head that also protects the head. An untied head
+// (lm_head.weight) is an ordinary matrix and decays.
 func DecayWeight(p *Param) bool {
 	if len(p.Shape) < 2 {
 		return false

@@ -15,11 +15,20 @@ runs a fixed token sequence in float64, asks `recur logits` for the same
 sequence and compares the logits (one row per input token).
 
 It can also WRITE a random tiny checkpoint folder in Hugging Face's layout,
-so the cross-check runs on a folder built by PyTorch rather than by recur:
+so the cross-check runs on a folder built by PyTorch rather than by recur
+(--untied adds a separate lm_head.weight and tie_word_embeddings false):
 
     /usr/bin/python3 scripts/check_gpt_pytorch.py --make-folder /tmp/g16 --float16 --no-prefix
-    /usr/bin/python3 scripts/check_gpt_pytorch.py --recur /tmp/recur /tmp/g16 gpt.model
+    /usr/bin/python3 scripts/check_gpt_pytorch.py --make-folder /tmp/gu --untied
+    /usr/bin/python3 scripts/check_gpt_pytorch.py --recur /tmp/recur /tmp/g16 /tmp/gu gpt.model
     /usr/bin/python3 scripts/check_gpt_pytorch.py --print /tmp/g16     # reference logits only
+
+--self-check DIR does all of it at once: it writes four folders under DIR
+(tied and untied head, each float32 with the prefix and float16 without),
+converts each with `recur convert` and checks the eight models:
+
+    go build -o /tmp/recur ./cmd/recur
+    /usr/bin/python3 scripts/check_gpt_pytorch.py --recur /tmp/recur --self-check /tmp/gptcheck
 
 Needs Debian's python3-torch (apt-get install python3-torch); the Go build
 and `go test` do not. Exit status 0 when every model agrees within --tol.
@@ -97,6 +106,9 @@ def load_recur(path, heads):
     for v in cfg.values():
         if isinstance(v, dict):
             flat.update(v)
+    if ("lm_head.weight" in w) != bool(flat.get("untied_head")):
+        sys.exit(f"{path}: lm_head.weight {'present' if 'lm_head.weight' in w else 'absent'} "
+                 f"but the config's untied_head is {flat.get('untied_head')}")
     H = heads or next((flat[k] for k in ("Heads", "heads", "n_head", "NHead") if k in flat), None)
     if not H:
         sys.exit(f"{path}: cannot find the number of heads in its config metadata; pass --heads")
@@ -216,6 +228,26 @@ def make_folder(args):
           f"{'untied' if args.untied else 'tied'} head{', mask buffers' if args.masks else ''}")
 
 
+def self_check(args):
+    """Write tied and untied folders (F32 prefixed, F16 bare) under
+    args.self_check, convert each with recur; return the paths to check."""
+    paths = []
+    for untied in (False, True):
+        for f16 in (False, True):
+            d = os.path.join(args.self_check, f"{'untied' if untied else 'tied'}-{'f16' if f16 else 'f32'}")
+            sub = argparse.Namespace(**vars(args))
+            sub.make_folder, sub.untied, sub.float16, sub.no_prefix = d, untied, f16, f16
+            sub.masks = f16  # the mask buffers in one of each pair
+            make_folder(sub)
+            out = d + ".model"
+            cmd = [args.recur, "convert", "--model", d, "--out", out]
+            run = subprocess.run(cmd, capture_output=True, text=True)
+            if run.returncode != 0:
+                sys.exit(f"{' '.join(cmd)} exited with {run.returncode}: {run.stderr.strip()}")
+            paths += [d, out]
+    return paths
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("models", nargs="*", help="recur GPT model files and/or Hugging Face GPT-2 folders")
@@ -230,6 +262,8 @@ def main():
     mk.add_argument("--no-prefix", action="store_true", help="keys without 'transformer.'")
     mk.add_argument("--untied", action="store_true", help="write a separate lm_head.weight")
     mk.add_argument("--masks", action="store_true", help="also write the attn.bias/attn.masked_bias buffers")
+    mk.add_argument("--self-check", metavar="DIR", help="write tied and untied, F32 and F16 folders under DIR, "
+                    "convert each with recur and check all of them")
     mk.add_argument("--seed", type=int, default=1)
     mk.add_argument("--n-embd", type=int, default=8)
     mk.add_argument("--n-layer", type=int, default=2)
@@ -240,8 +274,12 @@ def main():
     torch.set_grad_enabled(False)
     if args.make_folder:
         make_folder(args)
+    models = list(args.models)
+    if args.self_check:
+        models += self_check(args)
+    worst = 0.0
     ok = True
-    for path in args.models:
+    for path in models:
         cfg, w = load_folder(path) if os.path.isdir(path) else load_recur(path, args.heads)
         V = w["transformer.wte.weight"].shape[0]
         T = min(12, w["transformer.wpe.weight"].shape[0])
@@ -268,9 +306,12 @@ def main():
             ok = False
             continue
         diff = (got - ref).abs().max().item()
+        worst = max(worst, diff)
         status = "OK" if diff <= args.tol else "MISMATCH"
         ok &= diff <= args.tol
         print(f"{status}  {path}: {what}, {ref.shape[0]} steps x {ref.shape[1]} logits, max |recur - torch| = {diff:.2e} (tol {args.tol:g})")
+    if len(models) > 1 and not args.print:
+        print(f"{'all agree' if ok else 'NOT all agree'}: {len(models)} models, max |recur - torch| = {worst:.2e}")
     sys.exit(0 if ok else 1)
 
 

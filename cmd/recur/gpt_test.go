@@ -64,7 +64,7 @@ func sameWeights(t *testing.T, a, b string) {
 	}
 	n := 0
 	for _, ta := range fa.Tensors {
-		if !strings.HasPrefix(ta.Name, "transformer.") {
+		if !strings.HasPrefix(ta.Name, "transformer.") && ta.Name != "lm_head.weight" {
 			continue
 		}
 		tb, err := fb.Get(ta.Name)
@@ -139,15 +139,24 @@ func TestGPTTrainResumeGenerateEval(t *testing.T) {
 }
 
 // A GPT-2 checkpoint folder works wherever a text model does: tokenize,
-// logits, generate, eval, convert (float16 kept), and --init fine-tuning.
+// logits, generate, eval, convert (float16 kept), and --init fine-tuning;
+// with an untied lm_head.weight too, which conversion and fine-tuning
+// keep (and fine-tuning trains).
 func TestGPT2FolderCommands(t *testing.T) {
 	dir := t.TempDir()
 	data := gptCorpus(t, dir)
-	for _, f16 := range []bool{false, true} {
+	for _, v := range []struct{ f16, untied bool }{{false, false}, {true, false}, {false, true}} {
+		f16 := v.f16
 		name := map[bool]string{false: "f32", true: "f16"}[f16]
+		o := gpt2test.Options{Float16: f16, Prefix: f16, Seed: 5}
+		if v.untied {
+			name += "-untied"
+			o.LMHead = gpt2test.UntiedLMHead
+		}
 		t.Run(name, func(t *testing.T) {
 			folder := filepath.Join(dir, name)
-			if _, err := gpt2test.WriteFolder(folder, gpt2test.Tiny(), gpt2test.Options{Float16: f16, Prefix: f16, Seed: 5}); err != nil {
+			written, err := gpt2test.WriteFolder(folder, gpt2test.Tiny(), o)
+			if err != nil {
 				t.Fatal(err)
 			}
 			tok, err := runOut(t, "tokenize", "--model", folder, "the cat", "at")
@@ -173,6 +182,9 @@ func TestGPT2FolderCommands(t *testing.T) {
 			f, err := modelfile.Read(conv)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if _, err := f.Get("lm_head.weight"); (err == nil) != v.untied {
+				t.Errorf("converted file: lm_head.weight present %v, want %v", err == nil, v.untied)
 			}
 			wantDT := map[bool]modelfile.DType{false: modelfile.F32, true: modelfile.F16}[f16]
 			if dt := f.Tensors[0].DType; dt != wantDT {
@@ -205,6 +217,40 @@ func TestGPT2FolderCommands(t *testing.T) {
 				if m.GPT == nil || m.GPT.Config.Vocab != 300 || m.GPT.Config.Layers != 2 || m.Tokenizer.Level() != "bpe" || m.Tokenizer.Vocab().Size() != 300 {
 					t.Fatalf("fine-tuned model: %+v level %s", m.GPT.Config, m.Tokenizer.Level())
 				}
+				if m.GPT.Config.UntiedHead != v.untied {
+					t.Fatalf("fine-tuned model: UntiedHead %v, want %v", m.GPT.Config.UntiedHead, v.untied)
+				}
+				if v.untied {
+					head := written[len(written)-1]
+					if head.Name != "lm_head.weight" || len(m.GPT.LMHead.Data) != len(head.Data) {
+						t.Fatalf("fine-tuned head %v, folder's %s %v", m.GPT.LMHead.Shape, head.Name, head.Shape)
+					}
+					moved := 0
+					for k := range head.Data {
+						if m.GPT.LMHead.Data[k] != head.Data[k] {
+							moved++
+						}
+					}
+					if moved < len(head.Data)/2 {
+						t.Errorf("fine-tuning changed %d of %d lm_head values", moved, len(head.Data))
+					}
+				}
+			}
+			if v.untied {
+				// The head's optimizer state is checkpointed with the rest:
+				// 2+2 steps with --resume give 4 steps' weights, the head's too.
+				tune := func(out, steps string, extra ...string) {
+					args := append([]string{"train", "textgen", "--init", folder, "--data", data, "--steps", steps, "--cosine-steps", "4",
+						"--batch", "2", "--seq", "8", "--eval-every", "0", "--checkpoint-every", "0", "--seed", "3", "--out", out, "--threads", "1"}, extra...)
+					if err := run(t, args...); err != nil {
+						t.Fatal(err)
+					}
+				}
+				full, half := filepath.Join(dir, name+"-full.model"), filepath.Join(dir, name+"-half.model")
+				tune(full, "4")
+				tune(half, "2")
+				tune(half, "4", "--resume")
+				sameWeights(t, full+".ckpt", half+".ckpt")
 			}
 		})
 	}
@@ -233,13 +279,17 @@ func TestGPT2FolderErrors(t *testing.T) {
 			c["n_head"] = 3
 			gpt2test.WriteConfig(f, c)
 		}, "config.json"},
-		{"untied head", nil, "untied"},
+		// An untied head loads (TestGPT2FolderCommands); one that config.json
+		// declares tied is a contradiction.
+		{"untied head declared tied", func(f string) {
+			gpt2test.WriteConfig(f, gpt2test.ConfigJSON(gpt2test.Tiny())) // tie_word_embeddings true
+		}, "tie_word_embeddings true"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			folder := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "-"))
 			o := gpt2test.Options{}
-			if c.spoil == nil {
+			if strings.HasPrefix(c.name, "untied") {
 				o.LMHead = gpt2test.UntiedLMHead
 			}
 			if _, err := gpt2test.WriteFolder(folder, gpt2test.Tiny(), o); err != nil {

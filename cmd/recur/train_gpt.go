@@ -33,7 +33,8 @@ set the same --cosine-steps.
 part (GPT-2's algorithm), for --arch gpt or rnn.
 
 --init FILE|DIR fine-tunes a pretrained GPT (a recur GPT model or a Hugging
-Face GPT-2 checkpoint folder), keeping its tokenizer and shapes, with
+Face GPT-2 checkpoint folder), keeping its tokenizer, its shapes and its
+output head (an untied lm_head.weight is trained, and decayed), with
 fine-tuning defaults: --lr 3e-5, warm-up min(20, steps/10), dropout 0.1,
 --batch 4 windows of --seq min(context, 256) tokens.
 

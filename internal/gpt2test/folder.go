@@ -30,7 +30,7 @@ type LMHead int
 const (
 	NoLMHead     LMHead = iota // no lm_head.weight: the head is tied to wte
 	TiedLMHead                 // lm_head.weight written, equal to wte
-	UntiedLMHead               // lm_head.weight written with its own values
+	UntiedLMHead               // lm_head.weight written with its own values; config.json's tie_word_embeddings false
 )
 
 // Options choose the storage variants a loader must accept.
@@ -63,7 +63,11 @@ func WriteFolder(dir string, cfg Config, o Options) ([]Tensor, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	if err := WriteConfig(dir, ConfigJSON(cfg)); err != nil {
+	cj := ConfigJSON(cfg)
+	if o.LMHead == UntiedLMHead {
+		cj["tie_word_embeddings"] = false // as Hugging Face saves an untied model
+	}
+	if err := WriteConfig(dir, cj); err != nil {
 		return nil, err
 	}
 	ts := Weights(cfg, o)
