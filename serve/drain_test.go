@@ -15,8 +15,8 @@ import (
 // After SIGTERM (ctx cancelled) the server keeps listening for Config.Drain:
 // a new connection's /healthz and new work get 503 with Retry-After (before
 // the drain existed the listener closed at once and they were refused), the
-// request in flight and the one queued behind it both finish, and then the
-// listener closes. Loopback only; the drain is one second.
+// work in flight (a slot the test holds) and the stream queued behind it both
+// finish, and then the listener closes. Loopback only; the drain is one second.
 func TestDrainKeepsListeningWith503(t *testing.T) {
 	cfg := testConfig()
 	cfg.MaxConcurrency, cfg.MaxQueue = 1, 4
