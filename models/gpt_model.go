@@ -136,6 +136,11 @@ func loadGPT2Folder(dir string) (*LanguageModel, error) {
 	}
 	ps := make(nn.Params, len(ck.Tensors))
 	for i, t := range ck.Tensors {
+		// A downloaded checkpoint is as untrusted as a recur file: NaN or
+		// ±Inf weights would turn every logit into NaN without an error.
+		if err := checkFinite(t.Name, t.F32); err != nil {
+			return nil, fmt.Errorf("%s: %w", st, err)
+		}
 		ps[i] = &nn.Param{Name: t.Name, Shape: t.Shape, Data: t.F32}
 	}
 	g, err := decoder.NewGPTFromParams(cfg, ps)
