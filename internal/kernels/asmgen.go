@@ -343,8 +343,12 @@ func nt() {
 		p("VMOVUPS %d(SI), Z%d", u*128, a0)
 		p("VMOVUPS %d(SI), Z%d", u*128+64, a1)
 		for c := 0; c < 8; c++ {
-			p("VFMADD231PS.BCST %s, Z%d, Z%d", row(c, 4*u), a0, 2*c)
-			p("VFMADD231PS.BCST %s, Z%d, Z%d", row(c, 4*u), a1, 2*c+1)
+			// One broadcast register per B element, shared by its two
+			// FMAs (see avx512 for why not embedded broadcasts).
+			t := 20 + (8*u+c)%12
+			p("VBROADCASTSS %s, Z%d", row(c, 4*u), t)
+			p("VFMADD231PS Z%d, Z%d, Z%d", a0, t, 2*c)
+			p("VFMADD231PS Z%d, Z%d, Z%d", a1, t, 2*c+1)
 		}
 	}
 	p("CMPQ CX, $%d", unroll)
