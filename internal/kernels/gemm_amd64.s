@@ -889,3 +889,107 @@ nt_store:
 	VMOVUPS Z15, 960(DI)
 	VZEROUPPER
 	RET
+
+// func packA8AVX2(kb int, src *float32, lda int, dst *float32, stride int)
+TEXT ·packA8AVX2(SB), NOSPLIT, $0-40
+	MOVQ kb+0(FP), CX
+	TESTQ CX, CX
+	JZ packa8_done
+	MOVQ src+8(FP), SI
+	MOVQ lda+16(FP), R9
+	LEAQ (R9)(R9*2), R10
+	MOVQ dst+24(FP), DI
+	MOVQ stride+32(FP), R8
+	LEAQ (R8)(R8*2), R12
+packa8_loop:
+	LEAQ (SI)(R9*4), R11
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R9*1), Y1
+	VMOVUPS (SI)(R9*2), Y2
+	VMOVUPS (SI)(R10*1), Y3
+	VMOVUPS (R11), Y4
+	VMOVUPS (R11)(R9*1), Y5
+	VMOVUPS (R11)(R9*2), Y6
+	VMOVUPS (R11)(R10*1), Y7
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y7, Y3, Y15
+	LEAQ (DI)(R8*4), R13
+	VMOVUPS Y8, (DI)
+	VMOVUPS Y9, (DI)(R8*1)
+	VMOVUPS Y10, (DI)(R8*2)
+	VMOVUPS Y11, (DI)(R12*1)
+	VMOVUPS Y12, (R13)
+	VMOVUPS Y13, (R13)(R8*1)
+	VMOVUPS Y14, (R13)(R8*2)
+	VMOVUPS Y15, (R13)(R12*1)
+	ADDQ $32, SI
+	LEAQ (R13)(R8*4), DI
+	DECQ CX
+	JNZ packa8_loop
+packa8_done:
+	VZEROUPPER
+	RET
+
+// func packAT8AVX2(kc int, src *float32, lda int, dst *float32, panels, pstride int)
+TEXT ·packAT8AVX2(SB), NOSPLIT, $0-48
+	MOVQ kc+0(FP), CX
+	MOVQ panels+32(FP), DX
+	TESTQ CX, CX
+	JZ packat8_done
+	TESTQ DX, DX
+	JZ packat8_done
+	MOVQ src+8(FP), SI
+	MOVQ lda+16(FP), R9
+	MOVQ dst+24(FP), DI
+	MOVQ pstride+40(FP), R8
+packat8_row:
+	MOVQ SI, AX
+	MOVQ DI, BX
+	MOVQ DX, R10
+	CMPQ R10, $2
+	JLT packat8_one
+packat8_two:
+	VMOVUPS (AX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS Y0, (BX)
+	VMOVUPS Y1, (BX)(R8*1)
+	ADDQ $64, AX
+	LEAQ (BX)(R8*2), BX
+	SUBQ $2, R10
+	CMPQ R10, $2
+	JGE packat8_two
+packat8_one:
+	TESTQ R10, R10
+	JZ packat8_next
+	VMOVUPS (AX), Y0
+	VMOVUPS Y0, (BX)
+packat8_next:
+	ADDQ R9, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ packat8_row
+packat8_done:
+	VZEROUPPER
+	RET

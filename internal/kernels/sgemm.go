@@ -225,7 +225,7 @@ func gemmSerial(ar *arch, buf *gemmBuf, transA, transB bool, m, n, k int, alpha 
 			}
 			for ic := 0; ic < m; ic += mcBlock {
 				mc := min(mcBlock, m-ic)
-				packA(mr, transA, mc, kc, a, lda, ic, pc, buf.a)
+				packA(ar.vec, mr, transA, mc, kc, a, lda, ic, pc, buf.a)
 				if single {
 					for jr := 0; jr < nc; jr += nr {
 						nrr := min(nr, nc-jr)
@@ -304,7 +304,7 @@ func gemmNT(ar *arch, buf *gemmBuf, transA bool, m, n, k int, alpha float32, a [
 	out := buf.t
 	for i0 := 0; i0 < m; i0 += rows {
 		mc := min(rows, m-i0)
-		packA(rows, transA, mc, k, a, lda, i0, 0, buf.a)
+		packA(ar.vec, rows, transA, mc, k, a, lda, i0, 0, buf.a)
 		j := 0
 		for ; j+cols <= n; j += cols {
 			_ = b[(j+cols-1)*ldb+k-1]
