@@ -63,3 +63,9 @@ func reluMaxPoolAVX2(n int, top, bot, out *float32, arg *int32, base, w int32)
 
 //go:noescape
 func addScalarAVX2(n int, c float32, x, y *float32)
+
+//go:noescape
+func packA8AVX2(kb int, src *float32, lda int, dst *float32, stride int)
+
+//go:noescape
+func packAT8AVX2(kc int, src *float32, lda int, dst *float32, panels, pstride int)

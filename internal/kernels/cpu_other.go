@@ -22,3 +22,9 @@ func reluMaxPoolAVX2(n int, top, bot, out *float32, arg *int32, base, w int32) {
 	panic("kernels: no assembly")
 }
 func addScalarAVX2(n int, c float32, x, y *float32) { panic("kernels: no assembly") }
+func packA8AVX2(kb int, src *float32, lda int, dst *float32, stride int) {
+	panic("kernels: no assembly")
+}
+func packAT8AVX2(kc int, src *float32, lda int, dst *float32, panels, pstride int) {
+	panic("kernels: no assembly")
+}

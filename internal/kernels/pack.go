@@ -9,9 +9,11 @@ package kernels
 // packA packs the mc×kc block of op(A) at (ic, pc) into consecutive mr-row
 // panels: panel q holds, for each of the kc steps p, the mr values
 // op(A)[ic+q*mr+i][pc+p], i = 0..mr-1 (zero beyond mc).
-func packA(mr int, transA bool, mc, kc int, a []float32, lda, ic, pc int, dst []float32) {
+//
+// vec selects the AVX2 assembly for the 8-row cases.
+func packA(vec bool, mr int, transA bool, mc, kc int, a []float32, lda, ic, pc int, dst []float32) {
 	if transA && mr == 8 {
-		packAT8(mc, kc, a, lda, ic, pc, dst)
+		packAT8(vec, mc, kc, a, lda, ic, pc, dst)
 		return
 	}
 	for ir := 0; ir < mc; ir += mr {
@@ -28,7 +30,7 @@ func packA(mr int, transA bool, mc, kc int, a []float32, lda, ic, pc int, dst []
 		}
 		if mrr == mr && mr%8 == 0 {
 			for g := 0; g < mr; g += 8 {
-				packA8(kc, a, lda, (ic+ir+g)*lda+pc, d[g:], mr)
+				packA8(vec, kc, a, lda, (ic+ir+g)*lda+pc, d[g:], mr)
 			}
 			continue
 		}
@@ -49,11 +51,23 @@ func packA(mr int, transA bool, mc, kc int, a []float32, lda, ic, pc int, dst []
 // packAT8 is packA for a transposed A and 8-row panels: it walks each stored
 // row of A once (mc contiguous values of one k step) and deals it out to the
 // panels in 8-float moves, instead of calling copy for every 8 floats.
-func packAT8(mc, kc int, a []float32, lda, ic, pc int, dst []float32) {
+func packAT8(vec bool, mc, kc int, a []float32, lda, ic, pc int, dst []float32) {
 	full := mc &^ 7
+	done := 0 // rows already packed
+	if vec && full > 0 && kc > 0 {
+		// The whole panels in assembly; the Go loop below only does the
+		// ragged one.
+		_ = a[(pc+kc-1)*lda+ic+full-1]
+		_ = dst[full*kc-1]
+		packAT8AVX2(kc, &a[pc*lda+ic], lda*4, &dst[0], full/8, kc*8*4)
+		done = full
+	}
+	if done == mc {
+		return
+	}
 	for p := 0; p < kc; p++ {
 		src := a[(pc+p)*lda+ic:][:mc]
-		for ir := 0; ir < full; ir += 8 {
+		for ir := done; ir < full; ir += 8 {
 			o := ir*kc + p*8
 			*(*[8]float32)(dst[o : o+8]) = *(*[8]float32)(src[ir : ir+8])
 		}
@@ -67,9 +81,10 @@ func packAT8(mc, kc int, a []float32, lda, ic, pc int, dst []float32) {
 }
 
 // packA8 interleaves 8 rows of a row-major A (starting at a[off], rows lda
-// apart) into d, eight values per k step, consecutive steps stride apart. Reading the eight rows side by side
-// lets the compiler drop the bounds checks from the loop.
-func packA8(kc int, a []float32, lda, off int, d []float32, stride int) {
+// apart) into d, eight values per k step, consecutive steps stride apart.
+// With vec the assembly does whole blocks of 8 k steps. Reading the eight
+// rows side by side lets the compiler drop the bounds checks from the loop.
+func packA8(vec bool, kc int, a []float32, lda, off int, d []float32, stride int) {
 	r0 := a[off:][:kc]
 	r1 := a[off+lda:][:kc]
 	r2 := a[off+2*lda:][:kc]
@@ -79,7 +94,13 @@ func packA8(kc int, a []float32, lda, off int, d []float32, stride int) {
 	r6 := a[off+6*lda:][:kc]
 	r7 := a[off+7*lda:][:kc]
 	d = d[:(kc-1)*stride+8]
-	for p := range r0 {
+	p0 := 0
+	if vec && kc >= 8 {
+		// r0..r7 and d above are the bounds checks for the assembly.
+		packA8AVX2(kc/8, &r0[0], lda*4, &d[0], stride*4)
+		p0 = kc &^ 7
+	}
+	for p := p0; p < kc; p++ {
 		o := d[p*stride : p*stride+8 : p*stride+8]
 		o[0], o[1], o[2], o[3] = r0[p], r1[p], r2[p], r3[p]
 		o[4], o[5], o[6], o[7] = r4[p], r5[p], r6[p], r7[p]

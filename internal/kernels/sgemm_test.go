@@ -237,6 +237,17 @@ var benchShapes = []gemmShape{
 	{name: "small_32x128x512_NT", tB: true, m: 32, n: 512, k: 128},
 	{name: "small_1600x128x512_NT", tB: true, m: 1600, n: 512, k: 128},
 	{name: "square_1024", m: 1024, n: 1024, k: 1024},
+	// GPT training (batch 8 × context 256, width 384): the MLP's forward,
+	// input-gradient and weight-gradient products, and one attention head.
+	{name: "gpt_fwd_2048x1536x384_NT", tB: true, m: 2048, n: 1536, k: 384},
+	{name: "gpt_fwd_2048x384x1536_NT", tB: true, m: 2048, n: 384, k: 1536},
+	{name: "gpt_igrad_2048x384x1536_NN", m: 2048, n: 384, k: 1536},
+	{name: "gpt_igrad_2048x1536x384_NN", m: 2048, n: 1536, k: 384},
+	{name: "gpt_wgrad_1536x384x2048_TN", tA: true, m: 1536, n: 384, k: 2048},
+	{name: "gpt_wgrad_384x1536x2048_TN", tA: true, m: 384, n: 1536, k: 2048},
+	{name: "gpt_attn_128x256x64_NT", tB: true, m: 128, n: 256, k: 64},
+	{name: "gpt_attn_128x64x256_NN", m: 128, n: 64, k: 256},
+	{name: "gpt_attn_256x64x128_TN", tA: true, m: 256, n: 64, k: 128},
 	{name: "square_4096", m: 4096, n: 4096, k: 4096, explicitOnly: true},
 }
 
