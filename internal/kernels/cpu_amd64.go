@@ -9,7 +9,7 @@ import "golang.org/x/sys/cpu"
 func detectArch() *arch {
 	switch {
 	case cpu.X86.HasAVX512F && cpu.X86.HasAVX2 && cpu.X86.HasFMA:
-		return &arch{name: "avx512", mr: 8, nr: 32, kernel: sgemmKernelAVX512, packBT: packBTransAVX512, kernelNT: sgemmKernelNT32x8, vec: true}
+		return &arch{name: "avx512", mr: 8, nr: 32, kernel: sgemmKernelAVX512, packBT: packBTransAVX512, kernelNT: sgemmKernelNT32x8, vec: true, v512: true}
 	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
 		return &arch{name: "avx2+fma", mr: 6, nr: 16, kernel: sgemmKernelAVX2, vec: true}
 	}
@@ -69,3 +69,12 @@ func packA8AVX2(kb int, src *float32, lda int, dst *float32, stride int)
 
 //go:noescape
 func packAT8AVX2(kc int, src *float32, lda int, dst *float32, panels, pstride int)
+
+//go:noescape
+func sumAVX512(n int, x *float32) float32
+
+//go:noescape
+func dotAVX512(n int, x, y *float32) float32
+
+//go:noescape
+func dot4AVX512(n int, a *float32, lda int, x *float32, out *float32)

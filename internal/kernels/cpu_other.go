@@ -28,3 +28,7 @@ func packA8AVX2(kb int, src *float32, lda int, dst *float32, stride int) {
 func packAT8AVX2(kc int, src *float32, lda int, dst *float32, panels, pstride int) {
 	panic("kernels: no assembly")
 }
+
+func sumAVX512(n int, x *float32) float32                             { panic("kernels: no assembly") }
+func dotAVX512(n int, x, y *float32) float32                          { panic("kernels: no assembly") }
+func dot4AVX512(n int, a *float32, lda int, x *float32, out *float32) { panic("kernels: no assembly") }

@@ -26,6 +26,9 @@ type arch struct {
 	// A·Bᵀ with few rows in A (see gemmNT).
 	kernelNT func(k int, at, b *float32, ldb int, out *float32)
 	vec      bool // AVX2 level-1/2 and activation kernels are available
+	// v512 selects the AVX-512 streaming kernels (sum, dot, the row
+	// kernel of Sgemv) over their AVX2 versions.
+	v512 bool
 }
 
 var (

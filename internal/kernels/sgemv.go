@@ -119,9 +119,15 @@ func gemvN(vec bool, m, n int, alpha float32, a []float32, lda int, x []float32,
 	var d [4]float32
 	i := 0
 	if vec {
+		v512 := bestArch.v512
 		for ; i+4 <= m; i += 4 {
 			_ = a[(i+3)*lda+n-1]
-			dot4AVX2(n, &a[i*lda], lda, &x[0], &d[0])
+			// Direct calls: through a func value d would escape to the heap.
+			if v512 {
+				dot4AVX512(n, &a[i*lda], lda, &x[0], &d[0])
+			} else {
+				dot4AVX2(n, &a[i*lda], lda, &x[0], &d[0])
+			}
 			for r, v := range d {
 				y[i+r] = combine(alpha*v, beta, y[i+r])
 			}

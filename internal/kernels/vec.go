@@ -21,6 +21,18 @@ func Axpy(alpha float32, x, y []float32) {
 	axpy(current().vec, alpha, x, y)
 }
 
+// Sum returns Σ x[i] in float32, reading x once (no second operand, so a
+// pass over a large array streams only that array).
+func Sum(x []float32) float32 {
+	if len(x) == 0 {
+		return 0
+	}
+	if a := current(); a.v512 {
+		return sumAVX512(len(x), &x[0])
+	}
+	return rowSum(current().vec, x)
+}
+
 // dot assumes len(y) >= len(x).
 func dot(vec bool, x, y []float32) float32 {
 	if len(x) == 0 {
@@ -28,6 +40,9 @@ func dot(vec bool, x, y []float32) float32 {
 	}
 	if vec {
 		_ = y[len(x)-1]
+		if bestArch.v512 {
+			return dotAVX512(len(x), &x[0], &y[0])
+		}
 		return dotAVX2(len(x), &x[0], &y[0])
 	}
 	// Four partial sums break the add dependency chain, as the vector code
